@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+
+namespace Packtree.Keys;
+
+// Comparing packed keys: the position fields sit at the top of the key, most significant first,
+// so two keys of one format order like the unsigned integers formed by their top KeyBits bits.
+public sealed partial class BkeyFormat
+{
+    /// <summary>
+    /// Compares the positions of two keys packed in this format without unpacking them.
+    /// Keys with equal positions compare equal whatever their other fields. Header bytes are not read.
+    /// </summary>
+    /// <returns>-1, 0 or 1.</returns>
+    public int ComparePacked(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        CheckKeyLength(left.Length);
+        CheckKeyLength(right.Length);
+        var remaining = KeyBits;
+        if (remaining == 0) return 0;
+        for (var word = KeyU64s - 1; ; word--)
+        {
+            var a = ReadWord(left, word);
+            var b = ReadWord(right, word);
+            if (remaining < 64)
+            {
+                a >>= 64 - remaining;
+                b >>= 64 - remaining;
+                remaining = 0;
+            }
+            else
+            {
+                remaining -= 64;
+            }
+            if (remaining == 0 || a != b) return a == b ? 0 : a < b ? -1 : 1;
+        }
+    }
+
+    /// <summary>Compares the position of a key packed in this format with an unpacked position.</summary>
+    /// <returns>-1, 0 or 1.</returns>
+    public int ComparePackedToPosition(ReadOnlySpan<byte> left, Bpos right)
+    {
+        CheckKeyLength(left.Length);
+        return ReadPositionUnchecked(left).CompareTo(right);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Bpos ReadPositionUnchecked(ReadOnlySpan<byte> packed)
+    {
+        var f = _fields;
+        return new Bpos(ReadField(packed, f[0]), ReadField(packed, f[1]), (uint)ReadField(packed, f[2]));
+    }
+}

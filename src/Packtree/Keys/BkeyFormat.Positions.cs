@@ -1,0 +1,99 @@
+namespace Packtree.Keys;
+
+// Packing bare positions, used as search keys inside a node.
+public sealed partial class BkeyFormat
+{
+    /// <summary>
+    /// Packs <paramref name="position"/> exactly: header u64s = key_u64s, format 0, type 0, the
+    /// non-position fields raw 0. Returns false, writing nothing, when a component does not fit.
+    /// </summary>
+    public bool TryPackPosition(Bpos position, Span<byte> destination)
+    {
+        CheckKeyLength(destination.Length);
+        var f = _fields;
+        if (!Fits(f[0], position.Inode) || !Fits(f[1], position.Offset) || !Fits(f[2], position.Snapshot))
+            return false;
+        WritePosition(destination, position.Inode - f[0].Offset, position.Offset - f[1].Offset, position.Snapshot - f[2].Offset);
+        return true;
+    }
+
+    /// <summary>
+    /// Packs the largest representable position that is not above <paramref name="position"/>, so
+    /// that a search with it can stop early but never late.
+    /// </summary>
+    /// <returns><see cref="PackPositionResult.Exact"/>, <see cref="PackPositionResult.Smaller"/>, or
+    /// <see cref="PackPositionResult.Fail"/> (nothing written) when every representable position is above it.</returns>
+    public PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination)
+    {
+        CheckKeyLength(destination.Length);
+        var f = _fields;
+        var exact = true;
+        var inode = position.Inode;
+        var offset = position.Offset;
+        ulong snapshot = position.Snapshot;
+
+        // A component below its offset borrows from the component above it.
+        if (snapshot < f[2].Offset)
+        {
+            if (offset == 0)
+            {
+                if (inode == 0) return PackPositionResult.Fail;
+                inode--;
+                offset = ulong.MaxValue;
+            }
+            else
+            {
+                offset--;
+            }
+            snapshot = uint.MaxValue;
+            exact = false;
+        }
+        if (offset < f[1].Offset)
+        {
+            if (inode == 0) return PackPositionResult.Fail;
+            inode--;
+            offset = ulong.MaxValue;
+            snapshot = uint.MaxValue;
+            exact = false;
+        }
+        if (inode < f[0].Offset) return PackPositionResult.Fail;
+
+        var rawInode = inode - f[0].Offset;
+        var rawOffset = offset - f[1].Offset;
+        var rawSnapshot = snapshot - f[2].Offset;
+
+        // A component above its range saturates, and so does everything below it.
+        if (rawInode > f[0].Mask)
+        {
+            rawInode = f[0].Mask;
+            rawOffset = f[1].Mask;
+            rawSnapshot = f[2].Mask;
+            exact = false;
+        }
+        else if (rawOffset > f[1].Mask)
+        {
+            rawOffset = f[1].Mask;
+            rawSnapshot = f[2].Mask;
+            exact = false;
+        }
+        else if (rawSnapshot > f[2].Mask)
+        {
+            rawSnapshot = f[2].Mask;
+            exact = false;
+        }
+
+        WritePosition(destination, rawInode, rawOffset, rawSnapshot);
+        return exact ? PackPositionResult.Exact : PackPositionResult.Smaller;
+    }
+
+    private void WritePosition(Span<byte> destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot)
+    {
+        var f = _fields;
+        var words = default(KeyWords);
+        words.Insert(f[0], rawInode);
+        words.Insert(f[1], rawOffset);
+        words.Insert(f[2], rawSnapshot);
+        words[0] |= (uint)KeyU64s;
+        words.WriteTo(destination, KeyU64s);
+    }
+}

@@ -1,0 +1,44 @@
+namespace Packtree.Keys;
+
+// Repacking a key from one format into another, as when keys move into a node with a new format.
+public sealed partial class BkeyFormat
+{
+    /// <summary>
+    /// Repacks a key of format <paramref name="inputFormat"/> (key followed by its value words) into
+    /// this format: every field is unpacked and packed again, the value copied unchanged. The header
+    /// gets u64s = <see cref="KeyU64s"/> + value words, format 0, the same needs_whiteout and type.
+    /// An unpacked key (format 1) is read as format <see cref="Current"/>.
+    /// Returns false, writing nothing, when a field does not fit this format.
+    /// </summary>
+    /// <param name="inputFormat">The input key's format.</param>
+    /// <param name="input">The whole input: header u64s words.</param>
+    /// <param name="output">Room for the output: <see cref="KeyU64s"/> plus the value words.</param>
+    /// <param name="written">Bytes written.</param>
+    /// <exception cref="InvalidPackedKeyException">The input's u64s is inconsistent with its format or the span.</exception>
+    public bool TryTransform(BkeyFormat inputFormat, ReadOnlySpan<byte> input, Span<byte> output, out int written)
+    {
+        written = 0;
+        inputFormat.CheckKeyLength(input.Length);
+        var valueU64s = input[0] - inputFormat.KeyU64s;
+        if ((uint)valueU64s > Bkey.ValueU64sMax || input.Length < input[0] * 8)
+        {
+            throw new InvalidPackedKeyException(
+                $"Key {Convert.ToHexStringLower(input[..inputFormat.KeyBytes])} has u64s {input[0]}, inconsistent with key_u64s {inputFormat.KeyU64s} " +
+                $"(the value must be 0..{Bkey.ValueU64sMax} words) or with the {input.Length} bytes given.");
+        }
+        var total = (KeyU64s + valueU64s) * 8;
+        if (output.Length < total)
+            throw new ArgumentException($"The transformed key takes {total} bytes; the output span has {output.Length}.", nameof(output));
+
+        Span<ulong> values = stackalloc ulong[BkeyFields.Count];
+        inputFormat.UnpackFields(input, values);
+        var words = default(KeyWords);
+        if (!TryInsertFields(ref words, values)) return false;
+
+        words[0] |= (uint)(KeyU64s + valueU64s) | ((ulong)(input[1] & 0x80) << 8) | ((ulong)input[2] << 16);
+        words.WriteTo(output, KeyU64s);
+        input.Slice(inputFormat.KeyBytes, valueU64s * 8).CopyTo(output[KeyBytes..]);
+        written = total;
+        return true;
+    }
+}

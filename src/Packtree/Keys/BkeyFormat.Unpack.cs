@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Packtree.Keys;
+
+// Generic unpacking: every field is read through its FieldLayout, whatever the format.
+public sealed partial class BkeyFormat
+{
+    /// <summary>Unpacks a key packed in this format (the generic bit-stream path).</summary>
+    /// <param name="packed">The packed key: at least <see cref="KeyBytes"/> bytes; the value, if any, follows and is not read.</param>
+    /// <exception cref="InvalidPackedKeyException">The header is inconsistent with this format.</exception>
+    public Bkey Unpack(ReadOnlySpan<byte> packed)
+    {
+        Unpack(packed, out var key);
+        return key;
+    }
+
+    /// <inheritdoc cref="Unpack(ReadOnlySpan{byte})"/>
+    public void Unpack(ReadOnlySpan<byte> packed, out Bkey key)
+    {
+        CheckPackedHeader(packed);
+        var f = _fields;
+        key = default;
+        key.U64s = (byte)(packed[0] - KeyU64s + Bkey.U64sUnpacked);
+        key.Format = Bkey.FormatCurrent;
+        key.NeedsWhiteout = (packed[1] & 0x80) != 0;
+        key.Type = packed[2];
+        key.Position = new Bpos(
+            ReadField(packed, f[0]),
+            ReadField(packed, f[1]),
+            (uint)ReadField(packed, f[2]));
+        key.Size = (uint)ReadField(packed, f[3]);
+        key.Version = new Bversion((uint)ReadField(packed, f[4]), ReadField(packed, f[5]));
+    }
+
+    /// <summary>Unpacks only the position of a key packed in this format.</summary>
+    /// <exception cref="InvalidPackedKeyException">The header is inconsistent with this format.</exception>
+    public Bpos UnpackPosition(ReadOnlySpan<byte> packed)
+    {
+        CheckPackedHeader(packed);
+        var f = _fields;
+        return new Bpos(ReadField(packed, f[0]), ReadField(packed, f[1]), (uint)ReadField(packed, f[2]));
+    }
+
+    /// <summary>Reads every field's unpacked value (offset added) into <paramref name="values"/> (6 entries).</summary>
+    public void UnpackFields(ReadOnlySpan<byte> packed, Span<ulong> values)
+    {
+        CheckKeyLength(packed.Length);
+        var f = _fields;
+        for (var i = 0; i < f.Length; i++)
+        {
+            var v = ReadField(packed, f[i]);
+            values[i] = BkeyFields.UnpackedWidth(i) == 32 ? (uint)v : v;
+        }
+    }
+
+    /// <summary>Whether a packed key's header is consistent with this format; <paramref name="reason"/> says why not.</summary>
+    public bool IsPackedHeaderValid(ReadOnlySpan<byte> packed, [NotNullWhen(false)] out string? reason)
+    {
+        reason = null;
+        if (packed.Length < KeyBytes)
+            reason = $"a packed key in this format takes {KeyBytes} bytes, only {packed.Length} were given";
+        else if ((packed[1] & 0x7f) != Bkey.FormatLocalBtree)
+            reason = $"its header says format {packed[1] & 0x7f}, not {Bkey.FormatLocalBtree} (packed in the node's format)";
+        else if ((uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
+            reason = $"its header says u64s {packed[0]}, but with key_u64s {KeyU64s} the value must be 0..{Bkey.ValueU64sMax} words, so u64s must be {KeyU64s}..{KeyU64s + Bkey.ValueU64sMax}";
+        return reason is null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckPackedHeader(ReadOnlySpan<byte> packed)
+    {
+        // One unsigned compare covers u64s < key_u64s and a value longer than 250 words.
+        if (packed.Length < KeyBytes || (packed[1] & 0x7f) != 0 || (uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
+            ThrowInvalidHeader(packed);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckKeyLength(int length)
+    {
+        if (length < KeyBytes) ThrowTooShort(length);
+    }
+
+    [DoesNotReturn]
+    private void ThrowInvalidHeader(ReadOnlySpan<byte> packed)
+    {
+        IsPackedHeaderValid(packed, out var reason);
+        if (packed.Length < KeyBytes) ThrowTooShort(packed.Length);
+        throw new InvalidPackedKeyException($"Packed key {Convert.ToHexStringLower(packed[..KeyBytes])} is invalid for format [{this}]: {reason}.");
+    }
+
+    [DoesNotReturn]
+    private void ThrowTooShort(int length) =>
+        throw new ArgumentException($"A packed key in format [{this}] takes {KeyBytes} bytes; the span has {length}.");
+
+    /// <summary>Reads one field and adds its offset. The caller has checked that the key is long enough.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ReadField(ReadOnlySpan<byte> packed, in FieldLayout field)
+    {
+        var word = field.LowBit >> 6;
+        var shift = field.LowBit & 63;
+        var value = ReadWord(packed, word) >> shift;
+        if (shift + field.Width > 64) value |= ReadWord(packed, word + 1) << (64 - shift);
+        return (value & field.Mask) + field.Offset;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ReadWord(ReadOnlySpan<byte> packed, int word) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(packed.Slice(word * 8, 8));
+}
