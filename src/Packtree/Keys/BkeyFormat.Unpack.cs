@@ -22,16 +22,26 @@ public sealed partial class BkeyFormat
         CheckPackedHeader(packed);
         var f = _fields;
         key = default;
-        key.U64s = (byte)(packed[0] - KeyU64s + Bkey.U64sUnpacked);
-        key.Format = Bkey.FormatCurrent;
-        key.NeedsWhiteout = (packed[1] & 0x80) != 0;
-        key.Type = packed[2];
+        UnpackHeader(packed, ref key);
         key.Position = new Bpos(
             ReadField(packed, f[0]),
             ReadField(packed, f[1]),
             (uint)ReadField(packed, f[2]));
         key.Size = (uint)ReadField(packed, f[3]);
         key.Version = new Bversion((uint)ReadField(packed, f[4]), ReadField(packed, f[5]));
+    }
+
+    /// <summary>
+    /// Sets the unpacked header from a checked packed one: u64s = packed u64s - key_u64s + 5,
+    /// format 1, needs_whiteout and type copied, pad 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void UnpackHeader(ReadOnlySpan<byte> packed, ref Bkey key)
+    {
+        key.U64s = (byte)(packed[0] - KeyU64s + Bkey.U64sUnpacked);
+        key.Format = Bkey.FormatCurrent;
+        key.NeedsWhiteout = (packed[1] & 0x80) != 0;
+        key.Type = packed[2];
     }
 
     /// <summary>Unpacks only the position of a key packed in this format.</summary>
@@ -69,7 +79,7 @@ public sealed partial class BkeyFormat
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckPackedHeader(ReadOnlySpan<byte> packed)
+    internal void CheckPackedHeader(ReadOnlySpan<byte> packed)
     {
         // One unsigned compare covers u64s < key_u64s and a value longer than 250 words.
         if (packed.Length < KeyBytes || (packed[1] & 0x7f) != 0 || (uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)

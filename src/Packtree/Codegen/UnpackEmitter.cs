@@ -1,0 +1,122 @@
+using System.Reflection.Emit;
+using Packtree.Keys;
+
+namespace Packtree.Codegen;
+
+/// <summary>
+/// Emits IL that reads the fields of one exact format: word offsets, shifts, masks and field
+/// offsets are constants, zero-width fields are constants, and nothing branches. The runtime
+/// compiles the IL to machine code and owns the executable memory.
+/// </summary>
+internal static class UnpackEmitter
+{
+    // Byte offsets of the fields inside the 40-byte unpacked key, in field order.
+    private static readonly int[] UnpackedFieldOffsets = [32, 24, 20, 16, 12, 4];
+
+    // Byte offsets of inode, offset and snapshot inside a 20-byte Bpos.
+    private static readonly int[] PositionFieldOffsets = [12, 4, 0];
+
+    /// <summary>
+    /// Emits the stores of the unpacked header (u64s - key_u64s + 5, format 1, needs_whiteout,
+    /// type, pad 0) from the packed header at <paramref name="source"/> into <paramref name="destination"/>.
+    /// </summary>
+    public static void EmitHeader(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    {
+        destination(il);
+        source(il);
+        il.Emit(OpCodes.Unaligned, (byte)1);
+        il.Emit(OpCodes.Ldind_U4);
+        var header = il.DeclareLocal(typeof(uint));
+        il.Emit(OpCodes.Stloc, header);
+        il.Emit(OpCodes.Ldloc, header);
+        il.Emit(OpCodes.Ldc_I4, Bkey.U64sUnpacked - format.KeyU64s);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Ldc_I4, 0xFF);
+        il.Emit(OpCodes.And);
+        il.Emit(OpCodes.Ldloc, header);
+        il.Emit(OpCodes.Ldc_I4, 0xFF8000); // type and needs_whiteout
+        il.Emit(OpCodes.And);
+        il.Emit(OpCodes.Or);
+        il.Emit(OpCodes.Ldc_I4, Bkey.FormatCurrent << 8);
+        il.Emit(OpCodes.Or);
+        il.Emit(OpCodes.Unaligned, (byte)1);
+        il.Emit(OpCodes.Stind_I4);
+    }
+
+    /// <summary>Emits the stores of all six fields into an unpacked key at <paramref name="destination"/>.</summary>
+    public static void EmitKeyFields(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    {
+        for (var i = 0; i < BkeyFields.Count; i++)
+            EmitStoreField(il, format, i, source, destination, UnpackedFieldOffsets[i]);
+    }
+
+    /// <summary>Emits the stores of inode, offset and snapshot into a <see cref="Bpos"/> at <paramref name="destination"/>.</summary>
+    public static void EmitPositionFields(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    {
+        for (var i = 0; i < BkeyFields.PositionCount; i++)
+            EmitStoreField(il, format, i, source, destination, PositionFieldOffsets[i]);
+    }
+
+    private static void EmitStoreField(ILGenerator il, BkeyFormat format, int field, Action<ILGenerator> source, Action<ILGenerator> destination, int destinationOffset)
+    {
+        destination(il);
+        if (destinationOffset != 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, destinationOffset);
+            il.Emit(OpCodes.Add);
+        }
+        EmitFieldValue(il, format.Fields[field], source);
+        il.Emit(OpCodes.Unaligned, (byte)1);
+        il.Emit(BkeyFields.UnpackedWidth(field) == 32 ? OpCodes.Stind_I4 : OpCodes.Stind_I8);
+    }
+
+    /// <summary>Pushes the field's unpacked value as a u64.</summary>
+    public static void EmitFieldValue(ILGenerator il, FieldLayout field, Action<ILGenerator> source)
+    {
+        if (field.Width == 0)
+        {
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Offset));
+            return;
+        }
+        var word = field.LowBit >> 6;
+        var shift = field.LowBit & 63;
+        var straddles = shift + field.Width > 64;
+        EmitLoadWord(il, source, word);
+        if (shift != 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, shift);
+            il.Emit(OpCodes.Shr_Un);
+        }
+        if (straddles)
+        {
+            EmitLoadWord(il, source, word + 1);
+            il.Emit(OpCodes.Ldc_I4, 64 - shift);
+            il.Emit(OpCodes.Shl);
+            il.Emit(OpCodes.Or);
+        }
+        // No mask when the field's top bit is the top bit of the word it was shifted out of.
+        if (field.Width != 64 && (straddles || shift + field.Width != 64))
+        {
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Mask));
+            il.Emit(OpCodes.And);
+        }
+        if (field.Offset != 0)
+        {
+            il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Offset));
+            il.Emit(OpCodes.Add);
+        }
+    }
+
+    /// <summary>Pushes word <paramref name="word"/> of the key at <paramref name="source"/> (little-endian load).</summary>
+    public static void EmitLoadWord(ILGenerator il, Action<ILGenerator> source, int word)
+    {
+        source(il);
+        if (word != 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, word * 8);
+            il.Emit(OpCodes.Add);
+        }
+        il.Emit(OpCodes.Unaligned, (byte)1);
+        il.Emit(OpCodes.Ldind_I8);
+    }
+}
