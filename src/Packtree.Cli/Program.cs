@@ -1,1 +1,44 @@
-return 0;
+using System.CommandLine;
+using Packtree.Cli.Bench;
+using Spectre.Console;
+
+namespace Packtree.Cli;
+
+/// <summary>The <c>packtree</c> command.</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, Func<bool, BenchDocument>> Suites = new(StringComparer.Ordinal)
+    {
+        ["keys"] = KeysSuite.Run,
+    };
+
+    public static int Main(string[] args)
+    {
+        // Redirected output has no terminal width; give tables room instead of Spectre's 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+        var suite = new Argument<string>("suite") { Description = $"What to measure: {string.Join(", ", Suites.Keys)}." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var quick = new Option<bool>("--quick") { Description = "A short run for smoke tests; figures are rougher." };
+        var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick };
+        bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json), parse.GetValue(quick)));
+
+        var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench };
+        return root.Parse(args).Invoke();
+    }
+
+    private static int RunBench(string suite, FileInfo? json, bool quick)
+    {
+        if (!Suites.TryGetValue(suite, out var run))
+        {
+            Console.Error.WriteLine($"Unknown bench suite '{suite}'. Known suites: {string.Join(", ", Suites.Keys)}.");
+            return 2;
+        }
+        var document = run(quick);
+        if (json is not null)
+        {
+            document.WriteJson(json.FullName);
+            AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(json.FullName)}[/]");
+        }
+        return 0;
+    }
+}

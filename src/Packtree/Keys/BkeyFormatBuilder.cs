@@ -55,7 +55,11 @@ public sealed class BkeyFormatBuilder
     }
 
     /// <summary>The format for everything added so far.</summary>
-    public BkeyFormat Build()
+    /// <param name="roundToBytes">
+    /// Spend spare bits rounding widths up to whole bytes, as bcachefs always does; false gives the
+    /// tightest widths, which benchmarks use to measure formats that are not byte-aligned.
+    /// </param>
+    public BkeyFormat Build(bool roundToBytes = true)
     {
         Span<byte> bits = stackalloc byte[BkeyFields.Count];
         Span<ulong> offsets = stackalloc ulong[BkeyFields.Count];
@@ -69,7 +73,7 @@ public sealed class BkeyFormatBuilder
         var keyU64s = (total + 63) / 64;
 
         // Round widths up to whole bytes where the already spare bits of the last word allow.
-        var spare = keyU64s * 64 - total;
+        var spare = roundToBytes ? keyU64s * 64 - total : 0;
         for (var i = 0; i < BkeyFields.Count; i++)
         {
             var rounding = (bits[i] + 7) / 8 * 8 - bits[i];
