@@ -8,20 +8,17 @@ namespace Packtree.Codegen;
 
 /// <summary>
 /// Key code compiled for one exact format: IL emitted with the format's positions, widths and
-/// offsets as constants, compiled by the runtime. Results are identical to the generic codec.
+/// offsets as constants, compiled by the runtime. Per-key functions for single keys, and kernels
+/// (whole loops) for runs of keys. Results are identical to the generic codec.
 /// </summary>
 public sealed class CompiledKeyCodec : KeyCodec
 {
-    private readonly UnpackKeyFunction _unpackKey;
-    private readonly UnpackPositionFunction _unpackPosition;
-    private readonly CompareFunction _compare;
+    private readonly Functions _code;
 
-    private CompiledKeyCodec(BkeyFormat format, UnpackKeyFunction unpackKey, UnpackPositionFunction unpackPosition, CompareFunction compare, TimeSpan compileTime)
+    private CompiledKeyCodec(BkeyFormat format, Functions code, TimeSpan compileTime)
         : base(format)
     {
-        _unpackKey = unpackKey;
-        _unpackPosition = unpackPosition;
-        _compare = compare;
+        _code = code;
         CompileTime = compileTime;
     }
 
@@ -30,6 +27,8 @@ public sealed class CompiledKeyCodec : KeyCodec
     private delegate void UnpackPositionFunction(ref byte source, ref Bpos destination);
 
     private delegate int CompareFunction(ref byte left, ref byte right);
+
+    private delegate void WritePositionFunction(ref byte destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot);
 
     /// <inheritdoc/>
     public override UnpackStrategy Strategy => UnpackStrategy.Compiled;
@@ -45,18 +44,16 @@ public sealed class CompiledKeyCodec : KeyCodec
         if (!KeyCodecFactory.CanCompile)
             throw new PlatformNotSupportedException("This runtime cannot compile dynamic code (or the machine is big-endian); use the generic or byte-aligned codec.");
         var started = Stopwatch.GetTimestamp();
-        var unpackKey = EmitUnpackKey(format);
-        var unpackPosition = EmitUnpackPosition(format);
-        var compare = EmitCompare(format);
-
-        // Run each once so that the runtime's compilation is part of the measured cost.
-        Span<byte> zero = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
-        Bkey key = default;
-        Bpos position = default;
-        unpackKey(ref zero[0], ref key);
-        unpackPosition(ref zero[0], ref position);
-        compare(ref zero[0], ref zero[0]);
-        return new CompiledKeyCodec(format, unpackKey, unpackPosition, compare, Stopwatch.GetElapsedTime(started));
+        var code = new Functions(
+            EmitUnpackKey(format),
+            EmitUnpackPosition(format),
+            EmitCompare(format),
+            EmitWritePosition(format),
+            KernelEmitter.EmitUnpackRun(format),
+            KernelEmitter.EmitUnpackPositions(format),
+            KernelEmitter.EmitFind(format));
+        WarmUp(format, code);
+        return new CompiledKeyCodec(format, code, Stopwatch.GetElapsedTime(started));
     }
 
     /// <inheritdoc/>
@@ -65,7 +62,7 @@ public sealed class CompiledKeyCodec : KeyCodec
         Format.CheckPackedHeader(packed);
         key = default;
         // In bounds: the compiled code reads only the KeyBytes that CheckPackedHeader verified.
-        _unpackKey(ref MemoryMarshal.GetReference(packed), ref key);
+        _code.UnpackKey(ref MemoryMarshal.GetReference(packed), ref key);
     }
 
     /// <inheritdoc/>
@@ -73,7 +70,7 @@ public sealed class CompiledKeyCodec : KeyCodec
     {
         Format.CheckPackedHeader(packed);
         Bpos position = default;
-        _unpackPosition(ref MemoryMarshal.GetReference(packed), ref position);
+        _code.UnpackPosition(ref MemoryMarshal.GetReference(packed), ref position);
         return position;
     }
 
@@ -81,12 +78,88 @@ public sealed class CompiledKeyCodec : KeyCodec
     public override int ComparePacked(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
     {
         if (left.Length < Format.KeyBytes || right.Length < Format.KeyBytes) return Format.ComparePacked(left, right); // throws the length error
-        return _compare(ref MemoryMarshal.GetReference(left), ref MemoryMarshal.GetReference(right));
+        return _code.Compare(ref MemoryMarshal.GetReference(left), ref MemoryMarshal.GetReference(right));
+    }
+
+    /// <inheritdoc/>
+    public override bool TryPackPosition(Bpos position, Span<byte> destination)
+    {
+        CheckDestination(destination);
+        if (!Format.TryRawPosition(position, out var inode, out var offset, out var snapshot)) return false;
+        _code.WritePosition(ref MemoryMarshal.GetReference(destination), inode, offset, snapshot);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination)
+    {
+        CheckDestination(destination);
+        var result = Format.LossyRawPosition(position, out var inode, out var offset, out var snapshot);
+        if (result != PackPositionResult.Fail) _code.WritePosition(ref MemoryMarshal.GetReference(destination), inode, offset, snapshot);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys)
+    {
+        if (run.IsEmpty || keys.IsEmpty) return 0;
+        // In bounds: the kernel checks every key's length against runLength before reading it, and writes at most capacity keys.
+        return _code.UnpackRun(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(keys), keys.Length);
+    }
+
+    /// <inheritdoc/>
+    public override int UnpackPositions(ReadOnlySpan<byte> run, Span<Bpos> positions)
+    {
+        if (run.IsEmpty || positions.IsEmpty) return 0;
+        return _code.UnpackPositions(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(positions), positions.Length);
+    }
+
+    /// <inheritdoc/>
+    public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, Bpos search)
+    {
+        if (run.IsEmpty) return 0;
+        // Pack the search key once, lossily: for packed keys, "at or after search" is "compare with
+        // the packed search >= 0" when exact, "> 0" when it came out smaller (nothing representable
+        // lies between), and always true when nothing representable is at or below search.
+        Span<byte> packed = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        var threshold = PackPositionLossy(search, packed) switch
+        {
+            PackPositionResult.Exact => 0,
+            PackPositionResult.Smaller => 1,
+            _ => -1,
+        };
+        return _code.Find(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(packed), threshold, ref search);
+    }
+
+    /// <summary>A short name for the format's shape in method names (visible in profilers): words and widths.</summary>
+    internal static string FormatTag(BkeyFormat format) => $"{format.KeyU64s}w_{Convert.ToHexStringLower(format.ToBytes().AsSpan(2, 6))}";
+
+    private void CheckDestination(Span<byte> destination)
+    {
+        if (destination.Length < Format.KeyBytes)
+            throw new ArgumentException($"A packed key in format [{Format}] takes {Format.KeyBytes} bytes; the span has {destination.Length}.", nameof(destination));
+    }
+
+    /// <summary>Runs every function once so that the runtime's compilation is part of the measured compile time.</summary>
+    private static void WarmUp(BkeyFormat format, Functions code)
+    {
+        Span<byte> key = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        key.Clear();
+        key[0] = (byte)format.KeyU64s;
+        Bkey unpacked = default;
+        Bpos position = default;
+        code.UnpackKey(ref key[0], ref unpacked);
+        code.UnpackPosition(ref key[0], ref position);
+        code.Compare(ref key[0], ref key[0]);
+        code.WritePosition(ref key[0], 0, 0, 0);
+        code.UnpackRun(ref key[0], format.KeyBytes, ref unpacked, 1);
+        code.UnpackPositions(ref key[0], format.KeyBytes, ref position, 1);
+        code.Find(ref key[0], format.KeyBytes, ref key[0], 0, ref position);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
     private static DynamicMethod NewMethod(string name, BkeyFormat format, Type returnType, params Type[] parameters) =>
-        new($"{name}_{format.KeyU64s}w_{Convert.ToHexStringLower(format.ToBytes().AsSpan(2, 6))}", returnType, parameters, typeof(CompiledKeyCodec).Module, skipVisibility: true);
+        new($"{name}_{FormatTag(format)}", returnType, parameters, typeof(CompiledKeyCodec).Module, skipVisibility: true);
 
     [RequiresDynamicCode("Emits IL for the format.")]
     private static UnpackKeyFunction EmitUnpackKey(BkeyFormat format)
@@ -119,7 +192,24 @@ public sealed class CompiledKeyCodec : KeyCodec
         return method.CreateDelegate<CompareFunction>();
     }
 
+    [RequiresDynamicCode("Emits IL for the format.")]
+    private static WritePositionFunction EmitWritePosition(BkeyFormat format)
+    {
+        var method = NewMethod("pack_pos", format, typeof(void), typeof(byte).MakeByRefType(), typeof(ulong), typeof(ulong), typeof(ulong));
+        PositionEmitter.EmitWritePosition(method.GetILGenerator(), format);
+        return method.CreateDelegate<WritePositionFunction>();
+    }
+
     private static void Arg0(ILGenerator il) => il.Emit(OpCodes.Ldarg_0);
 
     private static void Arg1(ILGenerator il) => il.Emit(OpCodes.Ldarg_1);
+
+    private sealed record Functions(
+        UnpackKeyFunction UnpackKey,
+        UnpackPositionFunction UnpackPosition,
+        CompareFunction Compare,
+        WritePositionFunction WritePosition,
+        UnpackRunKernel UnpackRun,
+        UnpackPositionsKernel UnpackPositions,
+        FindKernel Find);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Packtree.Keys;
 
 namespace Packtree.Codegen;
@@ -50,8 +49,8 @@ public abstract class KeyCodec
         var count = 0;
         for (var at = 0; at < run.Length && count < keys.Length; count++)
         {
-            var key = KeyAt(run, at, out var length);
-            if ((key[1] & 0x7f) == Bkey.FormatLocalBtree) Unpack(key, out keys[count]);
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            if (RunKeys.IsPacked(key)) Unpack(key, out keys[count]);
             else keys[count] = Bkey.Read(key);
             at += length;
         }
@@ -64,8 +63,8 @@ public abstract class KeyCodec
         var count = 0;
         for (var at = 0; at < run.Length && count < positions.Length; count++)
         {
-            var key = KeyAt(run, at, out var length);
-            positions[count] = (key[1] & 0x7f) == Bkey.FormatLocalBtree ? UnpackPosition(key) : Bkey.Read(key).Position;
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            positions[count] = RunKeys.IsPacked(key) ? UnpackPosition(key) : Bkey.Read(key).Position;
             at += length;
         }
         return count;
@@ -79,30 +78,11 @@ public abstract class KeyCodec
     {
         for (var at = 0; at < run.Length;)
         {
-            var key = KeyAt(run, at, out var length);
-            var position = (key[1] & 0x7f) == Bkey.FormatLocalBtree ? UnpackPosition(key) : Bkey.Read(key).Position;
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            var position = RunKeys.IsPacked(key) ? UnpackPosition(key) : Bkey.Read(key).Position;
             if (position >= search) return at;
             at += length;
         }
         return run.Length;
     }
-
-    /// <summary>The key starting at byte <paramref name="at"/> of a run, checked to lie inside it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected ReadOnlySpan<byte> KeyAt(ReadOnlySpan<byte> run, int at, out int length)
-    {
-        length = run[at] * 8;
-        var format = run.Length - at > 1 ? run[at + 1] & 0x7f : -1;
-        var minimum = format == Bkey.FormatCurrent ? Bkey.ByteCount : Format.KeyBytes;
-        if (format is not (0 or 1) || length < minimum || length > run.Length - at) ThrowBadRunKey(run, at, format);
-        return run.Slice(at, length);
-    }
-
-    private void ThrowBadRunKey(ReadOnlySpan<byte> run, int at, int format) =>
-        throw new InvalidPackedKeyException(
-            $"The key at byte {at} of a {run.Length}-byte run has u64s {run[at]} and format {format}: " +
-            (format is not (0 or 1)
-                ? "a key in a node is either packed (format 0) or unpacked (format 1)"
-                : $"it must take at least {(format == 1 ? Bkey.ByteCount : Format.KeyBytes)} bytes and end inside the run") +
-            $" (node format [{Format}]).");
 }

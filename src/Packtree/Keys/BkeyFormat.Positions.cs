@@ -10,10 +10,8 @@ public sealed partial class BkeyFormat
     public bool TryPackPosition(Bpos position, Span<byte> destination)
     {
         CheckKeyLength(destination.Length);
-        var f = _fields;
-        if (!Fits(f[0], position.Inode) || !Fits(f[1], position.Offset) || !Fits(f[2], position.Snapshot))
-            return false;
-        WritePosition(destination, position.Inode - f[0].Offset, position.Offset - f[1].Offset, position.Snapshot - f[2].Offset);
+        if (!TryRawPosition(position, out var rawInode, out var rawOffset, out var rawSnapshot)) return false;
+        WritePosition(destination, rawInode, rawOffset, rawSnapshot);
         return true;
     }
 
@@ -26,6 +24,25 @@ public sealed partial class BkeyFormat
     public PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination)
     {
         CheckKeyLength(destination.Length);
+        var result = LossyRawPosition(position, out var rawInode, out var rawOffset, out var rawSnapshot);
+        if (result != PackPositionResult.Fail) WritePosition(destination, rawInode, rawOffset, rawSnapshot);
+        return result;
+    }
+
+    /// <summary>Whether the position's three components fit; if so, their raw (offset-subtracted) values.</summary>
+    internal bool TryRawPosition(Bpos position, out ulong rawInode, out ulong rawOffset, out ulong rawSnapshot)
+    {
+        var f = _fields;
+        rawInode = position.Inode - f[0].Offset;
+        rawOffset = position.Offset - f[1].Offset;
+        rawSnapshot = position.Snapshot - f[2].Offset;
+        return Fits(f[0], position.Inode) && Fits(f[1], position.Offset) && Fits(f[2], position.Snapshot);
+    }
+
+    /// <summary>The raw field values of the greatest representable position not above <paramref name="position"/>.</summary>
+    internal PackPositionResult LossyRawPosition(Bpos position, out ulong rawInode, out ulong rawOffset, out ulong rawSnapshot)
+    {
+        rawInode = rawOffset = rawSnapshot = 0;
         var f = _fields;
         var exact = true;
         var inode = position.Inode;
@@ -58,9 +75,9 @@ public sealed partial class BkeyFormat
         }
         if (inode < f[0].Offset) return PackPositionResult.Fail;
 
-        var rawInode = inode - f[0].Offset;
-        var rawOffset = offset - f[1].Offset;
-        var rawSnapshot = snapshot - f[2].Offset;
+        rawInode = inode - f[0].Offset;
+        rawOffset = offset - f[1].Offset;
+        rawSnapshot = snapshot - f[2].Offset;
 
         // A component above its range saturates, and so does everything below it.
         if (rawInode > f[0].Mask)
@@ -82,7 +99,6 @@ public sealed partial class BkeyFormat
             exact = false;
         }
 
-        WritePosition(destination, rawInode, rawOffset, rawSnapshot);
         return exact ? PackPositionResult.Exact : PackPositionResult.Smaller;
     }
 
