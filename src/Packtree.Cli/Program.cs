@@ -10,6 +10,7 @@ public static class Program
     private static readonly Dictionary<string, Func<bool, BenchDocument>> Suites = new(StringComparer.Ordinal)
     {
         ["keys"] = KeysSuite.Run,
+        ["unpack"] = UnpackSuite.Run,
     };
 
     public static int Main(string[] args)

@@ -102,22 +102,40 @@ public sealed class CompiledKeyCodec : KeyCodec
     /// <inheritdoc/>
     public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys)
     {
-        if (run.IsEmpty || keys.IsEmpty) return 0;
-        // In bounds: the kernel checks every key's length against runLength before reading it, and writes at most capacity keys.
-        return _code.UnpackRun(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(keys), keys.Length);
+        ref var start = ref MemoryMarshal.GetReference(run);
+        int count = 0, at = 0;
+        while (at < run.Length && count < keys.Length)
+        {
+            // In bounds: the kernel checks every key's length against the run's before reading it,
+            // and writes at most keys.Length - count keys.
+            count += _code.UnpackRun(ref start, run.Length, ref keys[count], keys.Length - count, ref at);
+            if (at >= run.Length || count >= keys.Length) break;
+            var key = RunKeys.Slice(Format, run, at, out var length); // the kernel stopped here: unpacked or malformed
+            keys[count++] = RunKeys.IsPacked(key) ? Format.Unpack(key) : Bkey.Read(key);
+            at += length;
+        }
+        return count;
     }
 
     /// <inheritdoc/>
     public override int UnpackPositions(ReadOnlySpan<byte> run, Span<Bpos> positions)
     {
-        if (run.IsEmpty || positions.IsEmpty) return 0;
-        return _code.UnpackPositions(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(positions), positions.Length);
+        ref var start = ref MemoryMarshal.GetReference(run);
+        int count = 0, at = 0;
+        while (at < run.Length && count < positions.Length)
+        {
+            count += _code.UnpackPositions(ref start, run.Length, ref positions[count], positions.Length - count, ref at);
+            if (at >= run.Length || count >= positions.Length) break;
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            positions[count++] = RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position;
+            at += length;
+        }
+        return count;
     }
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, Bpos search)
     {
-        if (run.IsEmpty) return 0;
         // Pack the search key once, lossily: for packed keys, "at or after search" is "compare with
         // the packed search >= 0" when exact, "> 0" when it came out smaller (nothing representable
         // lies between), and always true when nothing representable is at or below search.
@@ -128,7 +146,19 @@ public sealed class CompiledKeyCodec : KeyCodec
             PackPositionResult.Smaller => 1,
             _ => -1,
         };
-        return _code.Find(ref MemoryMarshal.GetReference(run), run.Length, ref MemoryMarshal.GetReference(packed), threshold, ref search);
+        ref var start = ref MemoryMarshal.GetReference(run);
+        var at = 0;
+        while (at < run.Length)
+        {
+            var result = _code.Find(ref start, run.Length, ref MemoryMarshal.GetReference(packed), threshold, ref at);
+            if (result == KernelEmitter.Found) return at;
+            if (result == KernelEmitter.NotFound) break;
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            var position = RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position;
+            if (position >= search) return at;
+            at += length;
+        }
+        return run.Length;
     }
 
     /// <summary>A short name for the format's shape in method names (visible in profilers): words and widths.</summary>
@@ -152,24 +182,34 @@ public sealed class CompiledKeyCodec : KeyCodec
         code.UnpackPosition(ref key[0], ref position);
         code.Compare(ref key[0], ref key[0]);
         code.WritePosition(ref key[0], 0, 0, 0);
-        code.UnpackRun(ref key[0], format.KeyBytes, ref unpacked, 1);
-        code.UnpackPositions(ref key[0], format.KeyBytes, ref position, 1);
-        code.Find(ref key[0], format.KeyBytes, ref key[0], 0, ref position);
+        var at = 0;
+        code.UnpackRun(ref key[0], format.KeyBytes, ref unpacked, 1, ref at);
+        at = 0;
+        code.UnpackPositions(ref key[0], format.KeyBytes, ref position, 1, ref at);
+        at = 0;
+        code.Find(ref key[0], format.KeyBytes, ref key[0], 0, ref at);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
     private static DynamicMethod NewMethod(string name, BkeyFormat format, Type returnType, params Type[] parameters) =>
-        new($"{name}_{FormatTag(format)}", returnType, parameters, typeof(CompiledKeyCodec).Module, skipVisibility: true);
+        new($"{name}_{FormatTag(format)}", returnType, [typeof(BkeyFormat), .. parameters], typeof(CompiledKeyCodec).Module, skipVisibility: true);
+
+    /// <summary>
+    /// A delegate closed over the format: the runtime calls closed delegates directly, while open
+    /// static ones go through an argument-shuffling thunk that costs about as much as a small unpack.
+    /// </summary>
+    private static T Bind<T>(DynamicMethod method, BkeyFormat format) where T : Delegate => (T)method.CreateDelegate(typeof(T), format);
 
     [RequiresDynamicCode("Emits IL for the format.")]
     private static UnpackKeyFunction EmitUnpackKey(BkeyFormat format)
     {
         var method = NewMethod("unpack_key", format, typeof(void), typeof(byte).MakeByRefType(), typeof(Bkey).MakeByRefType());
         var il = method.GetILGenerator();
-        UnpackEmitter.EmitHeader(il, format, Arg0, Arg1);
-        UnpackEmitter.EmitKeyFields(il, format, Arg0, Arg1);
+        var words = UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: false);
+        UnpackEmitter.EmitHeader(il, format, words, Arg1);
+        UnpackEmitter.EmitKeyFields(il, format, words, Arg1);
         il.Emit(OpCodes.Ret);
-        return method.CreateDelegate<UnpackKeyFunction>();
+        return Bind<UnpackKeyFunction>(method, format);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
@@ -177,9 +217,9 @@ public sealed class CompiledKeyCodec : KeyCodec
     {
         var method = NewMethod("unpack_pos", format, typeof(void), typeof(byte).MakeByRefType(), typeof(Bpos).MakeByRefType());
         var il = method.GetILGenerator();
-        UnpackEmitter.EmitPositionFields(il, format, Arg0, Arg1);
+        UnpackEmitter.EmitPositionFields(il, format, UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: true), Arg1);
         il.Emit(OpCodes.Ret);
-        return method.CreateDelegate<UnpackPositionFunction>();
+        return Bind<UnpackPositionFunction>(method, format);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
@@ -189,7 +229,7 @@ public sealed class CompiledKeyCodec : KeyCodec
         var il = method.GetILGenerator();
         CompareEmitter.EmitCompare(il, format, Arg0, Arg1);
         il.Emit(OpCodes.Ret);
-        return method.CreateDelegate<CompareFunction>();
+        return Bind<CompareFunction>(method, format);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
@@ -197,12 +237,13 @@ public sealed class CompiledKeyCodec : KeyCodec
     {
         var method = NewMethod("pack_pos", format, typeof(void), typeof(byte).MakeByRefType(), typeof(ulong), typeof(ulong), typeof(ulong));
         PositionEmitter.EmitWritePosition(method.GetILGenerator(), format);
-        return method.CreateDelegate<WritePositionFunction>();
+        return Bind<WritePositionFunction>(method, format);
     }
 
-    private static void Arg0(ILGenerator il) => il.Emit(OpCodes.Ldarg_0);
+    // Argument 0 is the format the delegate is closed over; the key arguments follow.
+    private static void Arg0(ILGenerator il) => il.Emit(OpCodes.Ldarg_1);
 
-    private static void Arg1(ILGenerator il) => il.Emit(OpCodes.Ldarg_1);
+    private static void Arg1(ILGenerator il) => il.Emit(OpCodes.Ldarg_2);
 
     private sealed record Functions(
         UnpackKeyFunction UnpackKey,

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using System.Reflection.Emit;
 using Packtree.Keys;
 
@@ -7,98 +6,75 @@ namespace Packtree.Codegen;
 
 /// <summary>
 /// Emits whole loops over a run of keys for one format, so that a delegate is called once per run
-/// rather than once per key. Every loop takes the compiled fast path for well-formed packed keys and
-/// calls <see cref="RunKeys"/> for anything else (unpacked keys, which it handles, and bad headers,
-/// which it refuses with the same exception as the other codecs).
+/// rather than once per key. A kernel handles only well-formed packed keys; at any other key
+/// (an unpacked key, a bad header, a key running past the end) it stops and reports where, and
+/// <see cref="CompiledKeyCodec"/> deals with that key and resumes. With no call inside the loop the
+/// JIT keeps the loop state in registers.
 /// </summary>
-/// <remarks>Every method is closed over its <see cref="BkeyFormat"/>, which the slow path needs.</remarks>
+/// <remarks>
+/// Every method is closed over its <see cref="BkeyFormat"/> (argument 0, unused): the runtime calls
+/// closed delegates directly. Arguments: 1 the run, 2 its length, 3 the destination or packed search
+/// key, 4 the capacity or threshold, 5 <c>ref int at</c>: where to start, and where the loop stopped.
+/// </remarks>
 [RequiresDynamicCode("Emits IL for the format.")]
 internal static class KernelEmitter
 {
-    private const int ArgFormat = 0;
-    private const int ArgRun = 1;
-    private const int ArgRunLength = 2;
+    /// <summary>Kernel result of <see cref="EmitFind"/>: a key at or after the search key was found at <c>at</c>.</summary>
+    public const int Found = 1;
 
-    /// <summary><c>int (ref byte run, int runLength, ref Bkey destination, int capacity)</c>: keys unpacked.</summary>
+    /// <summary>Kernel result of <see cref="EmitFind"/>: no such key before the end of the run.</summary>
+    public const int NotFound = 0;
+
+    /// <summary>Kernel result of <see cref="EmitFind"/>: stopped at a key the fast path does not take, at <c>at</c>.</summary>
+    public const int Stopped = -1;
+
+    /// <summary>Unpacks keys into the destination until the run ends, the destination is full, or a key needs the slow path; returns how many.</summary>
     public static UnpackRunKernel EmitUnpackRun(BkeyFormat format)
     {
-        var (method, il) = NewMethod("unpack_run", format, typeof(Bkey).MakeByRefType(), typeof(int));
+        var (method, il) = NewMethod("unpack_run", format, typeof(Bkey).MakeByRefType());
         var destination = il.DeclareLocal(typeof(Bkey).MakeByRefType());
-        EmitLoop(il, format, countKeys: true, capacityArg: 4,
-            fast: loop =>
-            {
-                EmitElementAddress(il, loop, Bkey.ByteCount, destination);
-                UnpackEmitter.EmitHeader(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldloc, destination));
-                UnpackEmitter.EmitKeyFields(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldloc, destination));
-            },
-            slow: loop =>
-            {
-                EmitSlowCallPrefix(il, loop);
-                EmitElementAddress(il, loop, Bkey.ByteCount, null);
-                il.Emit(OpCodes.Call, Method(nameof(RunKeys.UnpackOther)));
-                il.Emit(OpCodes.Stloc, loop.Length);
-            },
-            done: null);
+        EmitLoop(il, format, countKeys: true, fast: loop =>
+        {
+            EmitElementAddress(il, loop, Bkey.ByteCount, destination);
+            var words = UnpackEmitter.EmitLoadWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), positionOnly: false);
+            UnpackEmitter.EmitHeader(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
+            UnpackEmitter.EmitKeyFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
+        });
         return (UnpackRunKernel)method.CreateDelegate(typeof(UnpackRunKernel), format);
     }
 
-    /// <summary><c>int (ref byte run, int runLength, ref Bpos destination, int capacity)</c>: positions unpacked.</summary>
+    /// <summary>As <see cref="EmitUnpackRun"/>, positions only.</summary>
     public static UnpackPositionsKernel EmitUnpackPositions(BkeyFormat format)
     {
-        var (method, il) = NewMethod("unpack_positions", format, typeof(Bpos).MakeByRefType(), typeof(int));
+        var (method, il) = NewMethod("unpack_positions", format, typeof(Bpos).MakeByRefType());
         var destination = il.DeclareLocal(typeof(Bpos).MakeByRefType());
-        EmitLoop(il, format, countKeys: true, capacityArg: 4,
-            fast: loop =>
-            {
-                EmitElementAddress(il, loop, Bpos.ByteCount, destination);
-                UnpackEmitter.EmitPositionFields(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldloc, destination));
-            },
-            slow: loop =>
-            {
-                EmitSlowCallPrefix(il, loop);
-                EmitElementAddress(il, loop, Bpos.ByteCount, null);
-                il.Emit(OpCodes.Call, Method(nameof(RunKeys.UnpackOtherPosition)));
-                il.Emit(OpCodes.Stloc, loop.Length);
-            },
-            done: null);
+        EmitLoop(il, format, countKeys: true, fast: loop =>
+        {
+            EmitElementAddress(il, loop, Bpos.ByteCount, destination);
+            var words = UnpackEmitter.EmitLoadWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), positionOnly: true);
+            UnpackEmitter.EmitPositionFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
+        });
         return (UnpackPositionsKernel)method.CreateDelegate(typeof(UnpackPositionsKernel), format);
     }
 
     /// <summary>
-    /// <c>int (ref byte run, int runLength, ref byte packedSearch, int threshold, ref Bpos search)</c>:
-    /// byte offset of the first packed key whose compare with <c>packedSearch</c> is at least
-    /// <c>threshold</c> (unpacked keys compare with <c>search</c> itself), or runLength.
+    /// Finds the first packed key whose compare with the packed search key (argument 3) is at least
+    /// the threshold (argument 4); returns <see cref="Found"/>, <see cref="NotFound"/> or <see cref="Stopped"/>.
     /// </summary>
     public static FindKernel EmitFind(BkeyFormat format)
     {
-        var (method, il) = NewMethod("find_first_at_or_after", format, typeof(byte).MakeByRefType(), typeof(int), typeof(Bpos).MakeByRefType());
-        EmitLoop(il, format, countKeys: false, capacityArg: -1,
-            fast: loop =>
-            {
-                CompareEmitter.EmitCompare(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldarg_3));
-                il.Emit(OpCodes.Ldarg, 4);
-                il.Emit(OpCodes.Bge, loop.Found);
-            },
-            slow: loop =>
-            {
-                EmitSlowCallPrefix(il, loop);
-                il.Emit(OpCodes.Ldarg, 5);
-                il.Emit(OpCodes.Ldloca, loop.Length);
-                il.Emit(OpCodes.Call, Method(nameof(RunKeys.CompareOther)));
-                il.Emit(OpCodes.Ldc_I4_0);
-                il.Emit(OpCodes.Bge, loop.Found);
-            },
-            done: () => il.Emit(OpCodes.Ldarg_2));
+        var (method, il) = NewMethod("find_first_at_or_after", format, typeof(byte).MakeByRefType());
+        EmitLoop(il, format, countKeys: false, fast: loop =>
+        {
+            CompareEmitter.EmitCompare(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldarg_3));
+            il.Emit(OpCodes.Ldarg, 4);
+            il.Emit(OpCodes.Bge, loop.Found);
+        });
         return (FindKernel)method.CreateDelegate(typeof(FindKernel), format);
     }
 
-    /// <summary>
-    /// The loop shared by every kernel. <paramref name="fast"/> handles a well-formed packed key at
-    /// <see cref="LoopState.Source"/>; <paramref name="slow"/> must set <see cref="LoopState.Length"/>;
-    /// either may branch to <see cref="LoopState.Found"/> to return the key's offset.
-    /// </summary>
-    private static void EmitLoop(ILGenerator il, BkeyFormat format, bool countKeys, int capacityArg,
-        Action<LoopState> fast, Action<LoopState> slow, Action? done)
+    /// <summary>The loop every kernel shares; <paramref name="fast"/> handles a well-formed packed key at <see cref="LoopState.Source"/>.</summary>
+    private static void EmitLoop(ILGenerator il, BkeyFormat format, bool countKeys, Action<LoopState> fast)
     {
         var at = il.DeclareLocal(typeof(int));
         var count = il.DeclareLocal(typeof(int));
@@ -106,20 +82,22 @@ internal static class KernelEmitter
         var length = il.DeclareLocal(typeof(int));
         var src = il.DeclareLocal(typeof(byte).MakeByRefType());
         var loop = il.DefineLabel();
-        var slowPath = il.DefineLabel();
-        var next = il.DefineLabel();
         var end = il.DefineLabel();
+        var stopped = il.DefineLabel();
         var found = il.DefineLabel();
-        var state = new LoopState(src, at, count, length, found);
+
+        il.Emit(OpCodes.Ldarg, 5);
+        il.Emit(OpCodes.Ldind_I4);
+        il.Emit(OpCodes.Stloc, at);
 
         il.MarkLabel(loop);
         il.Emit(OpCodes.Ldloc, at);
         il.Emit(OpCodes.Ldarg_2);
         il.Emit(OpCodes.Bge, end);
-        if (capacityArg >= 0)
+        if (countKeys)
         {
             il.Emit(OpCodes.Ldloc, count);
-            il.Emit(OpCodes.Ldarg, capacityArg);
+            il.Emit(OpCodes.Ldarg, 4);
             il.Emit(OpCodes.Bge, end);
         }
         il.Emit(OpCodes.Ldarg_1);
@@ -128,7 +106,7 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stloc, src);
 
-        // Fast path only for a packed key whose u64s fits the format and which ends inside the run.
+        // The fast path takes a packed key whose u64s fits the format and which ends inside the run.
         il.Emit(OpCodes.Ldloc, src);
         il.Emit(OpCodes.Ldind_U1);
         il.Emit(OpCodes.Stloc, u64s);
@@ -136,7 +114,7 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Ldc_I4, format.KeyU64s);
         il.Emit(OpCodes.Sub);
         il.Emit(OpCodes.Ldc_I4, Bkey.ValueU64sMax);
-        il.Emit(OpCodes.Bgt_Un, slowPath);
+        il.Emit(OpCodes.Bgt_Un, stopped);
         il.Emit(OpCodes.Ldloc, u64s);
         il.Emit(OpCodes.Ldc_I4_3);
         il.Emit(OpCodes.Shl);
@@ -145,56 +123,46 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Ldarg_2);
         il.Emit(OpCodes.Ldloc, at);
         il.Emit(OpCodes.Sub);
-        il.Emit(OpCodes.Bgt, slowPath);
+        il.Emit(OpCodes.Bgt, stopped);
         il.Emit(OpCodes.Ldloc, src);
         il.Emit(OpCodes.Ldc_I4_1);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Ldind_U1);
         il.Emit(OpCodes.Ldc_I4, 0x7f);
         il.Emit(OpCodes.And);
-        il.Emit(OpCodes.Brtrue, slowPath);
+        il.Emit(OpCodes.Brtrue, stopped);
 
-        fast(state);
-        il.Emit(OpCodes.Br, next);
+        fast(new LoopState(src, count, found));
 
-        il.MarkLabel(slowPath);
-        slow(state);
-
-        il.MarkLabel(next);
         il.Emit(OpCodes.Ldloc, at);
         il.Emit(OpCodes.Ldloc, length);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stloc, at);
-        if (countKeys)
-        {
-            il.Emit(OpCodes.Ldloc, count);
-            il.Emit(OpCodes.Ldc_I4_1);
-            il.Emit(OpCodes.Add);
-            il.Emit(OpCodes.Stloc, count);
-        }
+        il.Emit(OpCodes.Ldloc, count);
+        il.Emit(OpCodes.Ldc_I4_1);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, count);
         il.Emit(OpCodes.Br, loop);
 
-        il.MarkLabel(found);
-        il.Emit(OpCodes.Ldloc, at);
-        il.Emit(OpCodes.Ret);
-
-        il.MarkLabel(end);
-        if (done is null) il.Emit(OpCodes.Ldloc, count);
-        else done();
-        il.Emit(OpCodes.Ret);
+        EmitExit(il, found, at, countKeys ? null : Found, count);
+        EmitExit(il, stopped, at, countKeys ? null : Stopped, count);
+        EmitExit(il, end, at, countKeys ? null : NotFound, count);
     }
 
-    /// <summary>Pushes format, run, runLength, at: the first arguments of every <see cref="RunKeys"/> slow path.</summary>
-    private static void EmitSlowCallPrefix(ILGenerator il, LoopState loop)
+    /// <summary>Stores <c>at</c> back through argument 5 and returns the count or <paramref name="result"/>.</summary>
+    private static void EmitExit(ILGenerator il, Label label, LocalBuilder at, int? result, LocalBuilder count)
     {
-        il.Emit(OpCodes.Ldarg, ArgFormat);
-        il.Emit(OpCodes.Ldarg, ArgRun);
-        il.Emit(OpCodes.Ldarg, ArgRunLength);
-        il.Emit(OpCodes.Ldloc, loop.At);
+        il.MarkLabel(label);
+        il.Emit(OpCodes.Ldarg, 5);
+        il.Emit(OpCodes.Ldloc, at);
+        il.Emit(OpCodes.Stind_I4);
+        if (result is { } value) il.Emit(OpCodes.Ldc_I4, value);
+        else il.Emit(OpCodes.Ldloc, count);
+        il.Emit(OpCodes.Ret);
     }
 
-    /// <summary>Address of element <c>count</c> of the destination argument (argument 3); stored in <paramref name="into"/> or left on the stack.</summary>
-    private static void EmitElementAddress(ILGenerator il, LoopState loop, int elementSize, LocalBuilder? into)
+    /// <summary>Address of element <c>count</c> of the destination (argument 3), stored in <paramref name="into"/>.</summary>
+    private static void EmitElementAddress(ILGenerator il, LoopState loop, int elementSize, LocalBuilder into)
     {
         il.Emit(OpCodes.Ldarg_3);
         il.Emit(OpCodes.Ldloc, loop.Count);
@@ -203,28 +171,25 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Conv_I);
         il.Emit(OpCodes.Mul);
         il.Emit(OpCodes.Add);
-        if (into is not null) il.Emit(OpCodes.Stloc, into);
+        il.Emit(OpCodes.Stloc, into);
     }
 
-    private static (DynamicMethod Method, ILGenerator Il) NewMethod(string name, BkeyFormat format, params Type[] extraParameters)
+    private static (DynamicMethod Method, ILGenerator Il) NewMethod(string name, BkeyFormat format, Type argument3)
     {
-        Type[] parameters = [typeof(BkeyFormat), typeof(byte).MakeByRefType(), typeof(int), .. extraParameters];
+        Type[] parameters = [typeof(BkeyFormat), typeof(byte).MakeByRefType(), typeof(int), argument3, typeof(int), typeof(int).MakeByRefType()];
         var method = new DynamicMethod($"{name}_{CompiledKeyCodec.FormatTag(format)}", typeof(int), parameters, typeof(KernelEmitter).Module, skipVisibility: true);
         return (method, method.GetILGenerator());
     }
 
     /// <summary>The locals and labels of one kernel loop.</summary>
-    private readonly record struct LoopState(LocalBuilder Source, LocalBuilder At, LocalBuilder Count, LocalBuilder Length, Label Found);
-
-    private static MethodInfo Method(string name) =>
-        typeof(RunKeys).GetMethod(name, BindingFlags.Public | BindingFlags.Static) ?? throw new MissingMethodException(nameof(RunKeys), name);
+    private readonly record struct LoopState(LocalBuilder Source, LocalBuilder Count, Label Found);
 }
 
-/// <summary>Compiled loop unpacking a run of keys; returns how many keys were written.</summary>
-internal delegate int UnpackRunKernel(ref byte run, int runLength, ref Bkey destination, int capacity);
+/// <summary>Compiled loop unpacking a run of keys from <c>at</c>; returns how many keys were written and where it stopped.</summary>
+internal delegate int UnpackRunKernel(ref byte run, int runLength, ref Bkey destination, int capacity, ref int at);
 
-/// <summary>Compiled loop unpacking the positions of a run; returns how many were written.</summary>
-internal delegate int UnpackPositionsKernel(ref byte run, int runLength, ref Bpos destination, int capacity);
+/// <summary>Compiled loop unpacking the positions of a run from <c>at</c>; returns how many were written and where it stopped.</summary>
+internal delegate int UnpackPositionsKernel(ref byte run, int runLength, ref Bpos destination, int capacity, ref int at);
 
-/// <summary>Compiled search of a run: offset of the first key at or after the search key, or runLength.</summary>
-internal delegate int FindKernel(ref byte run, int runLength, ref byte packedSearch, int threshold, ref Bpos search);
+/// <summary>Compiled search of a run from <c>at</c> for the first packed key whose compare with the packed search key is at least the threshold.</summary>
+internal delegate int FindKernel(ref byte run, int runLength, ref byte packedSearch, int threshold, ref int at);

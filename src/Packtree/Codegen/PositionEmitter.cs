@@ -9,12 +9,12 @@ namespace Packtree.Codegen;
 /// </summary>
 internal static class PositionEmitter
 {
-    /// <summary>Emits <c>void (ref byte destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot)</c>'s body.</summary>
+    /// <summary>Emits <c>void (BkeyFormat closure, ref byte destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot)</c>'s body.</summary>
     public static void EmitWritePosition(ILGenerator il, BkeyFormat format)
     {
         for (var word = 0; word < format.KeyU64s; word++)
         {
-            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldarg_1);
             if (word != 0)
             {
                 il.Emit(OpCodes.Ldc_I4, word * 8);
@@ -30,7 +30,7 @@ internal static class PositionEmitter
                 var shift = layout.LowBit & 63;
                 if (word == lowWord)
                 {
-                    il.Emit(OpCodes.Ldarg, field + 1);
+                    il.Emit(OpCodes.Ldarg, field + 2);
                     if (shift != 0)
                     {
                         il.Emit(OpCodes.Ldc_I4, shift);
@@ -40,7 +40,7 @@ internal static class PositionEmitter
                 }
                 else if (word == lowWord + 1 && shift + layout.Width > 64)
                 {
-                    il.Emit(OpCodes.Ldarg, field + 1);
+                    il.Emit(OpCodes.Ldarg, field + 2);
                     il.Emit(OpCodes.Ldc_I4, 64 - shift);
                     il.Emit(OpCodes.Shr_Un);
                     il.Emit(OpCodes.Or);

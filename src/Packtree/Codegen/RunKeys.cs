@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Packtree.Keys;
 
 namespace Packtree.Codegen;
 
 /// <summary>
 /// Walking a run of keys (as laid out in a bset): each key's header u64s gives its length; a key is
-/// packed (format 0) or unpacked (format 1). Shared by every codec, and called by compiled kernels
-/// for the keys their fast path does not take (unpacked keys, bad headers).
+/// packed (format 0) or unpacked (format 1). Shared by every codec; compiled kernels stop at the keys their fast path does not take
+/// (unpacked keys, bad headers) and leave those to this.
 /// </summary>
 internal static class RunKeys
 {
@@ -26,30 +25,6 @@ internal static class RunKeys
     /// <summary>Whether the key (already sliced) is packed in the node's format rather than unpacked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsPacked(ReadOnlySpan<byte> key) => (key[1] & 0x7f) == Bkey.FormatLocalBtree;
-
-    /// <summary>Kernel slow path: unpacks the key at <paramref name="at"/> (or throws); returns its length.</summary>
-    public static int UnpackOther(BkeyFormat format, ref byte run, int runLength, int at, ref Bkey destination)
-    {
-        var key = Slice(format, MemoryMarshal.CreateReadOnlySpan(ref run, runLength), at, out var length);
-        destination = IsPacked(key) ? format.Unpack(key) : Bkey.Read(key);
-        return length;
-    }
-
-    /// <summary>Kernel slow path: the position of the key at <paramref name="at"/> (or throws); returns its length.</summary>
-    public static int UnpackOtherPosition(BkeyFormat format, ref byte run, int runLength, int at, ref Bpos destination)
-    {
-        var key = Slice(format, MemoryMarshal.CreateReadOnlySpan(ref run, runLength), at, out var length);
-        destination = IsPacked(key) ? format.UnpackPosition(key) : Bkey.Read(key).Position;
-        return length;
-    }
-
-    /// <summary>Kernel slow path: compares the key at <paramref name="at"/> with <paramref name="search"/>; its length goes to <paramref name="length"/>.</summary>
-    public static int CompareOther(BkeyFormat format, ref byte run, int runLength, int at, ref Bpos search, out int length)
-    {
-        var key = Slice(format, MemoryMarshal.CreateReadOnlySpan(ref run, runLength), at, out length);
-        var position = IsPacked(key) ? format.UnpackPosition(key) : Bkey.Read(key).Position;
-        return position.CompareTo(search);
-    }
 
     private static void ThrowBadKey(BkeyFormat format, ReadOnlySpan<byte> run, int at, int keyFormat) =>
         throw new InvalidPackedKeyException(

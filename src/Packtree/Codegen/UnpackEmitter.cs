@@ -18,14 +18,14 @@ internal static class UnpackEmitter
 
     /// <summary>
     /// Emits the stores of the unpacked header (u64s - key_u64s + 5, format 1, needs_whiteout,
-    /// type, pad 0) from the packed header at <paramref name="source"/> into <paramref name="destination"/>.
+    /// type, pad 0) from the packed key's first word into <paramref name="destination"/>.
     /// </summary>
-    public static void EmitHeader(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    public static void EmitHeader(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
     {
+        _ = format;
         destination(il);
-        source(il);
-        il.Emit(OpCodes.Unaligned, (byte)1);
-        il.Emit(OpCodes.Ldind_U4);
+        il.Emit(OpCodes.Ldloc, words[0]);
+        il.Emit(OpCodes.Conv_U4);
         var header = il.DeclareLocal(typeof(uint));
         il.Emit(OpCodes.Stloc, header);
         il.Emit(OpCodes.Ldloc, header);
@@ -44,20 +44,48 @@ internal static class UnpackEmitter
     }
 
     /// <summary>Emits the stores of all six fields into an unpacked key at <paramref name="destination"/>.</summary>
-    public static void EmitKeyFields(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    public static void EmitKeyFields(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
     {
         for (var i = 0; i < BkeyFields.Count; i++)
-            EmitStoreField(il, format, i, source, destination, UnpackedFieldOffsets[i]);
+            EmitStoreField(il, format, i, words, destination, UnpackedFieldOffsets[i]);
     }
 
     /// <summary>Emits the stores of inode, offset and snapshot into a <see cref="Bpos"/> at <paramref name="destination"/>.</summary>
-    public static void EmitPositionFields(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, Action<ILGenerator> destination)
+    public static void EmitPositionFields(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
     {
         for (var i = 0; i < BkeyFields.PositionCount; i++)
-            EmitStoreField(il, format, i, source, destination, PositionFieldOffsets[i]);
+            EmitStoreField(il, format, i, words, destination, PositionFieldOffsets[i]);
     }
 
-    private static void EmitStoreField(ILGenerator il, BkeyFormat format, int field, Action<ILGenerator> source, Action<ILGenerator> destination, int destinationOffset)
+    /// <summary>
+    /// Loads the key's words into locals once. Stores to the destination could alias the source as
+    /// far as the JIT knows, so reading memory again for every field would reload the same word.
+    /// </summary>
+    public static LocalBuilder[] EmitLoadWords(ILGenerator il, BkeyFormat format, Action<ILGenerator> source, bool positionOnly)
+    {
+        var words = new LocalBuilder[format.KeyU64s];
+        var lowest = positionOnly ? LowestWord(format, BkeyFields.PositionCount) : 0;
+        for (var word = lowest; word < format.KeyU64s; word++)
+        {
+            words[word] = il.DeclareLocal(typeof(ulong));
+            EmitLoadWord(il, source, word);
+            il.Emit(OpCodes.Stloc, words[word]);
+        }
+        return words;
+    }
+
+    /// <summary>The lowest word any of the first <paramref name="fields"/> fields touches (the top word when all are empty).</summary>
+    private static int LowestWord(BkeyFormat format, int fields)
+    {
+        var lowest = format.KeyU64s - 1;
+        for (var i = 0; i < fields; i++)
+        {
+            if (format.Fields[i].Width != 0) lowest = Math.Min(lowest, format.Fields[i].LowBit >> 6);
+        }
+        return lowest;
+    }
+
+    private static void EmitStoreField(ILGenerator il, BkeyFormat format, int field, LocalBuilder[] words, Action<ILGenerator> destination, int destinationOffset)
     {
         destination(il);
         if (destinationOffset != 0)
@@ -65,13 +93,13 @@ internal static class UnpackEmitter
             il.Emit(OpCodes.Ldc_I4, destinationOffset);
             il.Emit(OpCodes.Add);
         }
-        EmitFieldValue(il, format.Fields[field], source);
+        EmitFieldValue(il, format.Fields[field], words);
         il.Emit(OpCodes.Unaligned, (byte)1);
         il.Emit(BkeyFields.UnpackedWidth(field) == 32 ? OpCodes.Stind_I4 : OpCodes.Stind_I8);
     }
 
     /// <summary>Pushes the field's unpacked value as a u64.</summary>
-    public static void EmitFieldValue(ILGenerator il, FieldLayout field, Action<ILGenerator> source)
+    public static void EmitFieldValue(ILGenerator il, FieldLayout field, LocalBuilder[] words)
     {
         if (field.Width == 0)
         {
@@ -81,7 +109,7 @@ internal static class UnpackEmitter
         var word = field.LowBit >> 6;
         var shift = field.LowBit & 63;
         var straddles = shift + field.Width > 64;
-        EmitLoadWord(il, source, word);
+        il.Emit(OpCodes.Ldloc, words[word]);
         if (shift != 0)
         {
             il.Emit(OpCodes.Ldc_I4, shift);
@@ -89,7 +117,7 @@ internal static class UnpackEmitter
         }
         if (straddles)
         {
-            EmitLoadWord(il, source, word + 1);
+            il.Emit(OpCodes.Ldloc, words[word + 1]);
             il.Emit(OpCodes.Ldc_I4, 64 - shift);
             il.Emit(OpCodes.Shl);
             il.Emit(OpCodes.Or);
