@@ -206,8 +206,7 @@ public sealed class CompiledKeyCodec : KeyCodec
         var method = NewMethod("unpack_key", format, typeof(void), typeof(byte).MakeByRefType(), typeof(Bkey).MakeByRefType());
         var il = method.GetILGenerator();
         var words = UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: false);
-        UnpackEmitter.EmitHeader(il, format, words, Arg1);
-        UnpackEmitter.EmitKeyFields(il, format, words, Arg1);
+        UnpackEmitter.EmitUnpackedKey(il, format, words, Arg1);
         il.Emit(OpCodes.Ret);
         return Bind<UnpackKeyFunction>(method, format);
     }

@@ -37,8 +37,7 @@ internal static class KernelEmitter
         {
             EmitElementAddress(il, loop, Bkey.ByteCount, destination);
             var words = UnpackEmitter.EmitLoadWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), positionOnly: false);
-            UnpackEmitter.EmitHeader(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
-            UnpackEmitter.EmitKeyFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
+            UnpackEmitter.EmitUnpackedKey(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
         });
         return (UnpackRunKernel)method.CreateDelegate(typeof(UnpackRunKernel), format);
     }
@@ -81,6 +80,7 @@ internal static class KernelEmitter
         var u64s = il.DeclareLocal(typeof(int));
         var length = il.DeclareLocal(typeof(int));
         var src = il.DeclareLocal(typeof(byte).MakeByRefType());
+        var stride = il.DeclareLocal(typeof(int));
         var loop = il.DefineLabel();
         var end = il.DefineLabel();
         var stopped = il.DefineLabel();
@@ -89,6 +89,8 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Ldarg, 5);
         il.Emit(OpCodes.Ldind_I4);
         il.Emit(OpCodes.Stloc, at);
+        il.Emit(OpCodes.Ldc_I4, format.KeyBytes);
+        il.Emit(OpCodes.Stloc, stride);
 
         il.MarkLabel(loop);
         il.Emit(OpCodes.Ldloc, at);
@@ -134,8 +136,18 @@ internal static class KernelEmitter
 
         fast(new LoopState(src, count, found));
 
-        il.Emit(OpCodes.Ldloc, at);
+        // at += length, written as "at += stride" behind a predictable branch: the next key's address
+        // then depends on a register, not on the byte just loaded, so the CPU can run ahead instead
+        // of waiting for every header load (variable-length keys are otherwise a pointer chase).
+        var sameStride = il.DefineLabel();
         il.Emit(OpCodes.Ldloc, length);
+        il.Emit(OpCodes.Ldloc, stride);
+        il.Emit(OpCodes.Beq, sameStride);
+        il.Emit(OpCodes.Ldloc, length);
+        il.Emit(OpCodes.Stloc, stride);
+        il.MarkLabel(sameStride);
+        il.Emit(OpCodes.Ldloc, at);
+        il.Emit(OpCodes.Ldloc, stride);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stloc, at);
         il.Emit(OpCodes.Ldloc, count);

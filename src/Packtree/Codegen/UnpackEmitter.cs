@@ -10,44 +10,84 @@ namespace Packtree.Codegen;
 /// </summary>
 internal static class UnpackEmitter
 {
-    // Byte offsets of the fields inside the 40-byte unpacked key, in field order.
-    private static readonly int[] UnpackedFieldOffsets = [32, 24, 20, 16, 12, 4];
-
     // Byte offsets of inode, offset and snapshot inside a 20-byte Bpos.
     private static readonly int[] PositionFieldOffsets = [12, 4, 0];
 
     /// <summary>
-    /// Emits the stores of the unpacked header (u64s - key_u64s + 5, format 1, needs_whiteout,
-    /// type, pad 0) from the packed key's first word into <paramref name="destination"/>.
+    /// Emits the whole unpacked key at <paramref name="destination"/> as five 8-byte stores, each the
+    /// OR of the fields that share that word of the 40-byte layout (header and version_lo's low half,
+    /// version_lo's high half and version_hi, size and snapshot, offset, inode). Fewer, wider stores
+    /// matter because stores bound the speed of a kernel; zero-width fields are constants, which the
+    /// JIT folds.
     /// </summary>
-    public static void EmitHeader(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
+    public static void EmitUnpackedKey(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
     {
-        _ = format;
-        destination(il);
-        il.Emit(OpCodes.Ldloc, words[0]);
-        il.Emit(OpCodes.Conv_U4);
-        var header = il.DeclareLocal(typeof(uint));
-        il.Emit(OpCodes.Stloc, header);
-        il.Emit(OpCodes.Ldloc, header);
-        il.Emit(OpCodes.Ldc_I4, Bkey.U64sUnpacked - format.KeyU64s);
-        il.Emit(OpCodes.Add);
-        il.Emit(OpCodes.Ldc_I4, 0xFF);
-        il.Emit(OpCodes.And);
-        il.Emit(OpCodes.Ldloc, header);
-        il.Emit(OpCodes.Ldc_I4, 0xFF8000); // type and needs_whiteout
-        il.Emit(OpCodes.And);
-        il.Emit(OpCodes.Or);
-        il.Emit(OpCodes.Ldc_I4, Bkey.FormatCurrent << 8);
-        il.Emit(OpCodes.Or);
-        il.Emit(OpCodes.Unaligned, (byte)1);
-        il.Emit(OpCodes.Stind_I4);
+        var versionLo = il.DeclareLocal(typeof(ulong));
+        EmitFieldValue(il, format.Fields[(int)BkeyField.VersionLo], words);
+        il.Emit(OpCodes.Stloc, versionLo);
+
+        // Word 0: u64s - key_u64s + 5, format 1 with needs_whiteout, type, pad 0; then version_lo's low half.
+        EmitStoreWord(il, destination, 0, () =>
+        {
+            EmitHeader(il, format, words);
+            il.Emit(OpCodes.Ldloc, versionLo);
+            EmitShiftLeft32(il);
+            il.Emit(OpCodes.Or);
+        });
+        EmitStoreWord(il, destination, 1, () =>
+        {
+            il.Emit(OpCodes.Ldloc, versionLo);
+            il.Emit(OpCodes.Ldc_I4, 32);
+            il.Emit(OpCodes.Shr_Un);
+            EmitFieldValue(il, format.Fields[(int)BkeyField.VersionHi], words);
+            EmitShiftLeft32(il);
+            il.Emit(OpCodes.Or);
+        });
+        EmitStoreWord(il, destination, 2, () =>
+        {
+            EmitFieldValue(il, format.Fields[(int)BkeyField.Size], words);
+            EmitFieldValue(il, format.Fields[(int)BkeyField.Snapshot], words);
+            EmitShiftLeft32(il);
+            il.Emit(OpCodes.Or);
+        });
+        EmitStoreWord(il, destination, 3, () => EmitFieldValue(il, format.Fields[(int)BkeyField.Offset], words));
+        EmitStoreWord(il, destination, 4, () => EmitFieldValue(il, format.Fields[(int)BkeyField.Inode], words));
     }
 
-    /// <summary>Emits the stores of all six fields into an unpacked key at <paramref name="destination"/>.</summary>
-    public static void EmitKeyFields(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
+    /// <summary>Pushes the unpacked header as a u64 (upper 32 bits zero) from the packed key's first word.</summary>
+    private static void EmitHeader(ILGenerator il, BkeyFormat format, LocalBuilder[] words)
     {
-        for (var i = 0; i < BkeyFields.Count; i++)
-            EmitStoreField(il, format, i, words, destination, UnpackedFieldOffsets[i]);
+        // ((h + 5 - key_u64s) & 0xff) | (h & 0xff8000: type and needs_whiteout) | format 1
+        il.Emit(OpCodes.Ldloc, words[0]);
+        il.Emit(OpCodes.Ldc_I8, (long)(Bkey.U64sUnpacked - format.KeyU64s));
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Ldc_I8, 0xFFL);
+        il.Emit(OpCodes.And);
+        il.Emit(OpCodes.Ldloc, words[0]);
+        il.Emit(OpCodes.Ldc_I8, 0xFF8000L);
+        il.Emit(OpCodes.And);
+        il.Emit(OpCodes.Or);
+        il.Emit(OpCodes.Ldc_I8, (long)Bkey.FormatCurrent << 8);
+        il.Emit(OpCodes.Or);
+    }
+
+    private static void EmitShiftLeft32(ILGenerator il)
+    {
+        il.Emit(OpCodes.Ldc_I4, 32);
+        il.Emit(OpCodes.Shl);
+    }
+
+    private static void EmitStoreWord(ILGenerator il, Action<ILGenerator> destination, int word, Action value)
+    {
+        destination(il);
+        if (word != 0)
+        {
+            il.Emit(OpCodes.Ldc_I4, word * 8);
+            il.Emit(OpCodes.Add);
+        }
+        value();
+        il.Emit(OpCodes.Unaligned, (byte)1);
+        il.Emit(OpCodes.Stind_I8);
     }
 
     /// <summary>Emits the stores of inode, offset and snapshot into a <see cref="Bpos"/> at <paramref name="destination"/>.</summary>
