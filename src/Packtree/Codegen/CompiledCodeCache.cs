@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Packtree.Keys;
+
+namespace Packtree.Codegen;
+
+/// <summary>
+/// A thread-safe, bounded cache of compiled codecs keyed by format, so that nodes with the same
+/// format share one compilation. Each format is compiled at most once while it is cached, even when
+/// many threads ask at once. When full, the oldest entries are dropped; nodes still holding their
+/// codec keep it, and the runtime collects the code once nothing refers to it.
+/// </summary>
+public sealed class CompiledCodeCache
+{
+    private readonly ConcurrentDictionary<BkeyFormat, Lazy<CompiledKeyCodec>> _entries = new();
+    private readonly ConcurrentQueue<BkeyFormat> _insertionOrder = new();
+
+    /// <summary>Creates a cache holding at most <paramref name="capacity"/> formats.</summary>
+    public CompiledCodeCache(int capacity = DefaultCapacity)
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The compiled-code cache must hold at least one format.");
+        Capacity = capacity;
+    }
+
+    /// <summary>Default number of formats kept (a compiled format costs a few kilobytes of code).</summary>
+    public const int DefaultCapacity = 4096;
+
+    /// <summary>The process-wide cache.</summary>
+    public static CompiledCodeCache Shared { get; } = new();
+
+    /// <summary>Most formats kept.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Formats cached now.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>The compiled codec for <paramref name="format"/>, compiling it on first use.</summary>
+    [RequiresDynamicCode("Emits IL for the format.")]
+    public CompiledKeyCodec GetOrCompile(BkeyFormat format)
+    {
+        if (_entries.TryGetValue(format, out var cached))
+        {
+            CodegenMetrics.CacheHit();
+            return cached.Value;
+        }
+        var entry = new Lazy<CompiledKeyCodec>(() => Compile(format), LazyThreadSafetyMode.ExecutionAndPublication);
+        var winner = _entries.GetOrAdd(format, entry);
+        if (!ReferenceEquals(winner, entry))
+        {
+            CodegenMetrics.CacheHit();
+            return winner.Value;
+        }
+        CodegenMetrics.CacheMiss();
+        _insertionOrder.Enqueue(format);
+        while (_entries.Count > Capacity && _insertionOrder.TryDequeue(out var oldest))
+        {
+            if (_entries.TryRemove(oldest, out _)) CodegenMetrics.Evicted();
+        }
+        return entry.Value;
+    }
+
+    [RequiresDynamicCode("Emits IL for the format.")]
+    private static CompiledKeyCodec Compile(BkeyFormat format)
+    {
+        var codec = CompiledKeyCodec.Compile(format);
+        CodegenMetrics.Compiled(codec.CompileTime);
+        return codec;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics.CodeAnalysis;
+using Packtree.Keys;
+
+namespace Packtree.Codegen;
+
+/// <summary>
+/// Starts on the portable path (byte-aligned or generic) and switches to compiled code once it has
+/// read enough keys that compiling pays. The compile runs on the thread pool, so no caller waits for
+/// it; until it is done, calls keep using the portable path. Results are identical either way.
+/// </summary>
+public sealed class TieredKeyCodec : KeyCodec
+{
+    private readonly CompiledCodeCache _cache;
+    private readonly long _threshold;
+    private KeyCodec _current;
+    private long _keysRead;
+    private Task? _compilation;
+
+    [RequiresDynamicCode("Compiles IL for the format once the threshold is reached.")]
+    internal TieredKeyCodec(KeyCodec portable, CompiledCodeCache cache, long threshold)
+        : base(portable.Format)
+    {
+        _current = portable;
+        _cache = cache;
+        _threshold = threshold;
+        if (threshold == 0) _current = cache.GetOrCompile(Format);
+    }
+
+    /// <inheritdoc/>
+    public override UnpackStrategy Strategy => Volatile.Read(ref _current).Strategy;
+
+    /// <summary>The background compile, once started (tests and benchmarks wait on it).</summary>
+    public Task? Compilation => Volatile.Read(ref _compilation);
+
+    /// <inheritdoc/>
+    public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key) => Next(1).Unpack(packed, out key);
+
+    /// <inheritdoc/>
+    public override Bpos UnpackPosition(ReadOnlySpan<byte> packed) => Next(1).UnpackPosition(packed);
+
+    /// <inheritdoc/>
+    public override int ComparePacked(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => Next(1).ComparePacked(left, right);
+
+    /// <inheritdoc/>
+    public override bool TryPackPosition(Bpos position, Span<byte> destination) => Next(1).TryPackPosition(position, destination);
+
+    /// <inheritdoc/>
+    public override PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination) => Next(1).PackPositionLossy(position, destination);
+
+    /// <inheritdoc/>
+    public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys) => Next(run.Length / Format.KeyBytes).UnpackRun(run, keys);
+
+    /// <inheritdoc/>
+    public override int UnpackPositions(ReadOnlySpan<byte> run, Span<Bpos> positions) => Next(run.Length / Format.KeyBytes).UnpackPositions(run, positions);
+
+    /// <inheritdoc/>
+    public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, Bpos search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
+
+    /// <summary>Counts the keys about to be read (an estimate for runs) and returns the codec to read them with.</summary>
+    private KeyCodec Next(long keys)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current.Strategy == UnpackStrategy.Compiled) return current;
+        // A racy count is fine: it only decides when to start compiling, and that happens once.
+        var read = _keysRead += keys;
+        if (read >= _threshold && _compilation is null) StartCompiling();
+        return current;
+    }
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
+    private void StartCompiling()
+    {
+        var compilation = new Task(() => Volatile.Write(ref _current, _cache.GetOrCompile(Format)));
+        if (Interlocked.CompareExchange(ref _compilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
+    }
+}
