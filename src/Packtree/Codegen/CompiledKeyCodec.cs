@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.InteropServices;
 using Packtree.Keys;
@@ -22,9 +23,9 @@ public sealed class CompiledKeyCodec : KeyCodec
         CompileTime = compileTime;
     }
 
-    private delegate void UnpackKeyFunction(ref byte source, ref Bkey destination);
+    private delegate Bkey UnpackKeyFunction(ref byte source);
 
-    private delegate void UnpackPositionFunction(ref byte source, ref Bpos destination);
+    private delegate Bpos UnpackPositionFunction(ref byte source);
 
     private delegate int CompareFunction(ref byte left, ref byte right);
 
@@ -60,18 +61,15 @@ public sealed class CompiledKeyCodec : KeyCodec
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key)
     {
         Format.CheckPackedHeader(packed);
-        key = default;
         // In bounds: the compiled code reads only the KeyBytes that CheckPackedHeader verified.
-        _code.UnpackKey(ref MemoryMarshal.GetReference(packed), ref key);
+        key = _code.UnpackKey(ref MemoryMarshal.GetReference(packed));
     }
 
     /// <inheritdoc/>
     public override Bpos UnpackPosition(ReadOnlySpan<byte> packed)
     {
         Format.CheckPackedHeader(packed);
-        Bpos position = default;
-        _code.UnpackPosition(ref MemoryMarshal.GetReference(packed), ref position);
-        return position;
+        return _code.UnpackPosition(ref MemoryMarshal.GetReference(packed));
     }
 
     /// <inheritdoc/>
@@ -178,8 +176,8 @@ public sealed class CompiledKeyCodec : KeyCodec
         key[0] = (byte)format.KeyU64s;
         Bkey unpacked = default;
         Bpos position = default;
-        code.UnpackKey(ref key[0], ref unpacked);
-        code.UnpackPosition(ref key[0], ref position);
+        unpacked = code.UnpackKey(ref key[0]);
+        position = code.UnpackPosition(ref key[0]);
         code.Compare(ref key[0], ref key[0]);
         code.WritePosition(ref key[0], 0, 0, 0);
         var at = 0;
@@ -203,10 +201,12 @@ public sealed class CompiledKeyCodec : KeyCodec
     [RequiresDynamicCode("Emits IL for the format.")]
     private static UnpackKeyFunction EmitUnpackKey(BkeyFormat format)
     {
-        var method = NewMethod("unpack_key", format, typeof(void), typeof(byte).MakeByRefType(), typeof(Bkey).MakeByRefType());
+        // Returned by value, built from its five words, for the same store-forwarding reason as positions.
+        var method = NewMethod("unpack_key", format, typeof(Bkey), typeof(byte).MakeByRefType());
         var il = method.GetILGenerator();
         var words = UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: false);
-        UnpackEmitter.EmitUnpackedKey(il, format, words, Arg1);
+        UnpackEmitter.EmitUnpackedKey(il, format, words, destination: null);
+        il.Emit(OpCodes.Newobj, typeof(Bkey).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong)])!);
         il.Emit(OpCodes.Ret);
         return Bind<UnpackKeyFunction>(method, format);
     }
@@ -214,9 +214,16 @@ public sealed class CompiledKeyCodec : KeyCodec
     [RequiresDynamicCode("Emits IL for the format.")]
     private static UnpackPositionFunction EmitUnpackPosition(BkeyFormat format)
     {
-        var method = NewMethod("unpack_pos", format, typeof(void), typeof(byte).MakeByRefType(), typeof(Bpos).MakeByRefType());
+        // Returned by value through Bpos's constructor, so the JIT writes the fields straight into the
+        // caller's result; writing through a ref and copying the struct out stalls on store forwarding.
+        var method = NewMethod("unpack_pos", format, typeof(Bpos), typeof(byte).MakeByRefType());
         var il = method.GetILGenerator();
-        UnpackEmitter.EmitPositionFields(il, format, UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: true), Arg1);
+        var words = UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: true);
+        UnpackEmitter.EmitFieldValue(il, format.Fields[(int)BkeyField.Inode], words);
+        UnpackEmitter.EmitFieldValue(il, format.Fields[(int)BkeyField.Offset], words);
+        UnpackEmitter.EmitFieldValue(il, format.Fields[(int)BkeyField.Snapshot], words);
+        il.Emit(OpCodes.Conv_U4);
+        il.Emit(OpCodes.Newobj, typeof(Bpos).GetConstructor([typeof(ulong), typeof(ulong), typeof(uint)])!);
         il.Emit(OpCodes.Ret);
         return Bind<UnpackPositionFunction>(method, format);
     }
