@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Packtree.Keys;
 
@@ -22,8 +22,6 @@ public sealed class CompiledKeyCodec : KeyCodec
         _code = code;
         CompileTime = compileTime;
     }
-
-    private delegate Bkey UnpackKeyFunction(ref byte source);
 
     private delegate Bpos UnpackPositionFunction(ref byte source);
 
@@ -46,7 +44,6 @@ public sealed class CompiledKeyCodec : KeyCodec
             throw new PlatformNotSupportedException("This runtime cannot compile dynamic code (or the machine is big-endian); use the generic or byte-aligned codec.");
         var started = Stopwatch.GetTimestamp();
         var code = new Functions(
-            EmitUnpackKey(format),
             EmitUnpackPosition(format),
             EmitCompare(format),
             EmitWritePosition(format),
@@ -61,8 +58,13 @@ public sealed class CompiledKeyCodec : KeyCodec
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key)
     {
         Format.CheckPackedHeader(packed);
-        // In bounds: the compiled code reads only the KeyBytes that CheckPackedHeader verified.
-        key = _code.UnpackKey(ref MemoryMarshal.GetReference(packed));
+        // The run kernel with room for one key writes it in place with five word stores; a key returned
+        // by value would be copied once more, and that copy stalls on store forwarding.
+        Unsafe.SkipInit(out key);
+        var at = 0;
+        // In bounds: the kernel reads only the KeyBytes that CheckPackedHeader verified; the length passed
+        // is the key's own (value included) so that the kernel takes it, though the value is not read.
+        _code.UnpackRun(ref MemoryMarshal.GetReference(packed), packed[0] * 8, ref key, 1, ref at);
     }
 
     /// <inheritdoc/>
@@ -176,7 +178,6 @@ public sealed class CompiledKeyCodec : KeyCodec
         key[0] = (byte)format.KeyU64s;
         Bkey unpacked = default;
         Bpos position = default;
-        unpacked = code.UnpackKey(ref key[0]);
         position = code.UnpackPosition(ref key[0]);
         code.Compare(ref key[0], ref key[0]);
         code.WritePosition(ref key[0], 0, 0, 0);
@@ -197,19 +198,6 @@ public sealed class CompiledKeyCodec : KeyCodec
     /// static ones go through an argument-shuffling thunk that costs about as much as a small unpack.
     /// </summary>
     private static T Bind<T>(DynamicMethod method, BkeyFormat format) where T : Delegate => (T)method.CreateDelegate(typeof(T), format);
-
-    [RequiresDynamicCode("Emits IL for the format.")]
-    private static UnpackKeyFunction EmitUnpackKey(BkeyFormat format)
-    {
-        // Returned by value, built from its five words, for the same store-forwarding reason as positions.
-        var method = NewMethod("unpack_key", format, typeof(Bkey), typeof(byte).MakeByRefType());
-        var il = method.GetILGenerator();
-        var words = UnpackEmitter.EmitLoadWords(il, format, Arg0, positionOnly: false);
-        UnpackEmitter.EmitUnpackedKey(il, format, words, destination: null);
-        il.Emit(OpCodes.Newobj, typeof(Bkey).GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong)])!);
-        il.Emit(OpCodes.Ret);
-        return Bind<UnpackKeyFunction>(method, format);
-    }
 
     [RequiresDynamicCode("Emits IL for the format.")]
     private static UnpackPositionFunction EmitUnpackPosition(BkeyFormat format)
@@ -252,7 +240,6 @@ public sealed class CompiledKeyCodec : KeyCodec
     private static void Arg1(ILGenerator il) => il.Emit(OpCodes.Ldarg_2);
 
     private sealed record Functions(
-        UnpackKeyFunction UnpackKey,
         UnpackPositionFunction UnpackPosition,
         CompareFunction Compare,
         WritePositionFunction WritePosition,

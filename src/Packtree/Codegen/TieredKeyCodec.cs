@@ -4,15 +4,21 @@ using Packtree.Keys;
 namespace Packtree.Codegen;
 
 /// <summary>
-/// Starts on the portable path (byte-aligned or generic) and switches to compiled code once it has
-/// read enough keys that compiling pays. The compile runs on the thread pool, so no caller waits for
-/// it; until it is done, calls keep using the portable path. Results are identical either way.
+/// What <see cref="UnpackStrategy.Auto"/> gives a node: it starts on the portable path (byte-aligned or
+/// generic) and, once it has read enough keys that compiling pays, gets the format's compiled code from
+/// the shared cache. The compile runs on the thread pool, so no caller waits for it.
 /// </summary>
+/// <remarks>
+/// Per operation, by measurement (<c>packtree bench unpack</c>): whole-key unpack and every run kernel
+/// go to compiled code once it is there; single-key position unpack, compare and search-key packing
+/// stay portable, because a delegate call per key costs as much as the work those do.
+/// </remarks>
 public sealed class TieredKeyCodec : KeyCodec
 {
+    private readonly KeyCodec _portable;
     private readonly CompiledCodeCache _cache;
     private readonly long _threshold;
-    private KeyCodec _current;
+    private CompiledKeyCodec? _compiled;
     private long _keysRead;
     private Task? _compilation;
 
@@ -20,14 +26,14 @@ public sealed class TieredKeyCodec : KeyCodec
     internal TieredKeyCodec(KeyCodec portable, CompiledCodeCache cache, long threshold)
         : base(portable.Format)
     {
-        _current = portable;
+        _portable = portable;
         _cache = cache;
         _threshold = threshold;
-        if (threshold == 0) _current = cache.GetOrCompile(Format);
+        if (threshold == 0) _compiled = cache.GetOrCompile(Format);
     }
 
     /// <inheritdoc/>
-    public override UnpackStrategy Strategy => Volatile.Read(ref _current).Strategy;
+    public override UnpackStrategy Strategy => Volatile.Read(ref _compiled) is null ? _portable.Strategy : UnpackStrategy.Compiled;
 
     /// <summary>The background compile, once started (tests and benchmarks wait on it).</summary>
     public Task? Compilation => Volatile.Read(ref _compilation);
@@ -36,16 +42,16 @@ public sealed class TieredKeyCodec : KeyCodec
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key) => Next(1).Unpack(packed, out key);
 
     /// <inheritdoc/>
-    public override Bpos UnpackPosition(ReadOnlySpan<byte> packed) => Next(1).UnpackPosition(packed);
+    public override Bpos UnpackPosition(ReadOnlySpan<byte> packed) => _portable.UnpackPosition(packed);
 
     /// <inheritdoc/>
-    public override int ComparePacked(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => Next(1).ComparePacked(left, right);
+    public override int ComparePacked(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) => _portable.ComparePacked(left, right);
 
     /// <inheritdoc/>
-    public override bool TryPackPosition(Bpos position, Span<byte> destination) => Next(1).TryPackPosition(position, destination);
+    public override bool TryPackPosition(Bpos position, Span<byte> destination) => _portable.TryPackPosition(position, destination);
 
     /// <inheritdoc/>
-    public override PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination) => Next(1).PackPositionLossy(position, destination);
+    public override PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination) => _portable.PackPositionLossy(position, destination);
 
     /// <inheritdoc/>
     public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys) => Next(run.Length / Format.KeyBytes).UnpackRun(run, keys);
@@ -59,18 +65,17 @@ public sealed class TieredKeyCodec : KeyCodec
     /// <summary>Counts the keys about to be read (an estimate for runs) and returns the codec to read them with.</summary>
     private KeyCodec Next(long keys)
     {
-        var current = Volatile.Read(ref _current);
-        if (current.Strategy == UnpackStrategy.Compiled) return current;
+        if (Volatile.Read(ref _compiled) is { } compiled) return compiled;
         // A racy count is fine: it only decides when to start compiling, and that happens once.
         var read = _keysRead += keys;
         if (read >= _threshold && _compilation is null) StartCompiling();
-        return current;
+        return _portable;
     }
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
     private void StartCompiling()
     {
-        var compilation = new Task(() => Volatile.Write(ref _current, _cache.GetOrCompile(Format)));
+        var compilation = new Task(() => Volatile.Write(ref _compiled, _cache.GetOrCompile(Format)));
         if (Interlocked.CompareExchange(ref _compilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
     }
 }

@@ -23,8 +23,8 @@ internal static class UnpackEmitter
     /// <param name="il">The method being emitted.</param>
     /// <param name="format">The format of the packed key.</param>
     /// <param name="words">The packed key's words, loaded by <see cref="EmitLoadWords"/>.</param>
-    /// <param name="destination">Pushes the address to store to; null leaves the five words on the stack instead.</param>
-    public static void EmitUnpackedKey(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator>? destination)
+    /// <param name="destination">Pushes the address to store to.</param>
+    public static void EmitUnpackedKey(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
     {
         var versionLo = il.DeclareLocal(typeof(ulong));
         EmitFieldValue(il, format.Fields[(int)BkeyField.VersionLo], words);
@@ -81,13 +81,8 @@ internal static class UnpackEmitter
         il.Emit(OpCodes.Shl);
     }
 
-    private static void EmitStoreWord(ILGenerator il, Action<ILGenerator>? destination, int word, Action value)
+    private static void EmitStoreWord(ILGenerator il, Action<ILGenerator> destination, int word, Action value)
     {
-        if (destination is null)
-        {
-            value();
-            return;
-        }
         destination(il);
         if (word != 0)
         {

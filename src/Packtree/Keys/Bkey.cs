@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Packtree.Keys;
@@ -48,12 +47,6 @@ public struct Bkey : IEquatable<Bkey>
     [FieldOffset(16)] private uint _size;
     [FieldOffset(20)] private Bpos _position;
 
-    // The same 40 bytes as five little-endian words, for building a key with five whole-word writes.
-    [FieldOffset(0)] private ulong _word0;
-    [FieldOffset(8)] private ulong _word1;
-    [FieldOffset(16)] private ulong _word2;
-    [FieldOffset(24)] private ulong _word3;
-    [FieldOffset(32)] private ulong _word4;
 
     /// <summary>
     /// Creates an unpacked key (format 1) at <paramref name="position"/> with
@@ -70,20 +63,6 @@ public struct Bkey : IEquatable<Bkey>
         _version = version;
         _size = size;
         _position = position;
-    }
-
-    /// <summary>
-    /// A key from the five words of its 40-byte image (little-endian machines only): compiled unpack
-    /// code builds keys this way, so the result is written with five stores, not seven.
-    /// </summary>
-    internal Bkey(ulong word0, ulong word1, ulong word2, ulong word3, ulong word4)
-    {
-        Unsafe.SkipInit(out this);
-        _word0 = word0;
-        _word1 = word1;
-        _word2 = word2;
-        _word3 = word3;
-        _word4 = word4;
     }
 
     /// <summary>Total length of key and value in 8-byte words.</summary>
