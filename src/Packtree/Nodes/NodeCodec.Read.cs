@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+// Reading a node: walk the log of writes, validate each, then merge the bsets newest-wins.
+public sealed partial class NodeCodec
+{
+    /// <summary>
+    /// Reads and validates a node. <paramref name="expectedSeq"/> and <paramref name="sectorsWritten"/>
+    /// come from the parent's pointer; with <paramref name="sectorsWritten"/> 0 the log is followed
+    /// until a write's seq stops matching.
+    /// </summary>
+    /// <param name="node">The node's bytes, <see cref="NodeGeometry.NodeBytes"/> long.</param>
+    /// <param name="expectedSeq">The node's identity as the parent knows it.</param>
+    /// <param name="sectorsWritten">Sectors that belong to the node, or 0 if unknown.</param>
+    /// <param name="name">How errors name the node (its address, say).</param>
+    /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
+    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name)
+    {
+        if (node.Length != Geometry.NodeBytes)
+            throw new ArgumentException($"The node buffer has {node.Length} bytes; nodes here are {Geometry.NodeBytes}.", nameof(node));
+        if (sectorsWritten < 0 || sectorsWritten > Geometry.NodeSectors)
+            throw new ArgumentOutOfRangeException(nameof(sectorsWritten), sectorsWritten, $"A node has {Geometry.NodeSectors} sectors.");
+
+        var magic = BinaryPrimitives.ReadUInt64LittleEndian(node[16..]);
+        if (magic != Magic) throw Corrupt(name, 0, 16, $"magic is {magic:x16}, this store's nodes have {Magic:x16}");
+
+        var limit = sectorsWritten != 0 ? sectorsWritten : Geometry.NodeSectors;
+        var bsets = new List<BsetRecord>();
+        NodeHeader? header = null;
+        var written = 0;
+        while (written < limit)
+        {
+            var first = written == 0;
+            var start = written * NodeGeometry.SectorBytes;
+            var headerBytes = first ? NodeHeader.ByteCount : EntryHeaderBytes;
+            var bsetAt = start + (first ? NodeHeader.BsetOffset : Checksum.ByteCount);
+            var index = bsets.Count;
+            if (start + headerBytes > node.Length) break; // no room for another header: the log ends
+            var bset = BsetHeader.Read(node[bsetAt..]);
+            if (!first && bset.Seq != bsets[0].Header.Seq)
+            {
+                if (sectorsWritten != 0) throw Corrupt(name, index, bsetAt, $"the parent says the node has {sectorsWritten} sectors, but the write at sector {written} belongs to another node (seq {bset.Seq:x16}, not {bsets[0].Header.Seq:x16})");
+                break; // the log ends where the seq stops matching
+            }
+            if (first && bset.Seq != expectedSeq)
+                throw Corrupt(name, index, bsetAt, $"seq is {bset.Seq:x16}, the parent expects {expectedSeq:x16}");
+            if (!Checksums.IsSupported(bset.ChecksumType))
+                throw Corrupt(name, index, bsetAt + 16, $"checksum type {(int)bset.ChecksumType} is unknown or needs an encryption key");
+
+            var keysAt = bsetAt + BsetHeader.ByteCount;
+            var keysLength = bset.U64s * 8;
+            var sectors = Geometry.SectorsFor(headerBytes + keysLength);
+            if (written + sectors > limit)
+                throw Corrupt(name, index, bsetAt + 22, $"u64s {bset.U64s} makes the write {sectors} sectors, past the node's end at sector {limit}");
+
+            var stored = Checksum.Read(node[start..]);
+            var computed = Checksums.Compute(bset.ChecksumType, node[(start + ChecksumStart)..(keysAt + keysLength)]);
+            if (stored != computed)
+                throw Corrupt(name, index, start, $"checksum ({bset.ChecksumType}) is {stored}, the bytes give {computed}");
+
+            if (first) header = ReadHeader(node, name);
+            ValidateBsetHeader(bset, name, index, bsetAt, written, first);
+            ValidateKeys(header!, node.Slice(keysAt, keysLength), name, index, keysAt);
+            bsets.Add(new BsetRecord(bset, written, keysAt, keysLength, sectors));
+            written += sectors;
+        }
+        if (header is null) throw Corrupt(name, 0, 0, "the node has no first write");
+        if (sectorsWritten != 0 && written != sectorsWritten)
+            throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
+
+        var (merged, count) = Merge(header, node, bsets);
+        var journalSeq = bsets.Max(b => b.Header.JournalSeq);
+        return new NodeImage(header, bsets, merged, count, journalSeq, written);
+    }
+
+    private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, string name)
+    {
+        if (!BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var format, out var error))
+            throw Corrupt(name, 0, NodeHeader.FormatOffset, $"the key format is invalid: {error}");
+        var header = new NodeHeader(
+            BinaryPrimitives.ReadUInt64LittleEndian(node[16..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(node[24..]),
+            Bpos.Read(node[32..]),
+            Bpos.Read(node[52..]),
+            format!);
+        if (header.MinKey > header.MaxKey) throw Corrupt(name, 0, 32, $"min_key {header.MinKey} is above max_key {header.MaxKey}");
+        return header;
+    }
+
+    private static void ValidateBsetHeader(BsetHeader bset, string name, int index, int at, int written, bool first)
+    {
+        if (bset.Version < OldestVersion || bset.Version >> 10 > CurrentVersion >> 10)
+            throw Corrupt(name, index, at + 20, $"metadata version {bset.Version >> 10}.{bset.Version & 0x3ff} is not supported");
+        if (bset.BigEndian) throw Corrupt(name, index, at + 16, "the bset was written by a big-endian host, which Packtree does not read");
+        if (bset.SeparateWhiteouts) throw Corrupt(name, index, at + 16, "the obsolete separate-whiteouts flag is set");
+        if (!first && bset.U64s == 0) throw Corrupt(name, index, at + 22, "a later write holds no keys");
+        if (bset.SectorOffset != 0 && bset.SectorOffset != written)
+            throw Corrupt(name, index, at + 16, $"the bset says it starts at sector {bset.SectorOffset}, it is at sector {written}");
+    }
+
+    /// <summary>Every key lies inside the bset, has format 0 or 1 and a consistent size, lies in the node's range, and follows the previous key.</summary>
+    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt)
+    {
+        var format = header.Format;
+        var havePrevious = false;
+        Bpos previous = default;
+        var previousDeleted = false;
+        for (var at = 0; at < keys.Length;)
+        {
+            var where = keysAt + at;
+            var u64s = keys[at];
+            var length = u64s * 8;
+            if (length == 0) throw Corrupt(name, index, where, "a key with u64s 0");
+            if (length > keys.Length - at) throw Corrupt(name, index, where, $"a key of u64s {u64s} runs past the end of the bset");
+            var key = keys.Slice(at, length);
+            var keyFormat = key[1] & 0x7f;
+            Bpos position;
+            if (keyFormat == Bkey.FormatLocalBtree)
+            {
+                if (!format.IsPackedHeaderValid(key, out var reason)) throw Corrupt(name, index, where, $"packed key: {reason}");
+                position = format.UnpackPosition(key);
+            }
+            else if (keyFormat == Bkey.FormatCurrent)
+            {
+                if (u64s < Bkey.U64sUnpacked) throw Corrupt(name, index, where, $"an unpacked key of u64s {u64s}, below {Bkey.U64sUnpacked}");
+                position = Bkey.Read(key).Position;
+            }
+            else
+            {
+                throw Corrupt(name, index, where, $"key format {keyFormat}; keys are packed (0) or unpacked (1)");
+            }
+            if (position < header.MinKey || position > header.MaxKey)
+                throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinKey}..{header.MaxKey}");
+            var deleted = key[2] == (byte)BkeyType.Deleted;
+            // Strictly increasing; one position may repeat only as a deleted key followed by a live one.
+            if (havePrevious && (position < previous || (position == previous && !(previousDeleted && !deleted))))
+                throw Corrupt(name, index, where, $"key at {position} does not follow the previous key at {previous}");
+            havePrevious = true;
+            previous = position;
+            previousDeleted = deleted;
+            at += length;
+        }
+    }
+
+    /// <summary>Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the same position is dropped, and so is every deleted key.</summary>
+    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets)
+    {
+        var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
+        foreach (var bset in bsets)
+        {
+            var keys = node.Slice(bset.KeysOffset, bset.KeysLength);
+            for (var at = 0; at < keys.Length;)
+            {
+                var length = keys[at] * 8;
+                var key = keys.Slice(at, length);
+                var position = (key[1] & 0x7f) == Bkey.FormatLocalBtree ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
+                entries.Add((position, bset.KeysOffset + at, length, key[2] == (byte)BkeyType.Deleted));
+                at += length;
+            }
+        }
+        // Ties by buffer address: earlier in the node is an older write.
+        entries.Sort((a, b) => a.Position != b.Position ? a.Position.CompareTo(b.Position) : a.Offset.CompareTo(b.Offset));
+        var merged = new List<byte>();
+        var count = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (entry.Deleted || (i + 1 < entries.Count && entries[i + 1].Position == entry.Position)) continue;
+            merged.AddRange(node.Slice(entry.Offset, entry.Length));
+            count++;
+        }
+        return ([.. merged], count);
+    }
+
+    private static CorruptNodeException Corrupt(string name, int bset, int byteOffset, string rule) => new(name, bset, byteOffset, rule);
+}
