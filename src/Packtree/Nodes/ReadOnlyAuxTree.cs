@@ -111,6 +111,21 @@ public sealed class ReadOnlyAuxTree
         return CachelineKey(rank, _floats[Eytzinger.Prev(t, Size - 1)].KeyOffset);
     }
 
+    /// <summary>
+    /// A key that starts before the cacheline holding <paramref name="offset"/> (or the bset's first key):
+    /// where a backward search starts its forward scan.
+    /// </summary>
+    public int KeyBeforeCachelineOf(int offset)
+    {
+        if (Size == 0) return _keysStart;
+        for (var rank = Math.Min(Size - 1, (offset - _base) / Cacheline); rank >= 1; rank--)
+        {
+            var key = CachelineKey(rank, _floats[Eytzinger.FromInorder(rank, Size - 1, _extra)].KeyOffset);
+            if (key < offset) return key;
+        }
+        return _keysStart;
+    }
+
     private int NodeKey(int node) => CachelineKey(Eytzinger.ToInorder(node, Size - 1, _extra), _floats[node].KeyOffset);
 
     private int CachelineKey(int cacheline, int keyOffset) => _base + Cacheline * cacheline + 8 * keyOffset;

@@ -1,0 +1,129 @@
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+// Inserting, overwriting and deleting keys (§5.3–§5.4 of the design facts).
+public sealed partial class BtreeNode
+{
+    /// <summary>
+    /// Inserts <paramref name="key"/> with <paramref name="value"/>, replacing any live key at its
+    /// position; a key of type 0 (deleted) deletes. The key must lie inside the node's range.
+    /// </summary>
+    /// <returns><see cref="InsertResult.NodeFull"/> when it does not fit even after compaction; the node is then unchanged.</returns>
+    public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq = 0)
+    {
+        if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
+        if (key.ValueU64s * 8 != value.Length)
+            throw new ArgumentException($"Key [{key}] says {key.ValueU64s} value words ({key.ValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
+        if (key.Position < Header.MinKey || key.Position > Header.MaxKey)
+            throw new ArgumentOutOfRangeException(nameof(key), key.Position, $"The node covers {Header.MinKey}..{Header.MaxKey}.");
+        var deletion = key.Type == (byte)BkeyType.Deleted;
+        if (deletion && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
+
+        // Room for the key, and for a whiteout should the change need one. A rewritten node has no
+        // on-disk history, so it needs no whiteouts, and a deletion in it only frees space.
+        var encoded = Encode(key, value);
+        if (!EnsureRoom((deletion ? 0 : encoded.Length) + Bkey.ByteCount))
+        {
+            Rewrite();
+            encoded = Encode(key, value);
+            if (!EnsureRoom(deletion ? 0 : encoded.Length)) return InsertResult.NodeFull;
+        }
+
+        var last = _bsets[^1];
+        var writable = last.Writable!;
+        var iterator = SeekAtOrAfter(key.Position);
+        var existing = iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == key.Position ? at : -1;
+        if (deletion && existing < 0) return InsertResult.Done; // nothing to delete
+
+        var inLast = false;
+        if (existing >= 0)
+        {
+            var hadWhiteout = (_buffer[existing + 1] & 0x80) != 0;
+            _buffer[existing + 2] = (byte)BkeyType.Deleted; // the old copy is dead wherever it lives
+            _buffer[existing + 1] &= 0x7f;
+            if (hadWhiteout)
+            {
+                if (deletion) AddWhiteout(key.Position); // a version is on disk: the deletion must be written
+                else encoded[1] |= 0x80;                    // the new key takes over the duty
+            }
+            inLast = existing >= last.KeysStart && existing < last.KeysEnd;
+        }
+
+        if (deletion && inLast)
+        {
+            writable.Delete(existing, BsetKeys.Length(_buffer, existing));
+        }
+        else if (!deletion)
+        {
+            var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(key.Position), writable.KeysEnd, key.Position, [], exact: false);
+            var clobber = inLast ? BsetKeys.Length(_buffer, existing) : 0;
+            if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
+        }
+        last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
+        return InsertResult.Done;
+    }
+
+    /// <summary>Deletes the live key at <paramref name="position"/>, if any.</summary>
+    public InsertResult Delete(Bpos position, ulong journalSeq = 0) => Insert(new Bkey(position), [], journalSeq);
+
+    /// <summary>Bytes still free for keys in the last bset, after the unwritten whiteouts and the reserved last word.</summary>
+    public int FreeBytes
+    {
+        get
+        {
+            var last = _bsets[^1];
+            return last.Written ? 0 : _buffer.Length - 8 - WhiteoutBytes - last.KeysEnd;
+        }
+    }
+
+    private int WhiteoutBytes { get; set; }
+
+    private void AddWhiteout(Bpos position)
+    {
+        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        _whiteouts.Add(position);
+        WhiteoutBytes += Format.TryPackPosition(position, packed) ? Format.KeyBytes : Bkey.ByteCount;
+    }
+
+    /// <summary>
+    /// Makes sure the last bset is writable with room for <paramref name="bytes"/> more, starting a new
+    /// bset when the last one is written or has grown past the write-set size.
+    /// </summary>
+    private bool EnsureRoom(int bytes)
+    {
+        var last = _bsets[^1];
+        var wantNew = last.Written || (last.KeysEnd - last.KeysStart > WriteSetBytes && FreeBytes > 512 * 8);
+        if (wantNew)
+        {
+            if (_bsets.Count == MaxBsets) return false; // compaction first
+            FreezeLast();
+            var start = Math.Max(WrittenSectors * NodeGeometry.SectorBytes, _bsets[^1].KeysEnd) + NodeCodec.EntryHeaderBytes;
+            start = (start + 7) & ~7;
+            if (start >= _buffer.Length - 8) return false;
+            StartWritableBset(start);
+        }
+        return bytes <= FreeBytes;
+    }
+
+    /// <summary>Turns the last bset, if writable, into a read-only one with an aux tree.</summary>
+    private void FreezeLast()
+    {
+        var last = _bsets[^1];
+        if (last.Writable is null) return;
+        _bsets[^1] = new BsetState(last.KeysStart, last.KeysEnd, last.Written, BuildTree(last.KeysStart, last.KeysEnd), last.JournalSeq);
+    }
+
+    /// <summary>The key as stored: packed in the node format where it fits, else unpacked; value appended.</summary>
+    private byte[] Encode(Bkey key, ReadOnlySpan<byte> value)
+    {
+        var packed = Format.CanPack(key);
+        var keyBytes = packed ? Format.KeyBytes : Bkey.ByteCount;
+        var encoded = new byte[keyBytes + value.Length];
+        if (packed) Format.TryPack(key, encoded);
+        else key.Write(encoded);
+        encoded[1] &= 0x7f; // needs_whiteout is node bookkeeping, decided here
+        value.CopyTo(encoded.AsSpan(keyBytes));
+        return encoded;
+    }
+}

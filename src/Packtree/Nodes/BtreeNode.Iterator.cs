@@ -1,0 +1,185 @@
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+// The node iterator: keys of all bsets in order (position, deleted first, older bset first).
+public sealed partial class BtreeNode
+{
+    /// <summary>Every live key in order, with its value.</summary>
+    public IEnumerable<(Bkey Key, ReadOnlyMemory<byte> Value)> LiveKeys()
+    {
+        var iterator = SeekAtOrAfter(Bpos.Min);
+        while (iterator.Peek() is { } at)
+        {
+            yield return KeyAt(at);
+            iterator.Advance();
+        }
+    }
+
+    /// <summary>The live key at <paramref name="position"/>, if the node holds one.</summary>
+    public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
+    {
+        var iterator = SeekAtOrAfter(position);
+        if (iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == position)
+        {
+            (key, value) = KeyAt(at);
+            return true;
+        }
+        key = default;
+        value = default;
+        return false;
+    }
+
+    /// <summary>An iterator at the first key at or after <paramref name="position"/> (a deleted key at it counts as before).</summary>
+    public NodeIterator SeekAtOrAfter(Bpos position)
+    {
+        var iterator = new NodeIterator(this);
+        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        var result = Format.PackPositionLossy(position, packed);
+        foreach (var bset in _bsets)
+        {
+            int start;
+            if (bset.ReadOnly is { } tree) start = tree.Search(_buffer, position, packed, result);
+            else
+            {
+                var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(position);
+                start = BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, position, packed, result == PackPositionResult.Exact);
+            }
+            iterator.Add(start, bset.KeysEnd);
+        }
+        return iterator;
+    }
+
+    /// <summary>An iterator at the last live key at or before <paramref name="position"/>; empty when there is none.</summary>
+    public NodeIterator SeekAtOrBefore(Bpos position)
+    {
+        var iterator = SeekAtOrAfter(position);
+        if (iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == position) return iterator;
+        if (!iterator.MovePrevious()) iterator.Clear(); // nothing at or before the position
+        return iterator;
+    }
+
+    /// <summary>iter_cmp: position, then deleted before live, then buffer address (older bsets first).</summary>
+    private int IteratorOrder(int a, int b)
+    {
+        int order;
+        if (BsetKeys.IsPacked(_buffer, a) && BsetKeys.IsPacked(_buffer, b)) order = Format.ComparePacked(_buffer.AsSpan(a), _buffer.AsSpan(b));
+        else order = BsetKeys.Position(Format, _buffer, a).CompareTo(BsetKeys.Position(Format, _buffer, b));
+        if (order != 0) return order;
+        var deletedA = BsetKeys.IsDeleted(_buffer, a);
+        if (deletedA != BsetKeys.IsDeleted(_buffer, b)) return deletedA ? -1 : 1;
+        return a.CompareTo(b);
+    }
+
+    /// <summary>The greatest key of <paramref name="bset"/> before byte <paramref name="before"/>, or -1; deleted keys are passed over.</summary>
+    private int LastLiveBefore(BsetState bset, int before)
+    {
+        // Start from a key known to be no later than the answer: a cacheline earlier, or the first key.
+        var from = bset.ReadOnly is { } tree ? tree.KeyBeforeCachelineOf(before) : bset.KeysStart;
+        while (true)
+        {
+            var last = -1;
+            for (var at = from; at < before; at += BsetKeys.Length(_buffer, at))
+            {
+                if (!BsetKeys.IsDeleted(_buffer, at)) last = at;
+            }
+            if (last >= 0 || from == bset.KeysStart) return last;
+            before = from; // only deleted keys in that window: look further back
+            from = bset.ReadOnly!.KeyBeforeCachelineOf(before);
+        }
+    }
+
+    /// <summary>
+    /// A position in a node: up to one (current, end) pair per bset, kept sorted so the first pair holds
+    /// the current key. Invalid once the node is modified.
+    /// </summary>
+    public sealed class NodeIterator
+    {
+        private readonly BtreeNode _node;
+        private readonly int[] _at = new int[MaxBsets];
+        private readonly int[] _end = new int[MaxBsets];
+        private int _count;
+
+        internal NodeIterator(BtreeNode node) => _node = node;
+
+        /// <summary>Whether the iterator is past the last key.</summary>
+        public bool AtEnd => Peek() is null;
+
+        /// <summary>The current live key, its value and position, or null at the end.</summary>
+        public (Bkey Key, ReadOnlyMemory<byte> Value)? Current => Peek() is { } at ? _node.KeyAt(at) : null;
+
+        internal void Add(int at, int end)
+        {
+            if (at >= end) return;
+            _at[_count] = at;
+            _end[_count] = end;
+            _count++;
+            for (var i = _count - 1; i > 0 && _node.IteratorOrder(_at[i], _at[i - 1]) < 0; i--) Swap(i, i - 1);
+        }
+
+        internal void Clear() => _count = 0;
+
+        /// <summary>The current key, deleted or not, or null.</summary>
+        internal int? PeekAll() => _count == 0 ? null : _at[0];
+
+        /// <summary>The current live key: deleted keys are skipped first.</summary>
+        internal int? Peek()
+        {
+            while (_count > 0 && BsetKeys.IsDeleted(_node._buffer, _at[0])) Advance();
+            return PeekAll();
+        }
+
+        /// <summary>Moves past the current key.</summary>
+        public void Advance()
+        {
+            if (_count == 0) return;
+            _at[0] += BsetKeys.Length(_node._buffer, _at[0]);
+            if (_at[0] >= _end[0])
+            {
+                for (var i = 1; i < _count; i++)
+                {
+                    _at[i - 1] = _at[i];
+                    _end[i - 1] = _end[i];
+                }
+                _count--;
+                return;
+            }
+            for (var i = 0; i + 1 < _count && _node.IteratorOrder(_at[i], _at[i + 1]) > 0; i++) Swap(i, i + 1);
+        }
+
+        /// <summary>Moves to the previous live key; false (and unchanged) when there is none.</summary>
+        public bool MovePrevious()
+        {
+            var node = _node;
+            var best = -1;
+            BsetState? bestBset = null;
+            foreach (var bset in node._bsets)
+            {
+                var index = Array.FindIndex(_at, 0, _count, a => a >= bset.KeysStart && a < bset.KeysEnd);
+                var before = index >= 0 ? _at[index] : bset.KeysEnd;
+                var candidate = node.LastLiveBefore(bset, before);
+                if (candidate >= 0 && (best < 0 || node.IteratorOrder(candidate, best) > 0))
+                {
+                    best = candidate;
+                    bestBset = bset;
+                }
+            }
+            if (best < 0) return false;
+            var slot = Array.FindIndex(_at, 0, _count, a => a >= bestBset!.KeysStart && a < bestBset.KeysEnd);
+            if (slot < 0)
+            {
+                slot = _count++;
+                _end[slot] = bestBset!.KeysEnd;
+            }
+            _at[slot] = best;
+            for (var i = slot; i > 0; i--) Swap(i, i - 1); // the previous key comes before every other pair
+            return true;
+        }
+
+        private void Swap(int i, int j)
+        {
+            (_at[i], _at[j]) = (_at[j], _at[i]);
+            (_end[i], _end[j]) = (_end[j], _end[i]);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+/// <summary>
+/// An in-memory btree node, bcachefs style: one node-sized buffer holding up to three bsets, each a
+/// sorted run of keys packed in the node's format (or unpacked where a key does not fit); a read-only
+/// aux tree on bsets that no longer change, a read-write aux table on the last one, which alone takes
+/// inserts; whiteouts that must reach disk kept aside until the next write.
+/// </summary>
+/// <remarks>
+/// Invariant (as in bcachefs): at most one live key per position across all bsets; an overwritten key
+/// is marked deleted in place, so iteration needs no newest-wins tie-break. The partial class is split
+/// by operation: iteration, insertion, writing, rewriting.
+/// </remarks>
+public sealed partial class BtreeNode
+{
+    /// <summary>At most this many bsets in memory (bcachefs's <c>MAX_BSETS</c>).</summary>
+    public const int MaxBsets = 3;
+
+    /// <summary>A new bset is started once the last one holds this many bytes (bcachefs's write-set buffer).</summary>
+    public const int WriteSetBytes = 4096;
+
+    private readonly NodeCodec _codec;
+    private readonly List<BsetState> _bsets = [];
+    private readonly List<Bpos> _whiteouts = [];
+    private byte[] _buffer;
+
+    private BtreeNode(NodeCodec codec, NodeHeader header, ulong seq, byte[] buffer, int writtenSectors)
+    {
+        _codec = codec;
+        Header = header;
+        Seq = seq;
+        _buffer = buffer;
+        WrittenSectors = writtenSectors;
+    }
+
+    /// <summary>Format, key range, btree and level.</summary>
+    public NodeHeader Header { get; private set; }
+
+    /// <summary>The node's key format.</summary>
+    public BkeyFormat Format => Header.Format;
+
+    /// <summary>The node's identity on disk (every write carries it).</summary>
+    public ulong Seq { get; private set; }
+
+    /// <summary>Sectors of the node already on disk; 0 for a node never written (or just rewritten).</summary>
+    public int WrittenSectors { get; private set; }
+
+    /// <summary>Whether the node holds updates not yet written.</summary>
+    public bool IsDirty => _bsets.Any(b => !b.Written && b.KeysEnd > b.KeysStart) || _whiteouts.Count > 0 || WrittenSectors == 0;
+
+    /// <summary>Number of bsets in memory (1 to 3).</summary>
+    public int BsetCount => _bsets.Count;
+
+    /// <summary>Bytes of keys and values in all bsets, deleted keys included.</summary>
+    public int UsedBytes => _bsets.Sum(b => b.KeysEnd - b.KeysStart);
+
+    /// <summary>The node buffer (for aux structures and tests).</summary>
+    internal ReadOnlySpan<byte> Buffer => _buffer;
+
+    /// <summary>A new, empty node: one unwritten bset.</summary>
+    public static BtreeNode Create(NodeCodec codec, NodeHeader header, ulong seq)
+    {
+        if (header.Magic != codec.Magic) throw new ArgumentException($"The header's magic {header.Magic:x16} is not the codec's {codec.Magic:x16}.", nameof(header));
+        var node = new BtreeNode(codec, header, seq, new byte[codec.Geometry.NodeBytes], 0);
+        node.StartWritableBset(NodeHeader.ByteCount);
+        return node;
+    }
+
+    /// <summary>Reads a node from its on-disk bytes: the merged keys become one written bset, each marked needs_whiteout.</summary>
+    /// <exception cref="CorruptNodeException">The bytes break a rule.</exception>
+    public static BtreeNode Read(NodeCodec codec, ReadOnlySpan<byte> bytes, ulong seq, int sectorsWritten, string name)
+    {
+        var image = codec.Read(bytes, seq, sectorsWritten, name);
+        var buffer = new byte[codec.Geometry.NodeBytes];
+        image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
+        var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead);
+        var end = NodeHeader.ByteCount + image.MergedKeys.Length;
+        SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
+        node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
+        return node;
+    }
+
+    /// <summary>The key (unpacked) and its value at byte <paramref name="at"/> of the buffer.</summary>
+    internal (Bkey Key, ReadOnlyMemory<byte> Value) KeyAt(int at)
+    {
+        var length = BsetKeys.Length(_buffer, at);
+        var packed = BsetKeys.IsPacked(_buffer, at);
+        var key = packed ? Format.Unpack(_buffer.AsSpan(at, length)) : Bkey.Read(_buffer.AsSpan(at));
+        var keyBytes = packed ? Format.KeyBytes : Bkey.ByteCount;
+        return (key, _buffer.AsMemory(at + keyBytes, length - keyBytes));
+    }
+
+    /// <summary>Keys and sizes per bset, then every live key: the node as a debug dump shows it.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder().AppendLine(Header.ToString());
+        text.AppendLine($"  seq {Seq:x16}, {WrittenSectors} sectors written, {_whiteouts.Count} unwritten whiteouts");
+        for (var i = 0; i < _bsets.Count; i++)
+        {
+            var bset = _bsets[i];
+            text.AppendLine($"  bset {i}: bytes {bset.KeysStart}..{bset.KeysEnd}, {(bset.Written ? "written" : "unwritten")}, " +
+                (bset.ReadOnly is { } tree ? $"ro tree of {tree.Size} ({tree.FailedCount} failed)" : $"rw table of {bset.Writable!.Table.Count}"));
+        }
+        foreach (var (key, _) in LiveKeys()) text.AppendLine($"    {key}");
+        return text.ToString();
+    }
+
+    private ReadOnlyAuxTree BuildTree(int keysStart, int keysEnd) =>
+        ReadOnlyAuxTree.Build(Format, _buffer, keysStart, keysEnd, Header.MinKey, Header.MaxKey, capacity: _codec.Geometry.NodeBytes / ReadOnlyAuxTree.Cacheline * 2);
+
+    /// <summary>Starts the last, writable bset with its keys at <paramref name="keysStart"/>.</summary>
+    private void StartWritableBset(int keysStart)
+    {
+        var limit = _buffer.Length - 8; // the last word stays free, as in bcachefs
+        var table = ReadWriteAuxTable.Build(Format, _buffer, keysStart, keysStart);
+        _bsets.Add(new BsetState(new WritableBset(_buffer, keysStart, keysStart, limit, table), 0));
+    }
+
+    private static void SetNeedsWhiteout(Span<byte> buffer, int start, int end)
+    {
+        for (var at = start; at < end; at += buffer[at] * 8) buffer[at + 1] |= 0x80;
+    }
+}
