@@ -16,6 +16,33 @@ public sealed partial class BtreeNode
         }
     }
 
+    /// <summary>
+    /// Unpacks the live keys in order into <paramref name="keys"/> (values are not copied); returns how
+    /// many. A node of one bset is unpacked by the codec's run kernel and filtered, others through the iterator.
+    /// </summary>
+    public int UnpackLive(Span<Bkey> keys)
+    {
+        if (_bsets.Count == 1)
+        {
+            var bset = _bsets[0];
+            var count = Keys.UnpackRun(_buffer.AsSpan(bset.KeysStart, bset.KeysEnd - bset.KeysStart), keys);
+            var live = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (keys[i].Type != (byte)BkeyType.Deleted) keys[live++] = keys[i];
+            }
+            return live;
+        }
+        var n = 0;
+        var iterator = SeekAtOrAfter(Bpos.Min);
+        while (n < keys.Length && iterator.Peek() is { } at)
+        {
+            keys[n++] = KeyAt(at).Key;
+            iterator.Advance();
+        }
+        return n;
+    }
+
     /// <summary>The live key at <paramref name="position"/>, if the node holds one.</summary>
     public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
     {

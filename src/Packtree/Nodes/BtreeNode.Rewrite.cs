@@ -1,3 +1,4 @@
+using Packtree.Codegen;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -43,8 +44,8 @@ public sealed partial class BtreeNode
         while (leftCount < live.Count - 1 && (leftCount == 0 || used < target)) used += EncodedBytes(Format, live[leftCount++]);
         var pivot = live[leftCount - 1].Key.Position;
         var nodeSeq = Header.NodeSeq + 1;
-        var left = Build(_codec, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, live[..leftCount], Format);
-        var right = Build(_codec, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, live[leftCount..], Format);
+        var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, live[..leftCount], Format);
+        var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, live[leftCount..], Format);
         return (left, right);
     }
 
@@ -65,14 +66,14 @@ public sealed partial class BtreeNode
         var format = ChooseFormat(live, first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
         if (NodeHeader.ByteCount + live.Sum(k => EncodedBytes(format, k)) + 8 > first._codec.Geometry.NodeBytes) return null;
         var nodeSeq = siblings.Max(s => s.Header.NodeSeq) + 1;
-        return Build(first._codec, first.Header.BtreeId, first.Header.Level, nodeSeq, first.Header.MinKey, siblings[^1].Header.MaxKey, live, format);
+        return Build(first._codec, first._codecOptions, first.Header.BtreeId, first.Header.Level, nodeSeq, first.Header.MinKey, siblings[^1].Header.MaxKey, live, format);
     }
 
     /// <summary>A new, unwritten node over [<paramref name="min"/>, <paramref name="max"/>] holding <paramref name="keys"/> (sorted, live).</summary>
-    private static BtreeNode Build(NodeCodec codec, uint btreeId, int level, uint nodeSeq, Bpos min, Bpos max, List<(Bkey Key, byte[] Value)> keys, BkeyFormat fallback)
+    private static BtreeNode Build(NodeCodec codec, KeyCodecOptions options, uint btreeId, int level, uint nodeSeq, Bpos min, Bpos max, List<(Bkey Key, byte[] Value)> keys, BkeyFormat fallback)
     {
         var format = ChooseFormat(keys, min, max, fallback);
-        var node = Create(codec, new NodeHeader(codec.Magic, NodeHeader.MakeFlags(btreeId, level, nodeSeq), min, max, format), NewSeq());
+        var node = Create(codec, new NodeHeader(codec.Magic, NodeHeader.MakeFlags(btreeId, level, nodeSeq), min, max, format), NewSeq(), options);
         node.Fill(keys);
         return node;
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Packtree.Codegen;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -27,17 +28,32 @@ public sealed partial class BtreeNode
     private readonly List<Bpos> _whiteouts = [];
     private byte[] _buffer;
 
-    private BtreeNode(NodeCodec codec, NodeHeader header, ulong seq, byte[] buffer, int writtenSectors)
+    private BtreeNode(NodeCodec codec, NodeHeader header, ulong seq, byte[] buffer, int writtenSectors, KeyCodecOptions? options)
     {
         _codec = codec;
+        _codecOptions = options ?? KeyCodecOptions.Default;
         Header = header;
         Seq = seq;
         _buffer = buffer;
         WrittenSectors = writtenSectors;
     }
 
+    private readonly KeyCodecOptions _codecOptions;
+    private NodeHeader _header = null!;
+
     /// <summary>Format, key range, btree and level.</summary>
-    public NodeHeader Header { get; private set; }
+    public NodeHeader Header
+    {
+        get => _header;
+        private set
+        {
+            if (!ReferenceEquals(_header?.Format, value.Format)) Keys = KeyCodecFactory.Create(value.Format, _codecOptions);
+            _header = value;
+        }
+    }
+
+    /// <summary>The code that reads this node's keys (generic, byte-aligned, compiled or tiered, per the options).</summary>
+    public KeyCodec Keys { get; private set; } = null!;
 
     /// <summary>The node's key format.</summary>
     public BkeyFormat Format => Header.Format;
@@ -61,22 +77,22 @@ public sealed partial class BtreeNode
     internal ReadOnlySpan<byte> Buffer => _buffer;
 
     /// <summary>A new, empty node: one unwritten bset.</summary>
-    public static BtreeNode Create(NodeCodec codec, NodeHeader header, ulong seq)
+    public static BtreeNode Create(NodeCodec codec, NodeHeader header, ulong seq, KeyCodecOptions? options = null)
     {
         if (header.Magic != codec.Magic) throw new ArgumentException($"The header's magic {header.Magic:x16} is not the codec's {codec.Magic:x16}.", nameof(header));
-        var node = new BtreeNode(codec, header, seq, new byte[codec.Geometry.NodeBytes], 0);
+        var node = new BtreeNode(codec, header, seq, new byte[codec.Geometry.NodeBytes], 0, options);
         node.StartWritableBset(NodeHeader.ByteCount);
         return node;
     }
 
     /// <summary>Reads a node from its on-disk bytes: the merged keys become one written bset, each marked needs_whiteout.</summary>
     /// <exception cref="CorruptNodeException">The bytes break a rule.</exception>
-    public static BtreeNode Read(NodeCodec codec, ReadOnlySpan<byte> bytes, ulong seq, int sectorsWritten, string name)
+    public static BtreeNode Read(NodeCodec codec, ReadOnlySpan<byte> bytes, ulong seq, int sectorsWritten, string name, KeyCodecOptions? options = null)
     {
         var image = codec.Read(bytes, seq, sectorsWritten, name);
         var buffer = new byte[codec.Geometry.NodeBytes];
         image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
-        var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead);
+        var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead, options);
         var end = NodeHeader.ByteCount + image.MergedKeys.Length;
         SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
         node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
@@ -88,7 +104,9 @@ public sealed partial class BtreeNode
     {
         var length = BsetKeys.Length(_buffer, at);
         var packed = BsetKeys.IsPacked(_buffer, at);
-        var key = packed ? Format.Unpack(_buffer.AsSpan(at, length)) : Bkey.Read(_buffer.AsSpan(at));
+        Bkey key;
+        if (packed) Keys.Unpack(_buffer.AsSpan(at, length), out key);
+        else key = Bkey.Read(_buffer.AsSpan(at));
         var keyBytes = packed ? Format.KeyBytes : Bkey.ByteCount;
         return (key, _buffer.AsMemory(at + keyBytes, length - keyBytes));
     }

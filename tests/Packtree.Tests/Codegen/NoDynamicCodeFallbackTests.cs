@@ -20,6 +20,9 @@ public sealed class NoDynamicCodeFallbackTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // The program checks what Compiled and Auto fall back to; a strategy forced for this test run must not reach it.
+        start.Environment.Remove(Packtree.Codegen.KeyCodecFactory.StrategyEnvironmentVariable);
+        start.Environment.Remove(Packtree.Codegen.KeyCodecOptions.VerifyEnvironmentVariable);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();

@@ -82,6 +82,9 @@ public sealed class BtreeNodeTests
     {
         var live = node.LiveKeys().ToList();
         Assert.Equal(model.Count, live.Count);
+        var unpacked = new Bkey[4096];
+        var count = node.UnpackLive(unpacked);
+        Assert.Equal(live.Select(k => k.Key), unpacked[..count]);
         var i = 0;
         foreach (var (position, (key, value)) in model)
         {
