@@ -11,6 +11,7 @@ public static class Program
     {
         ["keys"] = KeysSuite.Run,
         ["unpack"] = UnpackSuite.Run,
+        ["node"] = NodeSuite.Run,
     };
 
     public static int Main(string[] args)

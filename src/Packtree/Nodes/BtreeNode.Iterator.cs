@@ -44,11 +44,22 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>The live key at <paramref name="position"/>, if the node holds one.</summary>
+    /// <remarks>
+    /// Searches each bset with its aux structure and no iterator: the node holds at most one live key per
+    /// position, and each bset's search already passes over deleted keys at the position.
+    /// </remarks>
     public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
     {
-        var iterator = SeekAtOrAfter(position);
-        if (iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == position)
+        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        var result = Format.PackPositionLossy(position, packed);
+        for (var i = _bsets.Count - 1; i >= 0; i--)
         {
+            var at = SearchBset(_bsets[i], position, packed, result);
+            if (at >= _bsets[i].KeysEnd) continue;
+            var match = result == PackPositionResult.Exact && BsetKeys.IsPacked(_buffer, at)
+                ? Format.ComparePacked(_buffer.AsSpan(at), packed) == 0
+                : BsetKeys.Position(Format, _buffer, at) == position;
+            if (!match) continue;
             (key, value) = KeyAt(at);
             return true;
         }
@@ -57,23 +68,21 @@ public sealed partial class BtreeNode
         return false;
     }
 
+    /// <summary>The first key of <paramref name="bset"/> at or after the position in iterator order (deleted keys at it passed over).</summary>
+    private int SearchBset(BsetState bset, Bpos position, ReadOnlySpan<byte> packed, PackPositionResult result)
+    {
+        if (bset.ReadOnly is { } tree) return tree.Search(_buffer, position, packed, result);
+        var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(position);
+        return BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, position, packed, result == PackPositionResult.Exact);
+    }
+
     /// <summary>An iterator at the first key at or after <paramref name="position"/> (a deleted key at it counts as before).</summary>
     public NodeIterator SeekAtOrAfter(Bpos position)
     {
         var iterator = new NodeIterator(this);
         Span<byte> packed = stackalloc byte[Format.KeyBytes];
         var result = Format.PackPositionLossy(position, packed);
-        foreach (var bset in _bsets)
-        {
-            int start;
-            if (bset.ReadOnly is { } tree) start = tree.Search(_buffer, position, packed, result);
-            else
-            {
-                var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(position);
-                start = BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, position, packed, result == PackPositionResult.Exact);
-            }
-            iterator.Add(start, bset.KeysEnd);
-        }
+        foreach (var bset in _bsets) iterator.Add(SearchBset(bset, position, packed, result), bset.KeysEnd);
         return iterator;
     }
 

@@ -106,5 +106,5 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>A random nonzero identity for a node's on-disk writes.</summary>
-    internal static ulong NewSeq() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+    public static ulong NewSeq() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);
 }

@@ -73,8 +73,20 @@ public sealed partial class BtreeNode
     /// <summary>Bytes of keys and values in all bsets, deleted keys included.</summary>
     public int UsedBytes => _bsets.Sum(b => b.KeysEnd - b.KeysStart);
 
-    /// <summary>The node buffer (for aux structures and tests).</summary>
-    internal ReadOnlySpan<byte> Buffer => _buffer;
+    /// <summary>The node buffer, read-only (for measurements and dumps).</summary>
+    public ReadOnlySpan<byte> RawBuffer => _buffer;
+
+    /// <summary>Bytes of aux search structures: 4 per read-only tree node, 24 per read-write table entry.</summary>
+    public int AuxBytes => _bsets.Sum(b => b.ReadOnly is { } tree ? 4 * tree.Size : 24 * b.Writable!.Table.Count);
+
+    /// <summary>Byte offsets of every key of every bset in buffer order (deleted keys included).</summary>
+    public IEnumerable<int> KeyOffsets()
+    {
+        foreach (var bset in _bsets)
+        {
+            for (var at = bset.KeysStart; at < bset.KeysEnd; at += _buffer[at] * 8) yield return at;
+        }
+    }
 
     /// <summary>A new, empty node: one unwritten bset.</summary>
     public static BtreeNode Create(NodeCodec codec, NodeHeader header, ulong seq, KeyCodecOptions? options = null)
