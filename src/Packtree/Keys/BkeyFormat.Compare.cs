@@ -17,6 +17,13 @@ public sealed partial class BkeyFormat
         CheckKeyLength(right.Length);
         var remaining = KeyBits;
         if (remaining == 0) return 0;
+        if (KeyU64s == 1)
+        {
+            // One word: the key bits are its top KeyBits bits (1..40, the header takes 24).
+            var a = ReadWord(left, 0) >> (64 - remaining);
+            var b = ReadWord(right, 0) >> (64 - remaining);
+            return a == b ? 0 : a < b ? -1 : 1;
+        }
         for (var word = KeyU64s - 1; ; word--)
         {
             var a = ReadWord(left, word);

@@ -50,7 +50,8 @@ public sealed partial class BtreeNode
     /// </remarks>
     public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
     {
-        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
+        packed.Clear();
         var result = Format.PackPositionLossy(position, packed);
         for (var i = _bsets.Count - 1; i >= 0; i--)
         {
@@ -60,7 +61,18 @@ public sealed partial class BtreeNode
                 ? Format.ComparePacked(_buffer.AsSpan(at), packed) == 0
                 : BsetKeys.Position(Format, _buffer, at) == position;
             if (!match) continue;
-            (key, value) = KeyAt(at);
+            // Straight into the caller's key: a key copied out of a returned tuple stalls on store forwarding.
+            var length = BsetKeys.Length(_buffer, at);
+            if (BsetKeys.IsPacked(_buffer, at))
+            {
+                Keys.Unpack(_buffer.AsSpan(at, length), out key);
+                value = _buffer.AsMemory(at + Format.KeyBytes, length - Format.KeyBytes);
+            }
+            else
+            {
+                key = Bkey.Read(_buffer.AsSpan(at));
+                value = _buffer.AsMemory(at + Bkey.ByteCount, length - Bkey.ByteCount);
+            }
             return true;
         }
         key = default;
@@ -80,7 +92,8 @@ public sealed partial class BtreeNode
     public NodeIterator SeekAtOrAfter(Bpos position)
     {
         var iterator = new NodeIterator(this);
-        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
+        packed.Clear();
         var result = Format.PackPositionLossy(position, packed);
         foreach (var bset in _bsets) iterator.Add(SearchBset(bset, position, packed, result), bset.KeysEnd);
         return iterator;
