@@ -58,6 +58,9 @@ public static class NodeSuite
         document.Add("1 bset", "node", "bytes_per_key", (double)nodeBytes / keyCount, "bytes");
         document.Add("1 bset", "array", "bytes_per_key", Bkey.ByteCount + 8.0, "bytes"); // unpacked key + an 8-byte value
         document.Add("1 bset", "node", "keys", keyCount, "keys");
+        var (treeNodes, failed) = node.AuxTreeFloats;
+        document.Add("1 bset", "aux_tree", "nodes", treeNodes, "nodes");
+        document.Add("1 bset", "aux_tree", "failed_percent", treeNodes == 0 ? 0 : 100.0 * failed / treeNodes, "%");
         document.Add("1 bset", "node/rewrite", "us_per_node", Time(quick ? 3 : 9, () => FullNode(codec, 1).Node, n => n.Rewrite()), "us");
         document.Add("1 bset", "node/split", "us_per_node", Time(quick ? 3 : 9, () => FullNode(codec, 1).Node, n => n.Split()), "us");
         Print(document, node, measure);
@@ -176,6 +179,8 @@ public static class NodeSuite
             $"{Get("1 bset", "generic/iterate", "keys_per_second") / 1e6:F1} / {Get("1 bset", "bytealigned/iterate", "keys_per_second") / 1e6:F1} / {Get("1 bset", "compiled/iterate", "keys_per_second") / 1e6:F1}");
         table.AddRow("bytes per key: node (keys, values, aux tree) / unpacked key + value",
             $"{Get("1 bset", "node", "bytes_per_key"):F1} / {Get("1 bset", "array", "bytes_per_key"):F1} ({Get("1 bset", "node", "bytes_per_key") / Get("1 bset", "array", "bytes_per_key") * 100:F0}%)");
+        table.AddRow("aux tree: nodes, and those that cannot decide by mantissa",
+            $"{Get("1 bset", "aux_tree", "nodes"):F0}, {Get("1 bset", "aux_tree", "failed_percent"):F2}% failed");
         table.AddRow("rewrite / split a full node, µs", $"{Get("1 bset", "node/rewrite", "us_per_node"):F0} / {Get("1 bset", "node/split", "us_per_node"):F0}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"[grey]checksum {measure.Sink:x}[/]");

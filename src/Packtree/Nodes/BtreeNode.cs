@@ -79,6 +79,10 @@ public sealed partial class BtreeNode
     /// <summary>Bytes of aux search structures: 4 per read-only tree node, 24 per read-write table entry.</summary>
     public int AuxBytes => _bsets.Sum(b => b.ReadOnly is { } tree ? 4 * tree.Size : 24 * b.Writable!.Table.Count);
 
+    /// <summary>Read-only aux-tree nodes, and how many of them cannot decide by mantissa (they compare real keys).</summary>
+    public (int Nodes, int Failed) AuxTreeFloats =>
+        (_bsets.Sum(b => b.ReadOnly is { } t ? Math.Max(t.Size - 1, 0) : 0), _bsets.Sum(b => b.ReadOnly?.FailedCount ?? 0));
+
     /// <summary>Byte offsets of every key of every bset in buffer order (deleted keys included).</summary>
     public IEnumerable<int> KeyOffsets()
     {
