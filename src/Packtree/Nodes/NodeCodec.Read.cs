@@ -15,8 +15,9 @@ public sealed partial class NodeCodec
     /// <param name="expectedSeq">The node's identity as the parent knows it.</param>
     /// <param name="sectorsWritten">Sectors that belong to the node, or 0 if unknown.</param>
     /// <param name="name">How errors name the node (its address, say).</param>
+    /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
-    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name)
+    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null)
     {
         if (node.Length != Geometry.NodeBytes)
             throw new ArgumentException($"The node buffer has {node.Length} bytes; nodes here are {Geometry.NodeBytes}.", nameof(node));
@@ -60,13 +61,18 @@ public sealed partial class NodeCodec
             if (stored != computed)
                 throw Corrupt(name, index, start, $"checksum ({bset.ChecksumType}) is {stored}, the bytes give {computed}");
 
-            if (first) header = ReadHeader(node, name);
+            if (first)
+            {
+                header = ReadHeader(node, name);
+                if (expected is not null) CheckExpected(header, expected, name);
+            }
             ValidateBsetHeader(bset, name, index, bsetAt, written, first);
             ValidateKeys(header!, node.Slice(keysAt, keysLength), name, index, keysAt);
             bsets.Add(new BsetRecord(bset, written, keysAt, keysLength, sectors));
             written += sectors;
         }
         if (header is null) throw Corrupt(name, 0, 0, "the node has no first write");
+        if (sectorsWritten == 0) CheckNothingAfterEnd(node, written, bsets[0].Header.Seq, name, bsets.Count);
         if (sectorsWritten != 0 && written != sectorsWritten)
             throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
 
@@ -87,6 +93,29 @@ public sealed partial class NodeCodec
             format!);
         if (header.MinKey > header.MaxKey) throw Corrupt(name, 0, 32, $"min_key {header.MinKey} is above max_key {header.MaxKey}");
         return header;
+    }
+
+    /// <summary>
+    /// Without the parent's sector count the log ends where a write's seq stops matching; a write of
+    /// this node further on means the log has a hole (bcachefs's "bset after end").
+    /// </summary>
+    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, string name, int index)
+    {
+        var blockSectors = Geometry.BlockBytes / NodeGeometry.SectorBytes;
+        for (var sector = written; sector < Geometry.NodeSectors; sector += blockSectors)
+        {
+            var bsetAt = sector * NodeGeometry.SectorBytes + Checksum.ByteCount;
+            if (BinaryPrimitives.ReadUInt64LittleEndian(node[bsetAt..]) == seq)
+                throw Corrupt(name, index, bsetAt, $"a write of this node (seq {seq:x16}) at sector {sector} lies after the end of its log at sector {written}");
+        }
+    }
+
+    private static void CheckExpected(NodeHeader header, NodeExpectation expected, string name)
+    {
+        if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
+        if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
+        if (header.MinKey != expected.MinKey) throw Corrupt(name, 0, 32, $"min_key is {header.MinKey}, the parent's pointer says {expected.MinKey}");
+        if (header.MaxKey != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxKey}, the parent's pointer is at {expected.MaxKey}");
     }
 
     private static void ValidateBsetHeader(BsetHeader bset, string name, int index, int at, int written, bool first)

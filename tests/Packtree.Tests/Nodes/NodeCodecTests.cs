@@ -100,6 +100,20 @@ public sealed class NodeCodecTests
         var missing = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten + 1, "n"));
         Assert.Contains("sector", missing.Rule, StringComparison.Ordinal);
 
+        var header = built.Header;
+        var wrongTree = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId + 1, header.Level, header.MinKey, header.MaxKey)));
+        Assert.Contains("btree", wrongTree.Rule, StringComparison.Ordinal);
+        var wrongRange = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinKey, header.MaxKey.Predecessor())));
+        Assert.Contains("max_key", wrongRange.Rule, StringComparison.Ordinal);
+        Assert.NotNull(codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinKey, header.MaxKey)));
+
+        // A write of the node beyond a hole in its log.
+        var holed = built.Bytes.ToArray();
+        var keys = TestNode.Pack(header.Format, new Bkey(header.MinKey));
+        codec.WriteEntry(holed, built.SectorsWritten + 2, built.Seq, 1, keys);
+        var afterEnd = Assert.Throws<CorruptNodeException>(() => codec.Read(holed, built.Seq, 0, "n"));
+        Assert.Contains("after the end", afterEnd.Rule, StringComparison.Ordinal);
+
         // Keys out of order are refused even with a good checksum.
         var format = built.Header.Format;
         var node = new byte[8192];
