@@ -15,7 +15,8 @@ public sealed partial class BtreeNode
     /// </summary>
     public void Rewrite()
     {
-        var live = LiveCopy();
+        var live = LiveEntries();
+        var (sourceBuffer, sourceFormat) = (_buffer, Format);
         var format = ChooseFormat(live, Header.MinKey, Header.MaxKey, Format);
         Header = Header with { Format = format, Flags = NodeHeader.MakeFlags(Header.BtreeId, Header.Level, Header.NodeSeq + 1) };
         Seq = NewSeq();
@@ -24,8 +25,7 @@ public sealed partial class BtreeNode
         _whiteouts.Clear();
         WhiteoutBytes = 0;
         WrittenSectors = 0;
-        StartWritableBset(NodeHeader.ByteCount);
-        Fill(live);
+        Fill(sourceBuffer, sourceFormat, live);
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed partial class BtreeNode
     /// <exception cref="InvalidOperationException">The node holds fewer than two live keys.</exception>
     public (BtreeNode Left, BtreeNode Right) Split()
     {
-        var live = LiveCopy();
+        var live = LiveEntries();
         if (live.Count < 2) throw new InvalidOperationException($"A node with {live.Count} live keys cannot be split.");
         var total = live.Sum(k => EncodedBytes(Format, k));
         var target = total * 3 / 5;
@@ -44,8 +44,8 @@ public sealed partial class BtreeNode
         while (leftCount < live.Count - 1 && (leftCount == 0 || used < target)) used += EncodedBytes(Format, live[leftCount++]);
         var pivot = live[leftCount - 1].Key.Position;
         var nodeSeq = Header.NodeSeq + 1;
-        var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, live[..leftCount], Format);
-        var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, live[leftCount..], Format);
+        var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, _buffer, Format, live[..leftCount]);
+        var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, _buffer, Format, live[leftCount..]);
         return (left, right);
     }
 
@@ -62,48 +62,89 @@ public sealed partial class BtreeNode
                 throw new ArgumentException($"Node {i} starts at {siblings[i].Header.MinKey}, not just after node {i - 1}'s end {siblings[i - 1].Header.MaxKey}.", nameof(siblings));
         }
         var first = siblings[0];
-        var live = siblings.SelectMany(s => s.LiveCopy()).ToList();
-        var format = ChooseFormat(live, first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
-        if (NodeHeader.ByteCount + live.Sum(k => EncodedBytes(format, k)) + 8 > first._codec.Geometry.NodeBytes) return null;
+        var sources = siblings.Select(s => (Node: s, Live: s.LiveEntries())).ToList();
+        var all = sources.SelectMany(s => s.Live).ToList();
+        var format = ChooseFormat(all, first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
+        if (NodeHeader.ByteCount + all.Sum(k => EncodedBytes(format, k)) + 8 > first._codec.Geometry.NodeBytes) return null;
         var nodeSeq = siblings.Max(s => s.Header.NodeSeq) + 1;
-        return Build(first._codec, first._codecOptions, first.Header.BtreeId, first.Header.Level, nodeSeq, first.Header.MinKey, siblings[^1].Header.MaxKey, live, format);
+        var header = new NodeHeader(first._codec.Magic, NodeHeader.MakeFlags(first.Header.BtreeId, first.Header.Level, nodeSeq), first.Header.MinKey, siblings[^1].Header.MaxKey, format);
+        var merged = Create(first._codec, header, NewSeq(), first._codecOptions);
+        merged._bsets.Clear();
+        var at = NodeHeader.ByteCount;
+        foreach (var (node, live) in sources) at = merged.Append(at, node._buffer, node.Format, live);
+        merged.StartWritableBset(NodeHeader.ByteCount, at);
+        return merged;
     }
 
-    /// <summary>A new, unwritten node over [<paramref name="min"/>, <paramref name="max"/>] holding <paramref name="keys"/> (sorted, live).</summary>
-    private static BtreeNode Build(NodeCodec codec, KeyCodecOptions options, uint btreeId, int level, uint nodeSeq, Bpos min, Bpos max, List<(Bkey Key, byte[] Value)> keys, BkeyFormat fallback)
+    /// <summary>A new, unwritten node over [<paramref name="min"/>, <paramref name="max"/>] holding the <paramref name="live"/> keys of <paramref name="source"/>.</summary>
+    private static BtreeNode Build(NodeCodec codec, KeyCodecOptions options, uint btreeId, int level, uint nodeSeq, Bpos min, Bpos max, byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
     {
-        var format = ChooseFormat(keys, min, max, fallback);
+        var format = ChooseFormat(live, min, max, sourceFormat);
         var node = Create(codec, new NodeHeader(codec.Magic, NodeHeader.MakeFlags(btreeId, level, nodeSeq), min, max, format), NewSeq(), options);
-        node.Fill(keys);
+        node._bsets.Clear();
+        node.Fill(source, sourceFormat, live);
         return node;
     }
 
     /// <summary>The format computed from the keys and range, unless <paramref name="fallback"/> packs them smaller.</summary>
-    private static BkeyFormat ChooseFormat(List<(Bkey Key, byte[] Value)> keys, Bpos min, Bpos max, BkeyFormat fallback)
+    private static BkeyFormat ChooseFormat(List<LiveKey> keys, Bpos min, Bpos max, BkeyFormat fallback)
     {
         var builder = new BkeyFormatBuilder().AddPosition(min).AddPosition(max);
-        foreach (var (key, _) in keys) builder.AddKey(key);
+        foreach (var key in keys) builder.AddKey(key.Key);
         var computed = builder.Build();
         return keys.Sum(k => EncodedBytes(computed, k)) <= keys.Sum(k => EncodedBytes(fallback, k)) ? computed : fallback;
     }
 
-    private static long EncodedBytes(BkeyFormat format, (Bkey Key, byte[] Value) key) =>
-        (format.CanPack(key.Key) ? format.KeyBytes : Bkey.ByteCount) + key.Value.Length;
+    private static long EncodedBytes(BkeyFormat format, LiveKey key) => (format.CanPack(key.Key) ? format.KeyBytes : Bkey.ByteCount) + key.Key.ValueU64s * 8;
 
-    private List<(Bkey Key, byte[] Value)> LiveCopy() => [.. LiveKeys().Select(k => (k.Key, k.Value.ToArray()))];
-
-    /// <summary>Appends sorted live keys to the (empty) writable bset.</summary>
-    private void Fill(List<(Bkey Key, byte[] Value)> keys)
+    /// <summary>Every live key, unpacked, with where it lies in this node's buffer.</summary>
+    private List<LiveKey> LiveEntries()
     {
-        var writable = _bsets[^1].Writable!;
-        foreach (var (key, value) in keys)
+        var live = new List<LiveKey>();
+        var iterator = SeekAtOrAfter(Bpos.Min);
+        while (iterator.Peek() is { } at)
         {
-            var plain = key;
-            plain.NeedsWhiteout = false;
-            if (!writable.TryInsert(writable.KeysEnd, Encode(plain, value), 0))
-                throw new InvalidOperationException($"{keys.Count} keys do not fit a {_buffer.Length}-byte node.");
+            live.Add(new LiveKey(at, KeyAt(at).Key));
+            iterator.Advance();
         }
+        return live;
     }
+
+    /// <summary>Makes the keys, repacked from <paramref name="source"/>, this node's single writable bset.</summary>
+    private void Fill(byte[] source, BkeyFormat sourceFormat, List<LiveKey> live) =>
+        StartWritableBset(NodeHeader.ByteCount, Append(NodeHeader.ByteCount, source, sourceFormat, live));
+
+    /// <summary>
+    /// Appends keys at <paramref name="at"/>: each repacked straight from its source bytes into this
+    /// node's format with its value (bcachefs's repack through transform), or stored unpacked where it
+    /// does not fit; needs_whiteout cleared. Returns the end of what was written.
+    /// </summary>
+    private int Append(int at, byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
+    {
+        foreach (var entry in live)
+        {
+            var length = source[entry.Offset] * 8;
+            var packed = BsetKeys.IsPacked(source, entry.Offset);
+            var inputFormat = packed ? sourceFormat : BkeyFormat.Current;
+            var valueBytes = length - inputFormat.KeyBytes;
+            if (_buffer.Length - 8 - at < (Format.CanPack(entry.Key) ? Format.KeyBytes : Bkey.ByteCount) + valueBytes)
+                throw new InvalidOperationException($"{live.Count} keys do not fit a {_buffer.Length}-byte node.");
+            if (!Format.TryTransform(inputFormat, source.AsSpan(entry.Offset, length), _buffer.AsSpan(at), out var written))
+            {
+                var plain = entry.Key;
+                plain.NeedsWhiteout = false;
+                plain.Write(_buffer.AsSpan(at));
+                source.AsSpan(entry.Offset + inputFormat.KeyBytes, valueBytes).CopyTo(_buffer.AsSpan(at + Bkey.ByteCount));
+                written = Bkey.ByteCount + valueBytes;
+            }
+            _buffer[at + 1] &= 0x7f;
+            at += written;
+        }
+        return at;
+    }
+
+    /// <summary>A live key of a node: where it lies and what it is.</summary>
+    private readonly record struct LiveKey(int Offset, Bkey Key);
 
     /// <summary>A random nonzero identity for a node's on-disk writes.</summary>
     public static ulong NewSeq() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);

@@ -145,12 +145,13 @@ public sealed partial class BtreeNode
     private ReadOnlyAuxTree BuildTree(int keysStart, int keysEnd) =>
         ReadOnlyAuxTree.Build(Format, _buffer, keysStart, keysEnd, Header.MinKey, Header.MaxKey, capacity: _codec.Geometry.NodeBytes / ReadOnlyAuxTree.Cacheline * 2);
 
-    /// <summary>Starts the last, writable bset with its keys at <paramref name="keysStart"/>.</summary>
-    private void StartWritableBset(int keysStart)
+    /// <summary>Starts the last, writable bset with its keys at <paramref name="keysStart"/> (and already up to <paramref name="keysEnd"/>).</summary>
+    private void StartWritableBset(int keysStart, int? keysEnd = null)
     {
+        var end = keysEnd ?? keysStart;
         var limit = _buffer.Length - 8; // the last word stays free, as in bcachefs
-        var table = ReadWriteAuxTable.Build(Format, _buffer, keysStart, keysStart);
-        _bsets.Add(new BsetState(new WritableBset(_buffer, keysStart, keysStart, limit, table), 0));
+        var table = ReadWriteAuxTable.Build(Format, _buffer, keysStart, end);
+        _bsets.Add(new BsetState(new WritableBset(_buffer, keysStart, end, limit, table), 0));
     }
 
     private static void SetNeedsWhiteout(Span<byte> buffer, int start, int end)
