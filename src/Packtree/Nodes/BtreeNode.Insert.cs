@@ -9,7 +9,10 @@ public sealed partial class BtreeNode
     /// Inserts <paramref name="key"/> with <paramref name="value"/>, replacing any live key at its
     /// position; a key of type 0 (deleted) deletes. The key must lie inside the node's range.
     /// </summary>
-    /// <returns><see cref="InsertResult.NodeFull"/> when it does not fit even after compaction; the node is then unchanged.</returns>
+    /// <returns>
+    /// <see cref="InsertResult.NodeFull"/> when it does not fit even after sorting the bsets; the node is
+    /// then unchanged, and the tree above decides between <see cref="Rewrite"/> and <see cref="Split"/>.
+    /// </returns>
     public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq = 0)
     {
         if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
@@ -20,18 +23,14 @@ public sealed partial class BtreeNode
         var deletion = key.Type == (byte)BkeyType.Deleted;
         if (deletion && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
 
-        // Room for the key, and for a whiteout should the change need one. A rewritten node has no
-        // on-disk history, so it needs no whiteouts, and a deletion in it only frees space.
+        // Room for the key, and for a whiteout should the change need one. A deletion that needs no
+        // whiteout needs no room: it marks or removes a key.
         var encoded = Encode(key, value);
-        if (!EnsureRoom((deletion ? 0 : encoded.Length) + Bkey.ByteCount))
-        {
-            Rewrite();
-            encoded = Encode(key, value);
-            if (!EnsureRoom(deletion ? 0 : encoded.Length)) return InsertResult.NodeFull;
-        }
+        var roomy = EnsureRoom((deletion ? 0 : encoded.Length) + Bkey.ByteCount);
+        if (!roomy && !deletion) return InsertResult.NodeFull;
 
         var last = _bsets[^1];
-        var writable = last.Writable!;
+        var writable = last.Writable;
         var iterator = SeekAtOrAfter(key.Position);
         var existing = iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == key.Position ? at : -1;
         if (deletion && existing < 0) return InsertResult.Done; // nothing to delete
@@ -40,6 +39,7 @@ public sealed partial class BtreeNode
         if (existing >= 0)
         {
             var hadWhiteout = (_buffer[existing + 1] & 0x80) != 0;
+            if (!roomy && hadWhiteout) return InsertResult.NodeFull; // the whiteout has nowhere to go
             _buffer[existing + 2] = (byte)BkeyType.Deleted; // the old copy is dead wherever it lives
             _buffer[existing + 1] &= 0x7f;
             if (hadWhiteout)
@@ -47,15 +47,16 @@ public sealed partial class BtreeNode
                 if (deletion) AddWhiteout(key.Position); // a version is on disk: the deletion must be written
                 else encoded[1] |= 0x80;                    // the new key takes over the duty
             }
-            inLast = existing >= last.KeysStart && existing < last.KeysEnd;
+            inLast = writable is not null && existing >= last.KeysStart && existing < last.KeysEnd;
         }
 
         if (deletion && inLast)
         {
-            writable.Delete(existing, BsetKeys.Length(_buffer, existing));
+            writable!.Delete(existing, BsetKeys.Length(_buffer, existing));
         }
         else if (!deletion)
         {
+            writable = writable ?? throw new InvalidOperationException("EnsureRoom left no writable bset.");
             var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(key.Position), writable.KeysEnd, key.Position, [], exact: false);
             var clobber = inLast ? BsetKeys.Length(_buffer, existing) : 0;
             if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
@@ -96,7 +97,8 @@ public sealed partial class BtreeNode
         var wantNew = last.Written || (last.KeysEnd - last.KeysStart > WriteSetBytes && FreeBytes > 512 * 8);
         if (wantNew)
         {
-            if (_bsets.Count == MaxBsets) return false; // compaction first
+            if (_bsets.Count == MaxBsets) SortWrittenAndUnwritten();
+            if (_bsets.Count == MaxBsets) return false;
             FreezeLast();
             var start = Math.Max(WrittenSectors * NodeGeometry.SectorBytes, _bsets[^1].KeysEnd) + NodeCodec.EntryHeaderBytes;
             start = (start + 7) & ~7;
@@ -104,6 +106,47 @@ public sealed partial class BtreeNode
             StartWritableBset(start);
         }
         return bytes <= FreeBytes;
+    }
+
+    /// <summary>
+    /// Before a fourth bset would be needed (§5.5): the written bsets are sorted into one and the
+    /// unwritten ones into one, in place and in the same format, dropping deleted keys.
+    /// </summary>
+    private void SortWrittenAndUnwritten()
+    {
+        var written = _bsets.Count(b => b.Written);
+        if (written > 1) SortBsets(0, written);
+        var firstUnwritten = _bsets.FindIndex(b => !b.Written);
+        if (firstUnwritten >= 0 && _bsets.Count - firstUnwritten > 1) SortBsets(firstUnwritten, _bsets.Count);
+    }
+
+    /// <summary>Merges bsets [<paramref name="start"/>, <paramref name="end"/>) into one at the first one's place, live keys only.</summary>
+    private void SortBsets(int start, int end)
+    {
+        var merged = new List<byte>();
+        var iterator = new NodeIterator(this);
+        for (var i = start; i < end; i++) iterator.Add(_bsets[i].KeysStart, _bsets[i].KeysEnd);
+        while (iterator.Peek() is { } at)
+        {
+            merged.AddRange(_buffer.AsSpan(at, BsetKeys.Length(_buffer, at)));
+            iterator.Advance();
+        }
+        var keysStart = _bsets[start].KeysStart;
+        var keysEnd = keysStart + merged.Count;
+        merged.CopyTo(_buffer, keysStart);
+        var written = _bsets.Skip(start).Take(end - start).All(b => b.Written);
+        var journalSeq = _bsets.Skip(start).Take(end - start).Max(b => b.JournalSeq);
+        var last = end == _bsets.Count;
+        _bsets.RemoveRange(start, end - start);
+        if (last && !written)
+        {
+            StartWritableBset(keysStart, keysEnd);
+            _bsets[^1].JournalSeq = journalSeq;
+        }
+        else
+        {
+            _bsets.Insert(start, new BsetState(keysStart, keysEnd, written, BuildTree(keysStart, keysEnd), journalSeq));
+        }
     }
 
     /// <summary>Turns the last bset, if writable, into a read-only one with an aux tree.</summary>
