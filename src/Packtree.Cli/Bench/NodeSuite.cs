@@ -85,18 +85,24 @@ public static class NodeSuite
             var size = (uint)random.Next(1, 129);
             ends[file] += size;
             var key = new Bkey(new Bpos(4096 + (ulong)file, ends[file], uint.MaxValue), (byte)BkeyType.Extent, 1, size);
-            if (node.FreeBytes < 4096 && node.BsetCount == BtreeNode.MaxBsets) node.Rewrite(); // keep the fill fast; the tree above would split here
-            if (node.Insert(key, value) == InsertResult.NodeFull || node.UsedBytes > codec.Geometry.NodeBytes * 9 / 10) break;
+            // As the tree will: a full node is first compacted into the best format for its keys; full again, it is done.
+            if (node.Insert(key, value) == InsertResult.NodeFull)
+            {
+                node.Rewrite();
+                if (node.Insert(key, value) == InsertResult.NodeFull) break;
+            }
             positions.Add(key.Position);
+            if (bsets > 1 && node.UsedBytes > codec.Geometry.NodeBytes * 4 / 5) break; // leave room for two more bsets
         }
         node.Rewrite(); // one bset in the best format for what it holds
         var disk = new byte[codec.Geometry.NodeBytes];
         node.Write(disk);
         var read = BtreeNode.Read(codec, disk, node.Seq, node.WrittenSectors, "bench");
-        for (var extra = 1; extra < bsets; extra++)
+        // Overwrites: an unwritten bset, then another once the first has grown past the write-set size.
+        for (var i = 0; read.BsetCount < bsets; i++)
         {
-            // An unwritten bset of overwrites, then another once it has grown past the write-set size.
-            for (var i = 0; i < 300; i++) read.Insert(new Bkey(positions[random.Next(positions.Count)], (byte)BkeyType.Extent, 1, 1), value);
+            if (read.Insert(new Bkey(positions[random.Next(positions.Count)], (byte)BkeyType.Extent, 1, 1), value) == InsertResult.NodeFull || i > 100_000)
+                throw new InvalidOperationException($"Could not give the node {bsets} bsets.");
         }
         positions.Sort();
         return (read, [.. positions]);
