@@ -34,6 +34,9 @@ internal sealed class BsetState
 
     public WritableBset? Writable { get; }
 
+    /// <summary>Bytes of keys marked deleted in place since the bset was built (overwritten or deleted elsewhere).</summary>
+    public int DeadBytes { get; set; }
+
     /// <summary>Highest journal sequence number of the updates in this bset.</summary>
     public ulong JournalSeq { get; set; }
 }

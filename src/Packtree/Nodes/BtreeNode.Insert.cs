@@ -62,6 +62,7 @@ public sealed partial class BtreeNode
             if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
         }
         last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
+        if (existing >= 0 && !inLast) DropDeadKeysLazily(existing);
         return InsertResult.Done;
     }
 
@@ -106,6 +107,19 @@ public sealed partial class BtreeNode
             StartWritableBset(start);
         }
         return bytes <= FreeBytes;
+    }
+
+    /// <summary>
+    /// A key at <paramref name="killed"/> was just marked deleted in an older bset. Once that bset holds
+    /// more than 512 dead bytes and they are over a third of it, its deleted keys are dropped in place
+    /// (bcachefs's lazy compaction, §5.4 step 9).
+    /// </summary>
+    private void DropDeadKeysLazily(int killed)
+    {
+        var index = _bsets.FindIndex(b => killed >= b.KeysStart && killed < b.KeysEnd);
+        var bset = _bsets[index];
+        bset.DeadBytes += BsetKeys.Length(_buffer, killed);
+        if (bset.DeadBytes > 512 && bset.DeadBytes * 3 > bset.KeysEnd - bset.KeysStart) SortBsets(index, index + 1);
     }
 
     /// <summary>

@@ -115,6 +115,33 @@ public sealed class BtreeNodeTests
         AssertSame(model, node);
     }
 
+    [Fact]
+    public void DeadKeysInAnOlderBsetAreDroppedLazily()
+    {
+        var codec = new NodeCodec(new NodeGeometry(65536, 512), Magic);
+        var min = new Bpos(1, 0, 0);
+        var max = new Bpos(1, 10_000, 0);
+        var node = BtreeNode.Create(codec, new NodeHeader(Magic, NodeHeader.MakeFlags(3, 0, 1), min, max, new BkeyFormatBuilder().AddPosition(min).AddPosition(max).Build()), BtreeNode.NewSeq());
+        var model = new SortedDictionary<Bpos, (Bkey Key, byte[] Value)>();
+        for (ulong i = 0; i < 400; i++)
+        {
+            var key = new Bkey(new Bpos(1, i, 0), 5, 4);
+            Assert.Equal(InsertResult.Done, node.Insert(key, new byte[32]));
+            model[key.Position] = (key, new byte[32]);
+        }
+        node.Write(new byte[codec.Geometry.NodeBytes]);
+        var before = node.UsedBytes;
+        // Overwrite most keys with value-less versions: their old copies die in the written bset.
+        for (ulong i = 0; i < 300; i++)
+        {
+            var key = new Bkey(new Bpos(1, i, 0), 6);
+            Assert.Equal(InsertResult.Done, node.Insert(key, []));
+            model[key.Position] = (key, []);
+        }
+        Assert.True(node.UsedBytes < before, $"used {node.UsedBytes} bytes, {before} before: the dead keys were not dropped");
+        AssertSame(model, node);
+    }
+
     private static void AssertSame(SortedDictionary<Bpos, (Bkey Key, byte[] Value)> model, BtreeNode node)
     {
         var live = node.LiveKeys().ToList();
