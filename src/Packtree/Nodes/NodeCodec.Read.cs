@@ -16,9 +16,11 @@ public sealed partial class NodeCodec
     /// <param name="sectorsWritten">Sectors that belong to the node, or 0 if unknown.</param>
     /// <param name="name">How errors name the node (its address, say).</param>
     /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
+    /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (§3.10).</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
-    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null)
+    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null)
     {
+        blacklist ??= JournalSeqBlacklist.Empty;
         if (node.Length != Geometry.NodeBytes)
             throw new ArgumentException($"The node buffer has {node.Length} bytes; nodes here are {Geometry.NodeBytes}.", nameof(node));
         if (sectorsWritten < 0 || sectorsWritten > Geometry.NodeSectors)
@@ -29,6 +31,7 @@ public sealed partial class NodeCodec
 
         var limit = sectorsWritten != 0 ? sectorsWritten : Geometry.NodeSectors;
         var bsets = new List<BsetRecord>();
+        var merging = new List<BsetRecord>();
         NodeHeader? header = null;
         var written = 0;
         while (written < limit)
@@ -68,16 +71,20 @@ public sealed partial class NodeCodec
             }
             ValidateBsetHeader(bset, name, index, bsetAt, written, first);
             ValidateKeys(header!, node.Slice(keysAt, keysLength), name, index, keysAt);
-            bsets.Add(new BsetRecord(bset, written, keysAt, keysLength, sectors));
+            var record = new BsetRecord(bset, written, keysAt, keysLength, sectors);
+            bsets.Add(record);
             written += sectors;
+            if (!blacklist.Contains(bset.JournalSeq)) merging.Add(record);
+            else if (first) throw Corrupt(name, index, bsetAt + 8, $"the first write's journal_seq {bset.JournalSeq} is blacklisted");
         }
         if (header is null) throw Corrupt(name, 0, 0, "the node has no first write");
-        if (sectorsWritten == 0) CheckNothingAfterEnd(node, written, bsets[0].Header.Seq, name, bsets.Count);
+        if (sectorsWritten == 0) CheckNothingAfterEnd(node, written, bsets[0].Header.Seq, name, bsets.Count, blacklist);
         if (sectorsWritten != 0 && written != sectorsWritten)
             throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
 
-        var (merged, count) = Merge(header, node, bsets);
-        var journalSeq = bsets.Max(b => b.Header.JournalSeq);
+        if (expected is { RangeUpdated: true }) header = header with { MinKey = expected.MinKey, MaxKey = expected.MaxKey };
+        var (merged, count) = Merge(header, node, merging);
+        var journalSeq = merging.Max(b => b.Header.JournalSeq);
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
     }
 
@@ -99,13 +106,13 @@ public sealed partial class NodeCodec
     /// Without the parent's sector count the log ends where a write's seq stops matching; a write of
     /// this node further on means the log has a hole (bcachefs's "bset after end").
     /// </summary>
-    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, string name, int index)
+    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, string name, int index, JournalSeqBlacklist blacklist)
     {
         var blockSectors = Geometry.BlockBytes / NodeGeometry.SectorBytes;
         for (var sector = written; sector < Geometry.NodeSectors; sector += blockSectors)
         {
             var bsetAt = sector * NodeGeometry.SectorBytes + Checksum.ByteCount;
-            if (BinaryPrimitives.ReadUInt64LittleEndian(node[bsetAt..]) == seq)
+            if (BinaryPrimitives.ReadUInt64LittleEndian(node[bsetAt..]) == seq && !blacklist.Contains(BinaryPrimitives.ReadUInt64LittleEndian(node[(bsetAt + 8)..])))
                 throw Corrupt(name, index, bsetAt, $"a write of this node (seq {seq:x16}) at sector {sector} lies after the end of its log at sector {written}");
         }
     }
@@ -114,6 +121,7 @@ public sealed partial class NodeCodec
     {
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
+        if (expected.RangeUpdated) return; // the pointer's range wins; keys outside it are dropped after the merge
         if (header.MinKey != expected.MinKey) throw Corrupt(name, 0, 32, $"min_key is {header.MinKey}, the parent's pointer says {expected.MinKey}");
         if (header.MaxKey != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxKey}, the parent's pointer is at {expected.MaxKey}");
     }
@@ -173,7 +181,7 @@ public sealed partial class NodeCodec
         }
     }
 
-    /// <summary>Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the same position is dropped, and so is every deleted key.</summary>
+    /// <summary>Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the same position is dropped, and so is every deleted key and every key outside the (possibly repaired) range.</summary>
     private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets)
     {
         var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
@@ -196,6 +204,7 @@ public sealed partial class NodeCodec
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
+            if (entry.Position < header.MinKey || entry.Position > header.MaxKey) continue; // only after a repaired range
             if (entry.Deleted || (i + 1 < entries.Count && entries[i + 1].Position == entry.Position)) continue;
             merged.AddRange(node.Slice(entry.Offset, entry.Length));
             count++;
