@@ -160,8 +160,7 @@ public struct Bkey : IEquatable<Bkey>
     /// </summary>
     public override readonly string ToString()
     {
-        var snapshot = _position.Snapshot == uint.MaxValue ? "U32_MAX" : _position.Snapshot.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var text = $"u64s {_u64s} type {BkeyTypes.Name(_type)} {_position.Inode}:{_position.Offset}:{snapshot} len {_size} ver {_version}";
+        var text = $"u64s {_u64s} type {BkeyTypes.Name(_type)} {_position.FieldsText()} len {_size} ver {_version}";
         if (Format != FormatCurrent) text += $" format {Format}";
         if (NeedsWhiteout) text += " needs_whiteout";
         return text;

@@ -117,7 +117,17 @@ public readonly struct Bpos : IEquatable<Bpos>, IComparable<Bpos>, IComparable
         if (Equals(Min)) return "POS_MIN";
         if (Equals(PosMax)) return "POS_MAX";
         if (Equals(Max)) return "SPOS_MAX";
-        return $"{_inode}:{_offset}:{_snapshot}";
+        return FieldsText();
+    }
+
+    /// <summary><c>inode:offset:snapshot</c>, with all-ones fields named as bcachefs prints them (<c>U64_MAX</c>, <c>U32_MAX</c>).</summary>
+    internal string FieldsText()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var inode = _inode == ulong.MaxValue ? "U64_MAX" : _inode.ToString(invariant);
+        var offset = _offset == ulong.MaxValue ? "U64_MAX" : _offset.ToString(invariant);
+        var snapshot = _snapshot == uint.MaxValue ? "U32_MAX" : _snapshot.ToString(invariant);
+        return $"{inode}:{offset}:{snapshot}";
     }
 
 #pragma warning disable CS1591 // operators are self-explanatory
