@@ -35,6 +35,9 @@ public static class NodeSuite
         {
             document.Add(name, "node/lookup_hit", "ns_per_lookup", measure.NanosecondsPerOperation(() => Lookups(n, hits), hits.Length), "ns");
             document.Add(name, "node/lookup_miss", "ns_per_lookup", measure.NanosecondsPerOperation(() => Lookups(n, misses), misses.Length), "ns");
+            // The question Array.BinarySearch answers: is the position there (no key unpacked, no value returned).
+            document.Add(name, "node/contains_hit", "ns_per_lookup", measure.NanosecondsPerOperation(() => Contains(n, hits), hits.Length), "ns");
+            document.Add(name, "node/contains_miss", "ns_per_lookup", measure.NanosecondsPerOperation(() => Contains(n, misses), misses.Length), "ns");
         }
         document.Add("1 bset", "array/lookup_hit", "ns_per_lookup", measure.NanosecondsPerOperation(() => ArrayLookups(sorted, hits), hits.Length), "ns");
         document.Add("1 bset", "array/lookup_miss", "ns_per_lookup", measure.NanosecondsPerOperation(() => ArrayLookups(sorted, misses), misses.Length), "ns");
@@ -118,6 +121,16 @@ public static class NodeSuite
         return found;
     }
 
+    private static ulong Contains(BtreeNode node, Bpos[] searches)
+    {
+        ulong found = 0;
+        foreach (var p in searches)
+        {
+            if (node.Contains(p)) found++;
+        }
+        return found;
+    }
+
     private static ulong ArrayLookups(Bpos[] sorted, Bpos[] searches)
     {
         ulong found = 0;
@@ -181,6 +194,9 @@ public static class NodeSuite
             $"{Get("1 bset", "node/lookup_hit", "ns_per_lookup"):F1} / {Get("3 bsets", "node/lookup_hit", "ns_per_lookup"):F1} / {Get("1 bset", "packed_binary_search/lookup_hit", "ns_per_lookup"):F1} / {Get("1 bset", "array/lookup_hit", "ns_per_lookup"):F1}");
         table.AddRow("lookup miss: node (1 bset) / node (3 bsets) / packed binary search / Array.BinarySearch, ns",
             $"{Get("1 bset", "node/lookup_miss", "ns_per_lookup"):F1} / {Get("3 bsets", "node/lookup_miss", "ns_per_lookup"):F1} / {Get("1 bset", "packed_binary_search/lookup_miss", "ns_per_lookup"):F1} / {Get("1 bset", "array/lookup_miss", "ns_per_lookup"):F1}");
+        table.AddRow("contains hit / miss: node (1 bset) / node (3 bsets) / Array.BinarySearch, ns",
+            $"{Get("1 bset", "node/contains_hit", "ns_per_lookup"):F1} / {Get("3 bsets", "node/contains_hit", "ns_per_lookup"):F1} / {Get("1 bset", "array/lookup_hit", "ns_per_lookup"):F1}" +
+            $"  ·  {Get("1 bset", "node/contains_miss", "ns_per_lookup"):F1} / {Get("3 bsets", "node/contains_miss", "ns_per_lookup"):F1} / {Get("1 bset", "array/lookup_miss", "ns_per_lookup"):F1}");
         table.AddRow("iterate, million keys/s: generic / byte-aligned / compiled",
             $"{Get("1 bset", "generic/iterate", "keys_per_second") / 1e6:F1} / {Get("1 bset", "bytealigned/iterate", "keys_per_second") / 1e6:F1} / {Get("1 bset", "compiled/iterate", "keys_per_second") / 1e6:F1}");
         table.AddRow("bytes per key: node (keys, values, aux tree) / unpacked key + value",

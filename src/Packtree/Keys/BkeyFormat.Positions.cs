@@ -105,6 +105,13 @@ public sealed partial class BkeyFormat
     private void WritePosition(Span<byte> destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot)
     {
         var f = _fields;
+        if (KeyU64s == 1)
+        {
+            // One word (every search in a typical node): fields lie in word 0, and a raw value fits its mask, 0 for a zero-width field.
+            var word = (rawInode << f[0].LowBit) | (rawOffset << f[1].LowBit) | (rawSnapshot << f[2].LowBit) | 1UL;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination, word);
+            return;
+        }
         var words = default(KeyWords);
         words.Insert(f[0], rawInode);
         words.Insert(f[1], rawOffset);

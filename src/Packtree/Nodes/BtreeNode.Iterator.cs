@@ -44,11 +44,39 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>The live key at <paramref name="position"/>, if the node holds one.</summary>
+    public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
+    {
+        var at = FindLive(position);
+        if (at < 0)
+        {
+            key = default;
+            value = default;
+            return false;
+        }
+        // Straight into the caller's key: a key copied out of a returned tuple stalls on store forwarding.
+        var length = BsetKeys.Length(_buffer, at);
+        if (BsetKeys.IsPacked(_buffer, at))
+        {
+            Keys.Unpack(_buffer.AsSpan(at, length), out key);
+            value = _buffer.AsMemory(at + Format.KeyBytes, length - Format.KeyBytes);
+        }
+        else
+        {
+            key = Bkey.Read(_buffer.AsSpan(at));
+            value = _buffer.AsMemory(at + Bkey.ByteCount, length - Bkey.ByteCount);
+        }
+        return true;
+    }
+
+    /// <summary>Whether the node holds a live key at <paramref name="position"/>.</summary>
+    public bool Contains(Bpos position) => FindLive(position) >= 0;
+
+    /// <summary>Byte offset of the live key at <paramref name="position"/>, or -1.</summary>
     /// <remarks>
     /// Searches each bset with its aux structure and no iterator: the node holds at most one live key per
     /// position, and each bset's search already passes over deleted keys at the position.
     /// </remarks>
-    public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
+    private int FindLive(Bpos position)
     {
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
@@ -60,24 +88,9 @@ public sealed partial class BtreeNode
             var match = result == PackPositionResult.Exact && BsetKeys.IsPacked(_buffer, at)
                 ? Format.ComparePacked(_buffer.AsSpan(at), packed) == 0
                 : BsetKeys.Position(Format, _buffer, at) == position;
-            if (!match) continue;
-            // Straight into the caller's key: a key copied out of a returned tuple stalls on store forwarding.
-            var length = BsetKeys.Length(_buffer, at);
-            if (BsetKeys.IsPacked(_buffer, at))
-            {
-                Keys.Unpack(_buffer.AsSpan(at, length), out key);
-                value = _buffer.AsMemory(at + Format.KeyBytes, length - Format.KeyBytes);
-            }
-            else
-            {
-                key = Bkey.Read(_buffer.AsSpan(at));
-                value = _buffer.AsMemory(at + Bkey.ByteCount, length - Bkey.ByteCount);
-            }
-            return true;
+            if (match) return at;
         }
-        key = default;
-        value = default;
-        return false;
+        return -1;
     }
 
     /// <summary>The first key of <paramref name="bset"/> at or after the position in iterator order (deleted keys at it passed over).</summary>
