@@ -13,8 +13,12 @@ public sealed partial class BtreeNode
     /// <see cref="InsertResult.NodeFull"/> when it does not fit even after sorting the bsets; the node is
     /// then unchanged, and the tree above decides between <see cref="Rewrite"/> and <see cref="Split"/>.
     /// </returns>
-    public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq = 0)
+    public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq = 0) => Insert(key, value, journalSeq, out _);
+
+    /// <summary>As <see cref="Insert(Bkey, ReadOnlySpan{byte}, ulong)"/>; <paramref name="replaced"/> tells whether a live key was at the position.</summary>
+    public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq, out bool replaced)
     {
+        replaced = false;
         if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
         if (key.ValueU64s * 8 != value.Length)
             throw new ArgumentException($"Key [{key}] says {key.ValueU64s} value words ({key.ValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
@@ -31,7 +35,7 @@ public sealed partial class BtreeNode
 
         var last = _bsets[^1];
         var writable = last.Writable;
-        var iterator = SeekAtOrAfter(key.Position);
+        var iterator = SeekAtOrAfter(key.Position, _insertIterator ??= new NodeIterator()); // writers are serialized: one iterator per node serves them
         var existing = iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == key.Position ? at : -1;
         if (deletion && existing < 0) return InsertResult.Done; // nothing to delete
 
@@ -40,6 +44,8 @@ public sealed partial class BtreeNode
         {
             var hadWhiteout = (_buffer[existing + 1] & 0x80) != 0;
             if (!roomy && hadWhiteout) return InsertResult.NodeFull; // the whiteout has nowhere to go
+            LiveBytes -= BsetKeys.Length(_buffer, existing);
+            replaced = true;
             _buffer[existing + 2] = (byte)BkeyType.Deleted; // the old copy is dead wherever it lives
             _buffer[existing + 1] &= 0x7f;
             if (hadWhiteout)
@@ -60,6 +66,7 @@ public sealed partial class BtreeNode
             var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(key.Position), writable.KeysEnd, key.Position, [], exact: false);
             var clobber = inLast ? BsetKeys.Length(_buffer, existing) : 0;
             if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
+            LiveBytes += encoded.Length;
         }
         last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
         if (existing >= 0 && !inLast) DropDeadKeysLazily(existing);
@@ -67,7 +74,10 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>Deletes the live key at <paramref name="position"/>, if any.</summary>
-    public InsertResult Delete(Bpos position, ulong journalSeq = 0) => Insert(new Bkey(position), [], journalSeq);
+    public InsertResult Delete(Bpos position, ulong journalSeq = 0) => Insert(new Bkey(position), [], journalSeq, out _);
+
+    /// <summary>As <see cref="Delete(Bpos, ulong)"/>; <paramref name="existed"/> tells whether a live key was deleted.</summary>
+    public InsertResult Delete(Bpos position, ulong journalSeq, out bool existed) => Insert(new Bkey(position), [], journalSeq, out existed);
 
     /// <summary>Bytes still free for keys in the last bset, after the unwritten whiteouts and the reserved last word.</summary>
     public int FreeBytes
@@ -80,6 +90,8 @@ public sealed partial class BtreeNode
     }
 
     private int WhiteoutBytes { get; set; }
+
+    private NodeIterator? _insertIterator;
 
     private void AddWhiteout(Bpos position)
     {

@@ -102,9 +102,12 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>An iterator at the first key at or after <paramref name="position"/> (a deleted key at it counts as before).</summary>
-    public NodeIterator SeekAtOrAfter(Bpos position)
+    public NodeIterator SeekAtOrAfter(Bpos position) => SeekAtOrAfter(position, new NodeIterator(this));
+
+    /// <summary>As <see cref="SeekAtOrAfter(Bpos)"/>, repositioning <paramref name="iterator"/> (of any node) instead of allocating one.</summary>
+    public NodeIterator SeekAtOrAfter(Bpos position, NodeIterator iterator)
     {
-        var iterator = new NodeIterator(this);
+        iterator.Reset(this);
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
         var result = Format.PackPositionLossy(position, packed);
@@ -113,9 +116,12 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>An iterator at the last live key at or before <paramref name="position"/>; empty when there is none.</summary>
-    public NodeIterator SeekAtOrBefore(Bpos position)
+    public NodeIterator SeekAtOrBefore(Bpos position) => SeekAtOrBefore(position, new NodeIterator(this));
+
+    /// <summary>As <see cref="SeekAtOrBefore(Bpos)"/>, repositioning <paramref name="iterator"/> instead of allocating one.</summary>
+    public NodeIterator SeekAtOrBefore(Bpos position, NodeIterator iterator)
     {
-        var iterator = SeekAtOrAfter(position);
+        SeekAtOrAfter(position, iterator);
         if (iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == position) return iterator;
         if (!iterator.MovePrevious()) iterator.Clear(); // nothing at or before the position
         return iterator;
@@ -157,12 +163,27 @@ public sealed partial class BtreeNode
     /// </summary>
     public sealed class NodeIterator
     {
-        private readonly BtreeNode _node;
+        private BtreeNode _node;
         private readonly int[] _at = new int[MaxBsets];
         private readonly int[] _end = new int[MaxBsets];
         private int _count;
 
         internal NodeIterator(BtreeNode node) => _node = node;
+
+        /// <summary>An iterator to be positioned by a node's seek, reused across nodes and seeks.</summary>
+        public NodeIterator() => _node = null!;
+
+        /// <summary>The node the iterator walks.</summary>
+        public BtreeNode Node => _node;
+
+        /// <summary>Byte offset of the current live key in the node's buffer, or -1 at the end.</summary>
+        public int CurrentOffset => Peek() ?? -1;
+
+        internal void Reset(BtreeNode node)
+        {
+            _node = node;
+            _count = 0;
+        }
 
         /// <summary>Whether the iterator is past the last key.</summary>
         public bool AtEnd => Peek() is null;

@@ -73,6 +73,7 @@ public sealed partial class BtreeNode
         var at = NodeHeader.ByteCount;
         foreach (var (node, live) in sources) at = merged.Append(at, node._buffer, node.Format, live);
         merged.StartWritableBset(NodeHeader.ByteCount, at);
+        merged.LiveBytes = at - NodeHeader.ByteCount;
         return merged;
     }
 
@@ -111,8 +112,12 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>Makes the keys, repacked from <paramref name="source"/>, this node's single writable bset.</summary>
-    private void Fill(byte[] source, BkeyFormat sourceFormat, List<LiveKey> live) =>
-        StartWritableBset(NodeHeader.ByteCount, Append(NodeHeader.ByteCount, source, sourceFormat, live));
+    private void Fill(byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
+    {
+        var end = Append(NodeHeader.ByteCount, source, sourceFormat, live);
+        StartWritableBset(NodeHeader.ByteCount, end);
+        LiveBytes = end - NodeHeader.ByteCount;
+    }
 
     /// <summary>
     /// Appends keys at <paramref name="at"/>: each repacked straight from its source bytes into this

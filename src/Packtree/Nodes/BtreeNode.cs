@@ -70,6 +70,9 @@ public sealed partial class BtreeNode
     /// <summary>Number of bsets in memory (1 to 3).</summary>
     public int BsetCount => _bsets.Count;
 
+    /// <summary>Bytes of the live keys and their values (what a rewrite would keep, in the current packing).</summary>
+    public int LiveBytes { get; private set; }
+
     /// <summary>Bytes of keys and values in all bsets, deleted keys included.</summary>
     public int UsedBytes => _bsets.Sum(b => b.KeysEnd - b.KeysStart);
 
@@ -113,6 +116,7 @@ public sealed partial class BtreeNode
         var end = NodeHeader.ByteCount + image.MergedKeys.Length;
         SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
         node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
+        node.LiveBytes = end - NodeHeader.ByteCount; // the merge kept live keys only
         return node;
     }
 

@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+// Reading single keys in place by byte offset, for the tree above: no iterator, no copy.
+public sealed partial class BtreeNode
+{
+    /// <summary>A slot the layer that owns the node may use to find it again (its cache entry, say); the node ignores it.</summary>
+    public int Handle { get; set; } = -1;
+
+    /// <summary>Byte offset of the first live key at or after <paramref name="position"/>, or -1 when there is none.</summary>
+    /// <remarks>Allocation-free: each bset is searched with its aux structure, deleted keys passed over, and the least position wins (live positions are unique across bsets).</remarks>
+    public int FindAtOrAfter(Bpos position)
+    {
+        Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
+        packed.Clear();
+        var result = Format.PackPositionLossy(position, packed);
+        var best = -1;
+        foreach (var bset in _bsets)
+        {
+            var at = SearchBset(bset, position, packed, result);
+            while (at < bset.KeysEnd && BsetKeys.IsDeleted(_buffer, at)) at += BsetKeys.Length(_buffer, at);
+            if (at >= bset.KeysEnd) continue;
+            if (best < 0 || IteratorOrder(at, best) < 0) best = at;
+        }
+        return best;
+    }
+
+    /// <summary>Byte offset of the live key at <paramref name="position"/>, or -1.</summary>
+    public int FindExact(Bpos position) => FindLive(position);
+
+    /// <summary>The position of the key at byte <paramref name="at"/>.</summary>
+    public Bpos PositionAt(int at) => BsetKeys.Position(Format, _buffer, at);
+
+    /// <summary>The type of the key at byte <paramref name="at"/>.</summary>
+    public byte TypeAt(int at) => _buffer[at + 2];
+
+    /// <summary>The value of the key at byte <paramref name="at"/>: whole words, valid until the node changes.</summary>
+    public ReadOnlySpan<byte> ValueAt(int at)
+    {
+        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        return _buffer.AsSpan(at + keyBytes, BsetKeys.Length(_buffer, at) - keyBytes);
+    }
+
+    /// <summary>Word <paramref name="word"/> of the value of the key at byte <paramref name="at"/>, little-endian.</summary>
+    public ulong ValueWordAt(int at, int word)
+    {
+        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        return BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8));
+    }
+
+    /// <summary>The key at byte <paramref name="at"/>, unpacked.</summary>
+    public Bkey KeyAtOffset(int at) => KeyAt(at).Key;
+}

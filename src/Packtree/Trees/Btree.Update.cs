@@ -1,0 +1,118 @@
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Trees;
+
+// Updates (§5.4, §5.6, §5.7): insert into the node covering the key; a full node is compacted into
+// one bset in a new format when that leaves room, else split, its parent gaining a pointer — which
+// may split the parent in turn, up to a new root.
+public sealed partial class Btree
+{
+    /// <summary>Puts <paramref name="value"/> at <paramref name="position"/>, replacing any value there; true when a value was replaced.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
+    public bool Put(Bpos position, ReadOnlySpan<byte> value)
+    {
+        if (value.Length > MaxValueBytes)
+            throw new ArgumentOutOfRangeException(nameof(value), value.Length, $"A value may have at most {MaxValueBytes} bytes; this one has {value.Length}.");
+        var key = TreeValues.KeyFor(position, value.Length);
+        var words = key.ValueU64s * 8;
+        scoped ReadOnlySpan<byte> stored = value;
+        if (words != value.Length)
+        {
+            Span<byte> padded = stackalloc byte[words];
+            value.CopyTo(padded);
+            padded[value.Length..].Clear();
+            stored = padded;
+        }
+        var replaced = InsertAt(0, key, stored);
+        if (!replaced) Count++;
+        Version++;
+        return replaced;
+    }
+
+    /// <summary>Deletes the value at <paramref name="position"/>; false when there was none.</summary>
+    public bool Delete(Bpos position)
+    {
+        var existed = DeleteAt(0, position);
+        if (!existed) return false;
+        Count--;
+        Version++;
+        MergeIfUnderfull(position);
+        return true;
+    }
+
+    /// <summary>Inserts a key into the node at <paramref name="level"/> covering it, making room as needed; true when it replaced a live key.</summary>
+    private bool InsertAt(int level, Bkey key, ReadOnlySpan<byte> value)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var node = NodeFor(key.Position, level);
+            if (node.Insert(key, value, JournalSeq, out var replaced) == InsertResult.Done) return replaced;
+            if (attempt == 32) throw Broken(node, $"no room for a key of {value.Length} value bytes after {attempt} splits");
+            MakeRoom(node, value.Length + Bkey.ByteCount);
+        }
+    }
+
+    /// <summary>Deletes the key at <paramref name="position"/> from the node at <paramref name="level"/> covering it; true when it was live.</summary>
+    private bool DeleteAt(int level, Bpos position)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var node = NodeFor(position, level);
+            if (node.Delete(position, JournalSeq, out var existed) == InsertResult.Done) return existed;
+            if (attempt == 32) throw Broken(node, $"no room for a whiteout after {attempt} splits");
+            MakeRoom(node, Bkey.ByteCount);
+        }
+    }
+
+    /// <summary>
+    /// Makes room in a full node for a key of about <paramref name="incoming"/> bytes: split when the
+    /// live keys pass three quarters of the node or a compacted node would leave no block for the key
+    /// (§5.7 (a), (b)); otherwise compact into one bset in the format computed for the keys (§5.6).
+    /// </summary>
+    private void MakeRoom(BtreeNode node, int incoming)
+    {
+        var geometry = _store.Codec.Geometry;
+        var live = node.LiveBytes;
+        var mustSplit = geometry.SectorsFor(NodeHeader.ByteCount + live + 8) + geometry.SectorsFor(NodeCodec.EntryHeaderBytes + incoming + 8) > geometry.NodeSectors;
+        if (mustSplit || live > NodeKeyBytes * 3 / 4) Split(node);
+        else Compact(node);
+    }
+
+    private void Compact(BtreeNode node)
+    {
+        node.Rewrite();
+        TreeMetrics.Compactions.Add(1);
+        var pointer = _store.Update(node);
+        if (ReferenceEquals(node, _root)) RootPointer = pointer;
+        else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxKey), pointer.ToBytes()); // same position: replaces the old pointer
+    }
+
+    private void Split(BtreeNode node)
+    {
+        var level = node.Header.Level;
+        var (left, right) = node.Split();
+        var leftPointer = _store.Add(left);
+        var rightPointer = _store.Add(right);
+        TreeMetrics.Splits.Add(1);
+        if (ReferenceEquals(node, _root))
+        {
+            if (level + 1 >= MaxLevels) throw Broken(node, $"the tree would need more than {MaxLevels} levels; use larger nodes");
+            var root = NewNode(level + 1, Bpos.Min, Bpos.Max, node.Header.NodeSeq + 1);
+            if (root.Insert(BtreePointer.KeyFor(left.Header.MaxKey), leftPointer.ToBytes()) != InsertResult.Done ||
+                root.Insert(BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes()) != InsertResult.Done)
+                throw Broken(root, "a new root cannot hold two pointers");
+            _root = root;
+            RootPointer = _store.Add(root);
+            TreeMetrics.NewRoots.Add(1);
+        }
+        else
+        {
+            // The left half's pointer first: until the right half's replaces the old pointer, the old
+            // node still answers for positions after the pivot, so the tree is whole at every step.
+            InsertAt(level + 1, BtreePointer.KeyFor(left.Header.MaxKey), leftPointer.ToBytes());
+            InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes());
+        }
+        _store.Free(node);
+    }
+}

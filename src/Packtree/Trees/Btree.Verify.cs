@@ -1,0 +1,65 @@
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Trees;
+
+// The topology invariants of §6.4, checked by walking the whole tree.
+public sealed partial class Btree
+{
+    /// <summary>
+    /// Walks the whole tree and checks every invariant: the root covers [POS_MIN, SPOS_MAX]; each
+    /// node's btree, level and range match its parent's pointer (seq included); the pointers of an
+    /// interior node tile its range with no gap or overlap and the node is not empty; keys are in
+    /// order, inside their node's range, of the types their level allows; the key count matches
+    /// <see cref="Count"/> and every node of the store is reachable.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An invariant is broken; the message names the node and the rule.</exception>
+    public TreeShape Verify()
+    {
+        if (_root.Header.MinKey != Bpos.Min || _root.Header.MaxKey != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
+        var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
+        Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape);
+        if (shape.Keys != Count) throw new InvalidOperationException($"Btree {Id}: the leaves hold {shape.Keys} keys, the tree counts {Count}.");
+        if (shape.Nodes != _store.NodeCount) throw new InvalidOperationException($"Btree {Id}: {shape.Nodes} nodes are reachable, the store holds {_store.NodeCount}.");
+        return shape;
+    }
+
+    private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape)
+    {
+        var header = node.Header;
+        if (header.BtreeId != Id) throw Broken(node, $"the node belongs to btree {header.BtreeId}");
+        if (header.Level != level) throw Broken(node, $"the parent implies level {level}");
+        if (header.MinKey != min || header.MaxKey != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
+        shape = shape with { Nodes = shape.Nodes + 1, LiveBytes = shape.LiveBytes + node.LiveBytes };
+        if (level == 0) shape = shape with { Leaves = shape.Leaves + 1 };
+
+        var childMin = min;
+        Bpos? previous = null;
+        var count = 0;
+        foreach (var (key, value) in node.LiveKeys())
+        {
+            var position = key.Position;
+            if (position < min || position > max) throw Broken(node, $"key at {position} lies outside the node");
+            if (previous is { } p && position <= p) throw Broken(node, $"key at {position} does not follow {p}");
+            previous = position;
+            count++;
+            if (level == 0)
+            {
+                if (!TreeValues.IsValueType(key.Type)) throw Broken(node, $"leaf key at {position} has type {BkeyTypes.Name(key.Type)}");
+                if (key.Type - TreeValues.TypeBase > value.Length) throw Broken(node, $"leaf key at {position} pads more bytes than its value has");
+                continue;
+            }
+            if (key.Type != (byte)BkeyType.BtreePtrV2) throw Broken(node, $"interior key at {position} has type {BkeyTypes.Name(key.Type)}");
+            var pointer = BtreePointer.Read(value.Span);
+            if (pointer.MinKey != childMin) throw Broken(node, $"the pointer at {position} starts at {pointer.MinKey}, the previous child ends just before {childMin}");
+            if (pointer.MinKey > position) throw Broken(node, $"the pointer at {position} has min_key {pointer.MinKey} above it");
+            var child = _store.TryGetCached(pointer.CacheSlot, pointer.Seq)
+                ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, position, (pointer.Flags & 1) != 0));
+            Walk(child, level - 1, pointer.MinKey, position, ref shape);
+            if (position != Bpos.Max) childMin = position.Successor();
+        }
+        if (level == 0) shape = shape with { Keys = shape.Keys + count };
+        else if (count == 0) throw Broken(node, "an interior node is empty");
+        else if (previous != max) throw Broken(node, $"the last child ends at {previous}, not at the node's end");
+    }
+}

@@ -1,0 +1,111 @@
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Trees;
+
+/// <summary>
+/// A btree of packed bcachefs nodes (§5–§6): leaves hold the keys, interior nodes hold
+/// <c>btree_ptr_v2</c> pointer keys at each child's max_key, packed in the interior node's own format;
+/// every node covers [min_key, max_key] and the children of a node tile its range.
+/// </summary>
+/// <remarks>
+/// Not thread-safe. The store above serializes writers and keeps readers out while one writes; within
+/// that, reads never change the tree. The partial class is split by job: reads, updates (insert,
+/// delete, split, compaction), merges, verification.
+/// </remarks>
+public sealed partial class Btree
+{
+    /// <summary>Levels a tree may have: the node header keeps the level in 4 bits.</summary>
+    public const int MaxLevels = 16;
+
+    private readonly NodeStore _store;
+    private BtreeNode _root;
+
+    /// <summary>A new, empty tree: one leaf over [POS_MIN, SPOS_MAX].</summary>
+    public Btree(NodeStore store, uint id)
+    {
+        if (id >= 1u << 20) throw new ArgumentOutOfRangeException(nameof(id), id, "A btree id has 20 bits in the node header.");
+        _store = store;
+        Id = id;
+        _root = NewNode(level: 0, Bpos.Min, Bpos.Max, nodeSeq: 1);
+        RootPointer = _store.Add(_root);
+        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
+    }
+
+    /// <summary>The btree id written in every node's header.</summary>
+    public uint Id { get; }
+
+    /// <summary>The root's level: 0 while the root is a leaf.</summary>
+    public int RootLevel => _root.Header.Level;
+
+    /// <summary>The pointer to the root (bcachefs keeps it in a <c>btree_root</c> journal entry).</summary>
+    public BtreePointer RootPointer { get; private set; }
+
+    /// <summary>Live keys in the tree.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Bumped by every change: a cursor that saw another version re-seeks.</summary>
+    public ulong Version { get; private set; }
+
+    /// <summary>Journal sequence number stamped on the updates that follow (the store's commit counter).</summary>
+    public ulong JournalSeq { get; set; }
+
+    /// <summary>The largest value this tree takes, in bytes.</summary>
+    public int MaxValueBytes { get; }
+
+    /// <summary>The store holding the nodes.</summary>
+    public NodeStore Store => _store;
+
+    /// <summary>The root node.</summary>
+    public BtreeNode Root => _root;
+
+    /// <summary>Bytes a node may fill with keys: the node less its header and the reserved last word.</summary>
+    private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.ByteCount - 8;
+
+    /// <summary>The leaf whose range holds <paramref name="position"/>.</summary>
+    public BtreeNode LeafFor(Bpos position) => NodeFor(position, 0);
+
+    /// <summary>The node at <paramref name="level"/> whose range holds <paramref name="position"/>.</summary>
+    public BtreeNode NodeFor(Bpos position, int level)
+    {
+        var node = _root;
+        while (node.Header.Level > level)
+        {
+            var at = node.FindAtOrAfter(position);
+            if (at < 0) throw Broken(node, $"no pointer at or after {position}");
+            node = Child(node, at);
+        }
+        return node;
+    }
+
+    /// <summary>The child behind the pointer key at byte <paramref name="at"/> of <paramref name="parent"/>.</summary>
+    internal BtreeNode Child(BtreeNode parent, int at)
+    {
+        var cached = _store.TryGetCached(parent.ValueWordAt(at, 0), parent.ValueWordAt(at, 1));
+        if (cached is not null) return cached;
+        var pointer = BtreePointer.Read(parent.ValueAt(at));
+        var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.PositionAt(at), (pointer.Flags & 1) != 0);
+        return _store.Load(pointer, expected);
+    }
+
+    /// <summary>The live value at <paramref name="position"/>: its leaf and byte offset there, or false.</summary>
+    public bool TryFind(Bpos position, out BtreeNode leaf, out int at)
+    {
+        leaf = LeafFor(position);
+        at = leaf.FindExact(position);
+        return at >= 0;
+    }
+
+    /// <summary>The value bytes of the live key at byte <paramref name="at"/> of <paramref name="leaf"/>, padding removed.</summary>
+    public static ReadOnlySpan<byte> ValueOf(BtreeNode leaf, int at) => TreeValues.Unpad(leaf.TypeAt(at), leaf.ValueAt(at));
+
+    private BtreeNode NewNode(int level, Bpos min, Bpos max, uint nodeSeq)
+    {
+        var format = new BkeyFormatBuilder().AddPosition(min).AddPosition(max).Build();
+        var header = new NodeHeader(_store.Codec.Magic, NodeHeader.MakeFlags(Id, level, nodeSeq), min, max, format);
+        return BtreeNode.Create(_store.Codec, header, BtreeNode.NewSeq(), _store.CodecOptions);
+    }
+
+    private InvalidOperationException Broken(BtreeNode node, string what) =>
+        new($"Btree {Id}: node at level {node.Header.Level} over {node.Header.MinKey}..{node.Header.MaxKey}: {what}.");
+}

@@ -1,0 +1,33 @@
+using Packtree.Keys;
+
+namespace Packtree.Trees;
+
+/// <summary>
+/// How a value of any byte length is kept in bcachefs's whole u64 words: the value is padded with
+/// zeros to the next word, and the key's type says how many bytes of padding there are — types 64
+/// to 71 for 0 to 7 bytes, above bcachefs's own types (0..38), so the true length costs no space.
+/// </summary>
+public static class TreeValues
+{
+    /// <summary>Type of a value with no padding; <c>TypeBase + n</c> has n bytes of padding.</summary>
+    public const byte TypeBase = 64;
+
+    /// <summary>bcachefs's <c>BKEY_VAL_U64s_MAX</c> words: the largest value a key header allows, 2,000 bytes.</summary>
+    public const int MaxBytes = 250 * 8;
+
+    /// <summary>Whether <paramref name="type"/> is a value type of this encoding.</summary>
+    public static bool IsValueType(byte type) => type is >= TypeBase and < TypeBase + 8;
+
+    /// <summary>The key for a value of <paramref name="length"/> bytes at <paramref name="position"/>.</summary>
+    public static Bkey KeyFor(Bpos position, int length)
+    {
+        var words = (length + 7) / 8;
+        return new Bkey(position, (byte)(TypeBase + (words * 8 - length)), words);
+    }
+
+    /// <summary>The value's true bytes within its stored words.</summary>
+    public static ReadOnlySpan<byte> Unpad(byte type, ReadOnlySpan<byte> words) => words[..(words.Length - (type - TypeBase))];
+
+    /// <summary>The largest value a tree of <paramref name="nodeBytes"/>-byte nodes takes: 2,000 bytes, less in small nodes so that a node always holds four of the largest keys.</summary>
+    public static int MaxBytesFor(int nodeBytes) => Math.Min(MaxBytes, ((nodeBytes - 160 - 8) / 4 - Bkey.ByteCount - Bkey.ByteCount) & ~7);
+}
