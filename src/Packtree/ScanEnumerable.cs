@@ -1,0 +1,45 @@
+namespace Packtree;
+
+/// <summary>The keys of a range, for <c>foreach</c>: the enumerator is a struct and allocates nothing per key.</summary>
+public readonly struct ScanEnumerable
+{
+    private readonly Cursor _cursor;
+    private readonly KeyRange _range;
+    private readonly bool _reverse;
+
+    internal ScanEnumerable(Cursor cursor, KeyRange range, bool reverse)
+    {
+        _cursor = cursor;
+        _range = range;
+        _reverse = reverse;
+    }
+
+    /// <summary>Starts the scan.</summary>
+    public Enumerator GetEnumerator() => new(_cursor, _range, _reverse);
+
+    /// <summary>Walks a cursor through the range.</summary>
+    public struct Enumerator
+    {
+        private readonly Cursor _cursor;
+        private readonly bool _reverse;
+        private bool _started;
+
+        internal Enumerator(Cursor cursor, KeyRange range, bool reverse)
+        {
+            _cursor = cursor;
+            _reverse = reverse;
+            _cursor.SetRange(range);
+        }
+
+        /// <summary>The current key and value.</summary>
+        public readonly KeyValue Current => new(_cursor.Key, _cursor.Value);
+
+        /// <summary>Moves to the next key of the range.</summary>
+        public bool MoveNext()
+        {
+            if (_started) return _reverse ? _cursor.Prev() : _cursor.Next();
+            _started = true;
+            return _reverse ? _cursor.SeekToLast() : _cursor.SeekToFirst();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+
+namespace Packtree;
+
+/// <summary>
+/// Operations on stores, through <see cref="System.Diagnostics.Metrics"/> (meter <c>Packtree</c>).
+/// Structural changes are counted by meter <c>Packtree.Trees</c> and compiled key code by <c>Packtree.Codegen</c>.
+/// </summary>
+public static class StoreMetrics
+{
+    /// <summary>The meter's name, for listeners.</summary>
+    public const string MeterName = "Packtree";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> Lookups = Meter.CreateCounter<long>("packtree.lookups", "{lookup}", "Point reads: TryGet, Get, Contains");
+    internal static readonly Counter<long> Puts = Meter.CreateCounter<long>("packtree.puts", "{put}", "Values written");
+    internal static readonly Counter<long> Deletes = Meter.CreateCounter<long>("packtree.deletes", "{delete}", "Deletions applied");
+    internal static readonly Counter<long> Commits = Meter.CreateCounter<long>("packtree.commits", "{commit}", "Single updates and batches applied, each atomically");
+    internal static readonly Counter<long> ScanChunks = Meter.CreateCounter<long>("packtree.scan_chunks", "{chunk}", "Runs of keys read by cursors, each under one read lock");
+}

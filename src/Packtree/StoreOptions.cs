@@ -1,0 +1,46 @@
+using Packtree.Codegen;
+using Packtree.Nodes;
+
+namespace Packtree;
+
+/// <summary>How a store is built. The defaults are bcachefs's: 256 KiB nodes, 4 KiB blocks.</summary>
+public sealed record StoreOptions
+{
+    /// <summary>Node size in bytes: a power of two from 4 KiB to 512 KiB. Larger nodes mean shallower trees and fewer splits; smaller ones, cheaper compactions.</summary>
+    public int NodeBytes { get; init; } = NodeGeometry.DefaultNodeBytes;
+
+    /// <summary>Block size in bytes, the unit each node write is padded to: a power of two from 512 bytes to 32 KiB, below the node size.</summary>
+    public int BlockBytes { get; init; } = NodeGeometry.DefaultBlockBytes;
+
+    /// <summary>How nodes unpack keys; <see cref="UnpackStrategy.Auto"/> compiles code for a node's format once it has unpacked enough keys to repay it.</summary>
+    public UnpackStrategy UnpackStrategy { get; init; } = UnpackStrategy.Auto;
+
+    /// <summary>Under <see cref="UnpackStrategy.Auto"/>, keys a format unpacks before its code is compiled (0 compiles at once).</summary>
+    public long CompileThreshold { get; init; } = KeyCodecOptions.DefaultCompileThreshold;
+
+    /// <summary>Check every fast unpack against the generic one (slow; for diagnosing).</summary>
+    public bool VerifyUnpack { get; init; }
+
+    /// <summary>The defaults.</summary>
+    public static StoreOptions Default { get; } = new();
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it, its value and the rule.</exception>
+    public void Validate()
+    {
+        if (NodeBytes < 4096 || NodeBytes > 512 * 1024 || !int.IsPow2(NodeBytes))
+            throw new ArgumentException($"StoreOptions.NodeBytes is {NodeBytes}; it must be a power of two from 4096 (4 KiB) to 524288 (512 KiB).", nameof(NodeBytes));
+        if (BlockBytes < 512 || BlockBytes > 32 * 1024 || !int.IsPow2(BlockBytes))
+            throw new ArgumentException($"StoreOptions.BlockBytes is {BlockBytes}; it must be a power of two from 512 to 32768 (32 KiB).", nameof(BlockBytes));
+        if (BlockBytes >= NodeBytes)
+            throw new ArgumentException($"StoreOptions.BlockBytes ({BlockBytes}) must be below NodeBytes ({NodeBytes}).", nameof(BlockBytes));
+        if (!Enum.IsDefined(UnpackStrategy))
+            throw new ArgumentException($"StoreOptions.UnpackStrategy is {(int)UnpackStrategy}, which names no strategy.", nameof(UnpackStrategy));
+        if (CompileThreshold < 0)
+            throw new ArgumentException($"StoreOptions.CompileThreshold is {CompileThreshold}; it must be 0 or more.", nameof(CompileThreshold));
+    }
+
+    internal NodeGeometry Geometry => new(NodeBytes, BlockBytes);
+
+    internal KeyCodecOptions CodecOptions => new() { Strategy = UnpackStrategy, CompileThreshold = CompileThreshold, Verify = VerifyUnpack };
+}

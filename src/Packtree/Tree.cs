@@ -1,0 +1,182 @@
+using Packtree.Keys;
+using Packtree.Trees;
+
+namespace Packtree;
+
+/// <summary>
+/// One named tree of a store: an ordered map from <see cref="Bpos"/> to byte values of 0 to
+/// <see cref="MaxValueBytes"/> bytes. Every method is safe to call from many threads at once (see
+/// <see cref="Store"/> for the locking scheme).
+/// </summary>
+public sealed class Tree
+{
+    internal Tree(Store store, string name, Btree btree)
+    {
+        Store = store;
+        Name = name;
+        Btree = btree;
+    }
+
+    /// <summary>The tree's name in its store.</summary>
+    public string Name { get; }
+
+    /// <summary>The store the tree belongs to.</summary>
+    public Store Store { get; }
+
+    /// <summary>The tree's btree id (written in each of its nodes).</summary>
+    public uint Id => Btree.Id;
+
+    /// <summary>The largest value the tree takes: 2,000 bytes (bcachefs's 250 value words) with nodes of 16 KiB or more.</summary>
+    public int MaxValueBytes => Btree.MaxValueBytes;
+
+    internal Btree Btree { get; }
+
+    /// <summary>Number of keys.</summary>
+    public long Count
+    {
+        get
+        {
+            Store.EnterRead();
+            try
+            {
+                return Btree.Count;
+            }
+            finally
+            {
+                Store.ExitRead();
+            }
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing any value there.</summary>
+    /// <exception cref="ValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
+    public void Put(Bpos key, ReadOnlySpan<byte> value)
+    {
+        CheckValue(value.Length);
+        Store.EnterWrite();
+        try
+        {
+            Btree.JournalSeq = Store.NextCommitSeq();
+            Btree.Put(key, value);
+        }
+        finally
+        {
+            Store.ExitWrite();
+        }
+        StoreMetrics.Puts.Add(1);
+        StoreMetrics.Commits.Add(1);
+    }
+
+    /// <summary>Deletes the value at <paramref name="key"/>; false when there was none.</summary>
+    public bool Delete(Bpos key)
+    {
+        bool existed;
+        Store.EnterWrite();
+        try
+        {
+            Btree.JournalSeq = Store.NextCommitSeq();
+            existed = Btree.Delete(key);
+        }
+        finally
+        {
+            Store.ExitWrite();
+        }
+        StoreMetrics.Deletes.Add(1);
+        StoreMetrics.Commits.Add(1);
+        return existed;
+    }
+
+    /// <summary>
+    /// Copies the value at <paramref name="key"/> into <paramref name="destination"/> without allocating;
+    /// <paramref name="length"/> is its size. A destination of <see cref="MaxValueBytes"/> always suffices.
+    /// </summary>
+    /// <returns>False when the tree has no value at the key.</returns>
+    /// <exception cref="ArgumentException">The value is longer than <paramref name="destination"/> (nothing is copied; the message gives both sizes).</exception>
+    public bool TryGet(Bpos key, Span<byte> destination, out int length)
+    {
+        StoreMetrics.Lookups.Add(1);
+        Store.EnterRead();
+        try
+        {
+            if (!Btree.TryFind(key, out var leaf, out var at))
+            {
+                length = 0;
+                return false;
+            }
+            var value = Btree.ValueOf(leaf, at);
+            length = value.Length;
+            if (!value.TryCopyTo(destination))
+                throw new ArgumentException($"The value at {key} has {value.Length} bytes; the destination has room for {destination.Length}.", nameof(destination));
+            return true;
+        }
+        finally
+        {
+            Store.ExitRead();
+        }
+    }
+
+    /// <summary>The value at <paramref name="key"/> as a new array, or null when there is none.</summary>
+    public byte[]? Get(Bpos key)
+    {
+        StoreMetrics.Lookups.Add(1);
+        Store.EnterRead();
+        try
+        {
+            return Btree.TryFind(key, out var leaf, out var at) ? Btree.ValueOf(leaf, at).ToArray() : null;
+        }
+        finally
+        {
+            Store.ExitRead();
+        }
+    }
+
+    /// <summary>Whether the tree has a value at <paramref name="key"/>.</summary>
+    public bool Contains(Bpos key)
+    {
+        StoreMetrics.Lookups.Add(1);
+        Store.EnterRead();
+        try
+        {
+            return Btree.LeafFor(key).Contains(key);
+        }
+        finally
+        {
+            Store.ExitRead();
+        }
+    }
+
+    /// <summary>A cursor over the tree, not yet positioned; reuse it for many seeks and scans.</summary>
+    public Cursor CreateCursor() => new(this);
+
+    /// <summary>
+    /// The keys in <paramref name="range"/> in order (descending when <paramref name="reverse"/>), with
+    /// their values; <c>foreach</c> over it allocates nothing per key. Each entry is valid until the next.
+    /// </summary>
+    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(CreateCursor(), range, reverse);
+
+    /// <summary>Every key in order (or reversed).</summary>
+    public ScanEnumerable Scan(bool reverse = false) => Scan(KeyRange.All, reverse);
+
+    /// <summary>Checks every invariant of the tree's structure (§6.4 of the design facts) and returns its shape.</summary>
+    /// <exception cref="InvalidOperationException">An invariant is broken; the message says where.</exception>
+    public TreeShape Verify()
+    {
+        Store.EnterRead();
+        try
+        {
+            return Btree.Verify();
+        }
+        finally
+        {
+            Store.ExitRead();
+        }
+    }
+
+    internal void CheckValue(int length)
+    {
+        if (length > Btree.MaxValueBytes) throw new ValueTooLargeException(Name, Btree.MaxValueBytes, length);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"tree '{Name}' (id {Id})";
+}

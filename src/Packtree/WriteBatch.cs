@@ -1,0 +1,80 @@
+using Packtree.Keys;
+
+namespace Packtree;
+
+/// <summary>
+/// Puts and deletes, across any trees of one store, applied together by <see cref="Store.Write"/>:
+/// atomically (readers see all of them or none) and in the order they were added, so a later update
+/// of a key wins. Values are copied in when added; the batch can be cleared and reused.
+/// </summary>
+public sealed class WriteBatch
+{
+    private readonly List<Update> _updates = [];
+    private byte[] _values = new byte[256];
+    private int _valuesUsed;
+
+    /// <summary>Number of updates in the batch.</summary>
+    public int Count => _updates.Count;
+
+    /// <summary>Adds a put of <paramref name="value"/> at <paramref name="key"/> in <paramref name="tree"/>.</summary>
+    /// <exception cref="ValueTooLargeException">The value is larger than the tree takes.</exception>
+    public WriteBatch Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        tree.CheckValue(value.Length);
+        if (_valuesUsed + value.Length > _values.Length) Array.Resize(ref _values, Math.Max(_values.Length * 2, _valuesUsed + value.Length));
+        value.CopyTo(_values.AsSpan(_valuesUsed));
+        _updates.Add(new Update(tree, key, _valuesUsed, value.Length));
+        _valuesUsed += value.Length;
+        return this;
+    }
+
+    /// <summary>Adds a deletion of <paramref name="key"/> in <paramref name="tree"/>.</summary>
+    public WriteBatch Delete(Tree tree, Bpos key)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        _updates.Add(new Update(tree, key, -1, 0));
+        return this;
+    }
+
+    /// <summary>Empties the batch for reuse.</summary>
+    public void Clear()
+    {
+        _updates.Clear();
+        _valuesUsed = 0;
+    }
+
+    internal void CheckTrees(Store store)
+    {
+        foreach (var update in _updates)
+        {
+            if (!ReferenceEquals(update.Tree.Store, store))
+                throw new ArgumentException($"The batch updates {update.Tree}, which belongs to another store.", "batch");
+        }
+    }
+
+    /// <summary>Applies every update; the caller holds the store's write lock.</summary>
+    internal void Apply(ulong commitSeq)
+    {
+        long puts = 0, deletes = 0;
+        foreach (var update in _updates)
+        {
+            var btree = update.Tree.Btree;
+            btree.JournalSeq = commitSeq;
+            if (update.ValueAt < 0)
+            {
+                btree.Delete(update.Key);
+                deletes++;
+            }
+            else
+            {
+                btree.Put(update.Key, _values.AsSpan(update.ValueAt, update.ValueLength));
+                puts++;
+            }
+        }
+        StoreMetrics.Puts.Add(puts);
+        StoreMetrics.Deletes.Add(deletes);
+    }
+
+    private readonly record struct Update(Tree Tree, Bpos Key, int ValueAt, int ValueLength);
+}
