@@ -7,11 +7,12 @@ namespace Packtree.Cli;
 /// <summary>The <c>packtree</c> command.</summary>
 public static class Program
 {
-    private static readonly Dictionary<string, Func<bool, BenchDocument>> Suites = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<BenchSettings, BenchDocument>> Suites = new(StringComparer.Ordinal)
     {
-        ["keys"] = KeysSuite.Run,
-        ["unpack"] = UnpackSuite.Run,
-        ["node"] = NodeSuite.Run,
+        ["keys"] = s => KeysSuite.Run(s.Quick),
+        ["unpack"] = s => UnpackSuite.Run(s.Quick),
+        ["node"] = s => NodeSuite.Run(s.Quick),
+        ["tree"] = TreeSuite.Run,
     };
 
     public static int Main(string[] args)
@@ -21,21 +22,26 @@ public static class Program
         var suite = new Argument<string>("suite") { Description = $"What to measure: {string.Join(", ", Suites.Keys)}." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
         var quick = new Option<bool>("--quick") { Description = "A short run for smoke tests; figures are rougher." };
-        var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick };
-        bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json), parse.GetValue(quick)));
+        var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree suite (default 1,000,000; 100,000 with --quick)." };
+        keys.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1000) result.AddError("--keys must be at least 1000.");
+        });
+        var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick, keys };
+        bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json), new BenchSettings(parse.GetValue(quick), parse.GetValue(keys))));
 
         var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench };
         return root.Parse(args).Invoke();
     }
 
-    private static int RunBench(string suite, FileInfo? json, bool quick)
+    private static int RunBench(string suite, FileInfo? json, BenchSettings settings)
     {
         if (!Suites.TryGetValue(suite, out var run))
         {
             Console.Error.WriteLine($"Unknown bench suite '{suite}'. Known suites: {string.Join(", ", Suites.Keys)}.");
             return 2;
         }
-        var document = run(quick);
+        var document = run(settings);
         if (json is not null)
         {
             document.WriteJson(json.FullName);
