@@ -68,7 +68,7 @@ public sealed class ReadWriteAuxTable
             MaybeAdd(buffer, _entries.Count, keysEnd);
             return;
         }
-        var index = _entries.FindIndex(e => e.Offset >= where);
+        var index = FirstAtOrAfter(where);
         if (_entries[index].Offset == where)
         {
             if (index == 0)
@@ -90,6 +90,19 @@ public sealed class ReadWriteAuxTable
         if (index < _entries.Count && _entries[index].Offset + shift == _entries[index - 1].Offset) _entries.RemoveAt(index);
         for (var j = index; j < _entries.Count; j++) _entries[j] = _entries[j] with { Offset = _entries[j].Offset + shift };
         MaybeAdd(buffer, index, keysEnd);
+    }
+
+    /// <summary>Index of the first entry whose offset is at or after <paramref name="offset"/> (the entries are in offset order).</summary>
+    private int FirstAtOrAfter(int offset)
+    {
+        int low = 0, high = _entries.Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (_entries[mid].Offset < offset) low = mid + 1;
+            else high = mid;
+        }
+        return low;
     }
 
     /// <summary>Adds a sample between entries index-1 and index when they are more than 64 bytes apart.</summary>
