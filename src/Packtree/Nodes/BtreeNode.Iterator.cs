@@ -238,7 +238,7 @@ public sealed partial class BtreeNode
             BsetState? bestBset = null;
             foreach (var bset in node._bsets)
             {
-                var index = Array.FindIndex(_at, 0, _count, a => a >= bset.KeysStart && a < bset.KeysEnd);
+                var index = SlotIn(bset);
                 var before = index >= 0 ? _at[index] : bset.KeysEnd;
                 var candidate = node.LastLiveBefore(bset, before);
                 if (candidate >= 0 && (best < 0 || node.IteratorOrder(candidate, best) > 0))
@@ -248,7 +248,7 @@ public sealed partial class BtreeNode
                 }
             }
             if (best < 0) return false;
-            var slot = Array.FindIndex(_at, 0, _count, a => a >= bestBset!.KeysStart && a < bestBset.KeysEnd);
+            var slot = SlotIn(bestBset!);
             if (slot < 0)
             {
                 slot = _count++;
@@ -257,6 +257,16 @@ public sealed partial class BtreeNode
             _at[slot] = best;
             for (var i = slot; i > 0; i--) Swap(i, i - 1); // the previous key comes before every other pair
             return true;
+        }
+
+        /// <summary>The pair whose current key lies in <paramref name="bset"/>, or -1.</summary>
+        private int SlotIn(BsetState bset)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (_at[i] >= bset.KeysStart && _at[i] < bset.KeysEnd) return i;
+            }
+            return -1;
         }
 
         private void Swap(int i, int j)

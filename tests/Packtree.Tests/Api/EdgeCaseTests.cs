@@ -217,3 +217,41 @@ public sealed class EdgeCaseTests
         }
     }
 }
+
+/// <summary>Reads that promise no allocation keep the promise.</summary>
+public sealed class AllocationTests
+{
+    [Fact]
+    public void LookupsAndScansThroughAReusedCursorAllocateNothing()
+    {
+        using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 8192, BlockBytes = 512 });
+        var tree = store.GetOrCreateTree("alloc");
+        for (var i = 0; i < 5000; i++) tree.Put(new Bpos(3, (ulong)i * 7, 0), BitConverter.GetBytes(i));
+        var cursor = tree.CreateCursor();
+        var buffer = new byte[tree.MaxValueBytes];
+
+        long Run()
+        {
+            long sum = 0;
+            foreach (var entry in cursor.Scan(KeyRange.All)) sum += entry.Value[0];
+            foreach (var entry in cursor.Scan(KeyRange.HalfOpen(new Bpos(3, 700, 0), new Bpos(3, 7000, 0)), reverse: true)) sum += entry.Value[0];
+            for (var i = 0; i < 1000; i++)
+            {
+                if (tree.TryGet(new Bpos(3, (ulong)i * 7, 0), buffer, out var length)) sum += length;
+                if (tree.Contains(new Bpos(3, (ulong)i * 7 + 1, 0))) sum++;
+            }
+            using (var read = store.BeginRead())
+            {
+                if (read.TryGet(tree, new Bpos(3, 14, 0), out var value)) sum += value[0];
+            }
+            return sum;
+        }
+
+        var expected = Run(); // warm up: runs grown, code compiled
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = Run();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(expected, sum);
+        Assert.Equal(0, allocated);
+    }
+}

@@ -14,14 +14,15 @@ public sealed class BtreeModelTests
     [MemberData(nameof(Strategies))]
     public void ATreeBehavesLikeASortedDictionary(UnpackStrategy strategy)
     {
-        for (var seed = 0; seed < 3; seed++)
+        var seeds = Environment.GetEnvironmentVariable("PACKTREE_LONG_TESTS") == "1" ? 40 : 4;
+        for (var seed = 0; seed < seeds; seed++)
         {
             var random = new Random(seed * 31 + (int)strategy);
             var tree = NewTree(4096, strategy);
             var model = new SortedDictionary<Bpos, byte[]>();
             var positions = new List<Bpos>();
             var maxLevels = 0;
-            for (var op = 0; op < 30_000; op++)
+            for (var op = 0; op < 60_000; op++)
             {
                 var roll = random.Next(100);
                 if (roll < 55 || positions.Count == 0)
@@ -51,7 +52,7 @@ public sealed class BtreeModelTests
                     Assert.Equal(model.Count, shape.Keys);
                     AssertSameContents(tree, model);
                 }
-                if (op == 20_000) // delete most keys: merges shrink the tree
+                if (op == 40_000) // delete most keys: merges shrink the tree
                 {
                     var before = tree.Verify().Nodes;
                     foreach (var position in model.Keys.Where(_ => random.Next(10) != 0).ToList())
