@@ -19,8 +19,12 @@ public static class Program
     {
         // Redirected output has no terminal width; give tables room instead of Spectre's 80 columns.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
-        var suite = new Argument<string>("suite") { Description = $"What to measure: {string.Join(", ", Suites.Keys)}." };
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file." };
+        var suite = new Argument<string>("suite")
+        {
+            Description = $"What to measure: {string.Join(", ", Suites.Keys)}, or all (the default): every suite, each writing its JSON to a new folder.",
+            DefaultValueFactory = _ => "all",
+        };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file (for all suites: to this folder, one file per suite)." };
         var quick = new Option<bool>("--quick") { Description = "A short run for smoke tests; figures are rougher." };
         var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree suite (default 1,000,000; 100,000 with --quick)." };
         keys.Validators.Add(result =>
@@ -36,6 +40,7 @@ public static class Program
 
     private static int RunBench(string suite, FileInfo? json, BenchSettings settings)
     {
+        if (suite == "all") return RunAll(json, settings);
         if (!Suites.TryGetValue(suite, out var run))
         {
             Console.Error.WriteLine($"Unknown bench suite '{suite}'. Known suites: {string.Join(", ", Suites.Keys)}.");
@@ -47,6 +52,20 @@ public static class Program
             document.WriteJson(json.FullName);
             AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(json.FullName)}[/]");
         }
+        return 0;
+    }
+
+    /// <summary>Every suite in turn; the JSON of each goes to a new folder, or to the folder <paramref name="json"/> names.</summary>
+    private static int RunAll(FileInfo? json, BenchSettings settings)
+    {
+        var folder = json?.FullName ?? Path.Combine(Path.GetTempPath(), $"packtree-bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(folder);
+        foreach (var (name, run) in Suites)
+        {
+            AnsiConsole.Write(new Rule($"bench {name}"));
+            run(settings).WriteJson(Path.Combine(folder, $"{name}.json"));
+        }
+        AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(folder)} ({string.Join(", ", Suites.Keys.Select(k => k + ".json"))})[/]");
         return 0;
     }
 }
