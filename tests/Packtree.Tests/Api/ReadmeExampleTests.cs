@@ -1,0 +1,38 @@
+using Packtree.Keys;
+
+namespace Packtree.Tests.Api;
+
+/// <summary>The README's example, as written there, does what it says.</summary>
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public void TheReadmeExampleRuns()
+    {
+        var printed = new List<string>();
+        var walked = 0;
+
+        using var store = Store.CreateInMemory();                 // options: node size, unpack strategy, ...
+        var events = store.GetOrCreateTree("events");             // named trees, each its own btree
+
+        events.Put(new Bpos(inode: 42, offset: 4096, snapshot: 0), "hello"u8);
+        Span<byte> buffer = stackalloc byte[events.MaxValueBytes];
+        Assert.True(events.TryGet(new Bpos(42, 4096, 0), buffer, out var length));
+        Assert.Equal("hello"u8.ToArray(), buffer[..length].ToArray());
+
+        using (var read = store.BeginRead())                      // values in place, no copy, while the scope lasts
+            Assert.True(read.TryGet(events, new Bpos(42, 4096, 0), out var value) && value.SequenceEqual("hello"u8));
+
+        store.Write(new WriteBatch()                              // atomic across trees
+            .Put(events, new Bpos(42, 8192, 0), "world"u8)
+            .Delete(events, new Bpos(42, 4096, 0)));
+
+        foreach (var (key, value) in events.Scan(KeyRange.HalfOpen(new Bpos(42, 0, 0), new Bpos(43, 0, 0)), reverse: true))
+            printed.Add($"{key}: {value.Length} bytes");
+
+        var cursor = events.CreateCursor();                       // Seek, SeekForPrev, Next, Prev; reusable
+        for (var ok = cursor.Seek(new Bpos(42, 0, 0)); ok && cursor.Key.Inode == 42; ok = cursor.Next()) walked++;
+
+        Assert.Equal(["42:8192:0: 5 bytes"], printed);
+        Assert.Equal(1, walked);
+    }
+}
