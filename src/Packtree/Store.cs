@@ -1,21 +1,32 @@
 using System.Diagnostics.CodeAnalysis;
+using Packtree.Keys;
 using Packtree.Nodes;
+using Packtree.Storage;
 using Packtree.Trees;
 
 namespace Packtree;
 
 /// <summary>
-/// An ordered store: named trees, each a btree of packed bcachefs nodes mapping <see cref="Keys.Bpos"/>
-/// positions to byte values. For now held in memory (<see cref="CreateInMemory"/>).
+/// An ordered store: named trees, each a btree of packed bcachefs nodes mapping <see cref="Bpos"/>
+/// positions to byte values. In memory (<see cref="CreateInMemory"/>) or in one file
+/// (<see cref="Open(string, StoreOptions?)"/>; layout in docs/FORMAT.md).
 /// </summary>
 /// <remarks>
 /// <para><b>Concurrency.</b> Any number of threads may read while one writes. A store-wide
 /// reader-writer lock guards the trees: reads (lookups, and each run of keys a cursor reads) share
 /// it; a write — a single put or delete, or a whole batch — holds it exclusively for the time the
-/// update takes in memory, microseconds. So a reader never sees a node mid-change or part of a batch,
-/// and waits at most for one update; a waiting writer stops new readers from queueing ahead of it,
-/// so writers are not starved. Nodes are changed in place (256 KiB nodes are too big to copy per
-/// update), which is why readers are kept out rather than given copies.</para>
+/// update takes in memory (and, on disk, to hand its journal entry to the operating system). So a
+/// reader never sees a node mid-change or part of a batch, and waits at most for one update; a
+/// waiting writer stops new readers from queueing ahead of it, so writers are not starved. Nodes are
+/// changed in place (256 KiB nodes are too big to copy per update), which is why readers are kept
+/// out rather than given copies. Waiting for the flush that makes a commit durable happens after the
+/// lock is released, and committers waiting together share one flush (group commit).</para>
+/// <para><b>Durability.</b> Every commit is appended to the journal before it is applied. A
+/// checkpoint — when the journal is half full, at <see cref="Dispose"/>, or on
+/// <see cref="Checkpoint"/> — writes every changed node (appending to it, or to a new place when it
+/// was rewritten, split or merged) and then the superblock with the new roots, after which the journal
+/// space is reused. Opening replays the commits after the last checkpoint; a torn entry at the end was
+/// never acknowledged and is dropped.</para>
 /// <para>A read on a thread that holds a <see cref="ReadScope"/> may nest; a write from inside a read
 /// scope on the same thread is refused (it would wait for itself).</para>
 /// </remarks>
@@ -23,7 +34,14 @@ public sealed class Store : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
     private readonly Dictionary<string, Tree> _trees = new(StringComparer.Ordinal);
+    private readonly Dictionary<uint, Tree> _treesById = [];
     private readonly NodeCodec _codec;
+    private readonly StorageDevice? _device;
+    private readonly PersistentNodeStore? _nodes;
+    private readonly Timer? _flushTimer;
+    private Journal? _journal;
+    private Superblock? _superblock;
+    private Exception? _failure;
     private ulong _commitSeq;
     private bool _disposed;
 
@@ -34,12 +52,92 @@ public sealed class Store : IDisposable
         _codec = new NodeCodec(options.Geometry, (ulong)Random.Shared.NextInt64(1, long.MaxValue));
     }
 
+    private Store(StoreOptions options, StorageDevice device, string? path)
+    {
+        options.Validate();
+        Options = options;
+        _device = device;
+        Path = path;
+        var fresh = device.Length == 0;
+        _superblock = fresh ? NewSuperblock(options) : Superblock.ReadCurrent(device, out _);
+        var geometry = new NodeGeometry(_superblock.NodeBytes, _superblock.BlockBytes);
+        _codec = new NodeCodec(geometry, _superblock.NodeMagic);
+        _nodes = new PersistentNodeStore(device, _codec, options.CodecOptions, _superblock.NodeAreaOffset, Math.Max(options.CacheBytes, 16L * geometry.NodeBytes));
+        if (fresh) _superblock.Write(device);
+
+        foreach (var record in _superblock.Trees)
+        {
+            var root = new BtreePointer(0, record.RootSeq, record.RootSectorsWritten, 0, Bpos.Min, record.RootSector);
+            AddTree(new Tree(this, record.Name, new Btree(_nodes, record.Id, root, record.RootLevel, record.Count)));
+        }
+        var used = _trees.Values.SelectMany(t => t.Btree.NodeAddresses()).Select(_nodes.BucketOf);
+        _nodes.Buckets.Reset(used, Math.Max(0, (device.Length - _superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes));
+
+        var replay = Journal.Replay(device, Superblock.JournalOffset, _superblock.JournalBytes, _superblock.JournalTail, _superblock.CheckpointSeq + 1, Replay);
+        _commitSeq = replay.LastSeq;
+        Recovered = replay.LastSeq - _superblock.CheckpointSeq;
+        _journal = new Journal(device, Superblock.JournalOffset, _superblock.JournalBytes, _superblock.JournalTail, replay.Head, replay.LastSeq);
+        if (options.Durability == Durability.Buffered)
+            _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
+    }
+
     /// <summary>A new, empty store held in memory.</summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public static Store CreateInMemory(StoreOptions? options = null) => new(options ?? StoreOptions.Default);
 
+    /// <summary>
+    /// Opens the store file at <paramref name="path"/>, creating it when it does not exist (node and
+    /// journal sizes are then taken from <paramref name="options"/>; an existing file keeps its own).
+    /// Commits made after the last checkpoint are replayed from the journal.
+    /// </summary>
+    /// <exception cref="IOException">The file is open elsewhere (it is locked while a store has it), or cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The file is not a Packtree store, or is damaged; the message says where.</exception>
+    /// <exception cref="NotSupportedException">The file was written by a newer format version.</exception>
+    /// <exception cref="CorruptNodeException">A node the open reads is damaged; the message gives its file offset and the rule.</exception>
+    public static Store Open(string path, StoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var device = FileStorageDevice.Open(path, create: true);
+        try
+        {
+            return new Store(options ?? StoreOptions.Default, device, device.Path);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a store on <paramref name="device"/> (empty: a new store). The store owns the device from then on.</summary>
+    public static Store Open(StorageDevice device, StoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        try
+        {
+            return new Store(options ?? StoreOptions.Default, device, null);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The options the store was built with.</summary>
     public StoreOptions Options { get; }
+
+    /// <summary>The store file, or null for a store in memory or on a device.</summary>
+    public string? Path { get; }
+
+    /// <summary>Whether the store is kept on a device (a file) rather than in memory.</summary>
+    public bool IsPersistent => _device is not null;
+
+    /// <summary>Commits replayed from the journal when the store opened.</summary>
+    public ulong Recovered { get; }
+
+    /// <summary>The last commit applied.</summary>
+    public ulong LastCommit => Volatile.Read(ref _commitSeq);
 
     /// <summary>The names of the store's trees, in creation order.</summary>
     public IReadOnlyList<string> TreeNames
@@ -51,21 +149,35 @@ public sealed class Store : IDisposable
         }
     }
 
-    /// <summary>The tree called <paramref name="name"/>, created empty if there is none.</summary>
+    /// <summary>Figures about the store on disk (zeros in memory).</summary>
+    public StoreStatistics Statistics
+    {
+        get
+        {
+            using var read = BeginRead();
+            if (_nodes is null || _journal is null || _device is null) return default;
+            return new StoreStatistics(_device.Length, _nodes.Buckets.UsedCount, _nodes.Buckets.FreeCount + _nodes.Buckets.PendingCount,
+                _nodes.NodeCount, _nodes.NodesRead, _nodes.NodesEvicted, _journal.UsedBytes, _journal.RegionBytes, _superblock!.Generation);
+        }
+    }
+
+    /// <summary>The tree called <paramref name="name"/>, created empty if there is none (durably, on disk).</summary>
     /// <exception cref="ArgumentException">The name is empty, longer than 255 characters, or holds control characters.</exception>
     public Tree GetOrCreateTree(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || name.Length > 255 || name.Any(char.IsControl))
-            throw new ArgumentException($"A tree name must have 1 to 255 characters and no control characters; '{name}' does not.", nameof(name));
+        if (name.Length == 0 || name.Length > 255 || name.Any(char.IsControl) || System.Text.Encoding.UTF8.GetByteCount(name) > 255)
+            throw new ArgumentException($"A tree name must have 1 to 255 characters (255 UTF-8 bytes) and no control characters; '{name}' does not.", nameof(name));
         if (TryGetTree(name, out var existing)) return existing;
         EnterWrite();
         try
         {
             if (_trees.TryGetValue(name, out existing)) return existing;
-            var id = (uint)_trees.Count + 1;
-            var tree = new Tree(this, name, new Btree(new InMemoryNodeStore(_codec, Options.CodecOptions), id));
-            _trees.Add(name, tree);
+            var id = _treesById.Count == 0 ? 1 : _treesById.Keys.Max() + 1;
+            NodeStore nodes = _nodes is null ? new InMemoryNodeStore(_codec, Options.CodecOptions) : _nodes;
+            var tree = new Tree(this, name, new Btree(nodes, id));
+            AddTree(tree);
+            if (_nodes is not null) CheckpointLocked(); // the tree exists once the superblock says so
             return tree;
         }
         finally
@@ -82,24 +194,62 @@ public sealed class Store : IDisposable
         return _trees.TryGetValue(name, out tree);
     }
 
-    /// <summary>Applies every update of <paramref name="batch"/> atomically: a reader sees all of them or none.</summary>
+    /// <summary>Applies every update of <paramref name="batch"/> atomically: a reader sees all of them or none, and after a crash all or none survive.</summary>
+    /// <param name="batch">The updates.</param>
+    /// <param name="durability">When to return (on disk); the store's <see cref="StoreOptions.Durability"/> by default.</param>
     /// <exception cref="ArgumentException">The batch names a tree of another store.</exception>
-    public void Write(WriteBatch batch)
+    public void Write(WriteBatch batch, Durability? durability = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
+        ulong seq;
         EnterWrite();
         try
         {
-            var seq = ++_commitSeq;
+            var records = _journal is null ? null : batch.JournalRecords();
+            seq = BeginCommit(records is null ? 0 : Journal.EntryBytes(records));
+            if (records is not null) JournalOrUndo(() => _journal!.Append(seq, records));
             batch.Apply(seq);
+            EndCommit();
         }
         finally
         {
             ExitWrite();
         }
         StoreMetrics.Commits.Add(1);
+        AfterCommit(seq, durability);
+    }
+
+    /// <summary>Returns once every commit made so far is on stable storage (nothing to do in memory).</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_journal is null) return;
+        try
+        {
+            _journal.WaitDurable(_journal.WrittenSeq);
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    /// <summary>Writes every changed node and a new superblock now, emptying the journal (on disk; nothing to do in memory).</summary>
+    public void Checkpoint()
+    {
+        if (_nodes is null) return;
+        EnterWrite();
+        try
+        {
+            CheckpointLocked();
+        }
+        finally
+        {
+            ExitWrite();
+        }
     }
 
     /// <summary>
@@ -112,16 +262,83 @@ public sealed class Store : IDisposable
         return new ReadScope(this);
     }
 
-    /// <summary>Releases the store; its trees can no longer be used.</summary>
+    /// <summary>Checkpoints (on disk) and releases the store; its trees can no longer be used.</summary>
     public void Dispose()
     {
         if (_disposed) return;
-        EnterWrite();
-        _disposed = true;
-        ExitWrite();
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _flushTimer?.Dispose();
+            if (_nodes is not null && _failure is null) CheckpointLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+            _device?.Dispose();
+        }
     }
 
-    internal ulong NextCommitSeq() => ++_commitSeq;
+    internal Tree? TreeById(uint id) => _treesById.GetValueOrDefault(id);
+
+    /// <summary>Puts one value as one commit.</summary>
+    internal void Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
+    {
+        ulong seq;
+        EnterWrite();
+        try
+        {
+            seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(value.Length));
+            if (_journal is not null)
+            {
+                try
+                {
+                    _journal.Append(seq, JournalOp.Put, tree.Id, key, value);
+                }
+                catch
+                {
+                    _commitSeq--;
+                    throw;
+                }
+            }
+            tree.Btree.JournalSeq = seq;
+            tree.Btree.Put(key, value);
+            EndCommit();
+        }
+        finally
+        {
+            ExitWrite();
+        }
+        StoreMetrics.Puts.Add(1);
+        StoreMetrics.Commits.Add(1);
+        AfterCommit(seq, null);
+    }
+
+    /// <summary>Deletes one key as one commit.</summary>
+    internal bool Delete(Tree tree, Bpos key)
+    {
+        ulong seq;
+        bool existed;
+        EnterWrite();
+        try
+        {
+            seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(0));
+            if (_journal is not null) JournalOrUndo(() => _journal.Append(seq, JournalOp.Delete, tree.Id, key, []));
+            tree.Btree.JournalSeq = seq;
+            existed = tree.Btree.Delete(key);
+            EndCommit();
+        }
+        finally
+        {
+            ExitWrite();
+        }
+        StoreMetrics.Deletes.Add(1);
+        StoreMetrics.Commits.Add(1);
+        AfterCommit(seq, null);
+        return existed;
+    }
 
     internal void EnterRead()
     {
@@ -147,7 +364,130 @@ public sealed class Store : IDisposable
             _lock.ExitWriteLock();
             ObjectDisposedException.ThrowIf(true, this);
         }
+        if (_failure is not null)
+        {
+            _lock.ExitWriteLock();
+            throw new InvalidOperationException($"The store failed to write ({_failure.Message}) and takes no more updates; reopen it to recover what was committed.", _failure);
+        }
     }
 
     internal void ExitWrite() => _lock.ExitWriteLock();
+
+    private void AddTree(Tree tree)
+    {
+        _trees.Add(tree.Name, tree);
+        _treesById.Add(tree.Id, tree);
+    }
+
+    /// <summary>A sequence number for the next commit; makes journal room first (write lock held).</summary>
+    private ulong BeginCommit(int entryBytes)
+    {
+        if (_journal is not null && !_journal.HasRoomFor(entryBytes))
+        {
+            CheckpointLocked();
+            if (!_journal.HasRoomFor(entryBytes))
+                throw new InvalidOperationException($"A commit of {entryBytes} bytes does not fit the journal ({_journal.RegionBytes} bytes) even when empty; split the batch or create the store with a larger journal.");
+        }
+        return ++_commitSeq;
+    }
+
+    private void JournalOrUndo(Action append)
+    {
+        try
+        {
+            append();
+        }
+        catch
+        {
+            _commitSeq--; // the commit never happened: its number is reused
+            throw;
+        }
+    }
+
+    /// <summary>After a commit is applied (write lock held): checkpoint once the journal is half full.</summary>
+    private void EndCommit()
+    {
+        if (_journal is not null && _journal.UsedBytes > _journal.RegionBytes / 2) CheckpointLocked();
+    }
+
+    /// <summary>After the lock is released: wait for durability if asked.</summary>
+    private void AfterCommit(ulong seq, Durability? durability)
+    {
+        if (_journal is null || (durability ?? Options.Durability) != Durability.Flush) return;
+        try
+        {
+            _journal.WaitDurable(seq);
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    private void CheckpointLocked()
+    {
+        if (_nodes is null || _journal is null || _device is null || _superblock is null) return;
+        try
+        {
+            foreach (var tree in _treesById.Values) tree.Btree.WriteBack(_nodes);
+            _device.Flush();
+            var next = _superblock with
+            {
+                Generation = _superblock.Generation + 1,
+                CheckpointSeq = _commitSeq,
+                JournalTail = _journal.Head,
+                Trees = [.. _treesById.Values.OrderBy(t => t.Id).Select(t => new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq,
+                    t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count))],
+            };
+            next.Write(_device);
+            _superblock = next;
+            _journal.Reclaim();
+            _journal.MarkDurable();
+            _nodes.Buckets.CheckpointDone();
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records)
+    {
+        foreach (var record in records)
+        {
+            var tree = TreeById(record.TreeId) ?? throw new InvalidDataException($"Journal entry of commit {seq} updates tree {record.TreeId}, which the superblock does not have.");
+            tree.Btree.JournalSeq = seq;
+            if (record.Op == JournalOp.Put) tree.Btree.Put(record.Key, record.Value.Span);
+            else tree.Btree.Delete(record.Key);
+        }
+    }
+
+    private void Fail(Exception e) => _failure ??= e;
+
+    private void FlushQuietly()
+    {
+        try
+        {
+            if (!_disposed && _failure is null) _journal?.WaitDurable(_journal.WrittenSeq);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            if (e is IOException) Fail(e);
+        }
+    }
+
+    private static Superblock NewSuperblock(StoreOptions options) => new()
+    {
+        Generation = 1,
+        NodeMagic = (ulong)Random.Shared.NextInt64(1, long.MaxValue),
+        NodeBytes = options.NodeBytes,
+        BlockBytes = options.BlockBytes,
+        JournalBytes = options.JournalBytes,
+        NodeAreaOffset = (Superblock.JournalOffset + options.JournalBytes + options.NodeBytes - 1) / options.NodeBytes * options.NodeBytes,
+        CheckpointSeq = 0,
+        JournalTail = 0,
+        Trees = [],
+    };
 }

@@ -21,6 +21,18 @@ public sealed record StoreOptions
     /// <summary>Check every fast unpack against the generic one (slow; for diagnosing).</summary>
     public bool VerifyUnpack { get; init; }
 
+    /// <summary>When a commit returns, for stores on disk: <see cref="Durability.Flush"/> (the default) after its journal entry is on stable storage.</summary>
+    public Durability Durability { get; init; } = Durability.Flush;
+
+    /// <summary>Under <see cref="Durability.Buffered"/>, the longest a commit waits to be made durable, in milliseconds (10 to 60,000).</summary>
+    public int BufferedFlushMilliseconds { get; init; } = 100;
+
+    /// <summary>Memory for cached nodes of a store on disk, in bytes (at least 16 nodes); clean nodes unused for longest are dropped beyond it.</summary>
+    public long CacheBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Size of the journal region of a new store file, in bytes (1 MiB to 4 GiB, a multiple of 4 KiB). A checkpoint runs when it is half full.</summary>
+    public long JournalBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>The defaults.</summary>
     public static StoreOptions Default { get; } = new();
 
@@ -36,6 +48,14 @@ public sealed record StoreOptions
             throw new ArgumentException($"StoreOptions.BlockBytes ({BlockBytes}) must be below NodeBytes ({NodeBytes}).", nameof(BlockBytes));
         if (!Enum.IsDefined(UnpackStrategy))
             throw new ArgumentException($"StoreOptions.UnpackStrategy is {(int)UnpackStrategy}, which names no strategy.", nameof(UnpackStrategy));
+        if (!Enum.IsDefined(Durability))
+            throw new ArgumentException($"StoreOptions.Durability is {(int)Durability}, which names no durability.", nameof(Durability));
+        if (BufferedFlushMilliseconds is < 10 or > 60_000)
+            throw new ArgumentException($"StoreOptions.BufferedFlushMilliseconds is {BufferedFlushMilliseconds}; it must be from 10 to 60000.", nameof(BufferedFlushMilliseconds));
+        if (CacheBytes < 16L * NodeBytes)
+            throw new ArgumentException($"StoreOptions.CacheBytes is {CacheBytes}; it must hold at least 16 nodes ({16L * NodeBytes} bytes).", nameof(CacheBytes));
+        if (JournalBytes < 1024 * 1024 || JournalBytes > 4L * 1024 * 1024 * 1024 || JournalBytes % 4096 != 0)
+            throw new ArgumentException($"StoreOptions.JournalBytes is {JournalBytes}; it must be a multiple of 4096 from 1 MiB to 4 GiB.", nameof(JournalBytes));
         if (CompileThreshold < 0)
             throw new ArgumentException($"StoreOptions.CompileThreshold is {CompileThreshold}; it must be 0 or more.", nameof(CompileThreshold));
     }

@@ -48,43 +48,16 @@ public sealed class Tree
         }
     }
 
-    /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing any value there.</summary>
+    /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing any value there; one commit.</summary>
     /// <exception cref="ValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
     public void Put(Bpos key, ReadOnlySpan<byte> value)
     {
         CheckValue(value.Length);
-        Store.EnterWrite();
-        try
-        {
-            Btree.JournalSeq = Store.NextCommitSeq();
-            Btree.Put(key, value);
-        }
-        finally
-        {
-            Store.ExitWrite();
-        }
-        StoreMetrics.Puts.Add(1);
-        StoreMetrics.Commits.Add(1);
+        Store.Put(this, key, value);
     }
 
-    /// <summary>Deletes the value at <paramref name="key"/>; false when there was none.</summary>
-    public bool Delete(Bpos key)
-    {
-        bool existed;
-        Store.EnterWrite();
-        try
-        {
-            Btree.JournalSeq = Store.NextCommitSeq();
-            existed = Btree.Delete(key);
-        }
-        finally
-        {
-            Store.ExitWrite();
-        }
-        StoreMetrics.Deletes.Add(1);
-        StoreMetrics.Commits.Add(1);
-        return existed;
-    }
+    /// <summary>Deletes the value at <paramref name="key"/>; false when there was none. One commit.</summary>
+    public bool Delete(Bpos key) => Store.Delete(this, key);
 
     /// <summary>
     /// Copies the value at <paramref name="key"/> into <paramref name="destination"/> without allocating;

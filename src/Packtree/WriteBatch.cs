@@ -53,6 +53,11 @@ public sealed class WriteBatch
         }
     }
 
+    /// <summary>The updates as journal records (values point into the batch's buffer).</summary>
+    internal List<Storage.JournalRecord> JournalRecords() =>
+        [.. _updates.Select(u => new Storage.JournalRecord(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, u.Key,
+            u.ValueAt < 0 ? ReadOnlyMemory<byte>.Empty : _values.AsMemory(u.ValueAt, u.ValueLength)))];
+
     /// <summary>Applies every update; the caller holds the store's write lock.</summary>
     internal void Apply(ulong commitSeq)
     {

@@ -9,6 +9,31 @@ public sealed partial class BtreeNode
     /// <summary>A slot the layer that owns the node may use to find it again (its cache entry, say); the node ignores it.</summary>
     public int Handle { get; set; } = -1;
 
+    /// <summary>Where the owning store keeps the node on its device, in sectors; 0 while it has no place yet.</summary>
+    public ulong Address { get; set; }
+
+    /// <summary>When the node was last used, in the owning store's clock (for cache eviction).</summary>
+    public long LastUsed { get; set; }
+
+    /// <summary>
+    /// Overwrites word <paramref name="word"/> of the value at byte <paramref name="at"/> in place, without
+    /// making the node dirty: only for hints that readers check and disk copies may lack (a pointer's
+    /// cache slot). An aligned 8-byte store, so a concurrent reader sees the old word or the new one.
+    /// </summary>
+    public void SetValueWordHint(int at, int word, ulong value)
+    {
+        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8), value);
+    }
+
+    /// <summary>Whether the next write fits the node's log (an upper bound on its size: every unwritten byte and whiteout).</summary>
+    public bool NextWriteFits()
+    {
+        var bytes = _bsets.Where(b => !b.Written).Sum(b => b.KeysEnd - b.KeysStart) + WhiteoutBytes;
+        var header = WrittenSectors == 0 ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes;
+        return WrittenSectors + _codec.Geometry.SectorsFor(header + bytes) <= _codec.Geometry.NodeSectors;
+    }
+
     /// <summary>Byte offset of the first live key at or after <paramref name="position"/>, or -1 when there is none.</summary>
     /// <remarks>Allocation-free: each bset is searched with its aux structure, deleted keys passed over, and the least position wins (live positions are unique across bsets).</remarks>
     public int FindAtOrAfter(Bpos position)

@@ -14,6 +14,7 @@ public sealed partial class Btree
     {
         if (value.Length > MaxValueBytes)
             throw new ArgumentOutOfRangeException(nameof(value), value.Length, $"A value may have at most {MaxValueBytes} bytes; this one has {value.Length}.");
+        _store.BeginOperation();
         var key = TreeValues.KeyFor(position, value.Length);
         var words = key.ValueU64s * 8;
         scoped ReadOnlySpan<byte> stored = value;
@@ -33,6 +34,7 @@ public sealed partial class Btree
     /// <summary>Deletes the value at <paramref name="position"/>; false when there was none.</summary>
     public bool Delete(Bpos position)
     {
+        _store.BeginOperation();
         var existed = DeleteAt(0, position);
         if (!existed) return false;
         Count--;

@@ -32,6 +32,17 @@ public sealed partial class Btree
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
     }
 
+    /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint).</summary>
+    public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count)
+    {
+        _store = store;
+        Id = id;
+        _root = store.Load(root, new NodeExpectation(id, rootLevel, Bpos.Min, Bpos.Max));
+        RootPointer = root;
+        Count = count;
+        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
+    }
+
     /// <summary>The btree id written in every node's header.</summary>
     public uint Id { get; }
 
@@ -63,7 +74,11 @@ public sealed partial class Btree
     private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.ByteCount - 8;
 
     /// <summary>The leaf whose range holds <paramref name="position"/>.</summary>
-    public BtreeNode LeafFor(Bpos position) => NodeFor(position, 0);
+    public BtreeNode LeafFor(Bpos position)
+    {
+        _store.BeginOperation();
+        return NodeFor(position, 0);
+    }
 
     /// <summary>The node at <paramref name="level"/> whose range holds <paramref name="position"/>.</summary>
     public BtreeNode NodeFor(Bpos position, int level)
@@ -85,13 +100,15 @@ public sealed partial class Btree
         if (cached is not null) return cached;
         var pointer = BtreePointer.Read(parent.ValueAt(at));
         var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.PositionAt(at), (pointer.Flags & 1) != 0);
-        return _store.Load(pointer, expected);
+        var child = _store.Load(pointer, expected);
+        if (child.Handle >= 0) parent.SetValueWordHint(at, 0, (ulong)child.Handle + 1); // the next descent finds it by slot
+        return child;
     }
 
     /// <summary>The live value at <paramref name="position"/>: its leaf and byte offset there, or false.</summary>
     public bool TryFind(Bpos position, out BtreeNode leaf, out int at)
     {
-        leaf = LeafFor(position);
+        leaf = LeafFor(position); // starts the operation
         at = leaf.FindExact(position);
         return at >= 0;
     }

@@ -35,6 +35,14 @@ public abstract class NodeStore
     /// <summary>Drops a node the tree no longer points to.</summary>
     public abstract void Free(BtreeNode node);
 
-    /// <summary>Number of nodes the store holds.</summary>
+    /// <summary>Number of nodes the store holds (in memory).</summary>
     public abstract int NodeCount { get; }
+
+    /// <summary>Whether every node of the trees is held here, so that <see cref="NodeCount"/> counts them all.</summary>
+    public virtual bool HoldsAllNodes => true;
+
+    /// <summary>Starts a tree operation (a store that evicts nodes keeps those the operation touches).</summary>
+    public virtual void BeginOperation()
+    {
+    }
 }

@@ -1,0 +1,67 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Packtree.Storage;
+
+/// <summary>
+/// A store file, opened for exclusive use: the operating system's lock keeps a second process (or a
+/// second store in this one) from opening it at the same time.
+/// </summary>
+public sealed class FileStorageDevice : StorageDevice
+{
+    private readonly FileStream _stream;
+    private readonly SafeFileHandle _handle;
+
+    private FileStorageDevice(FileStream stream, string path)
+    {
+        _stream = stream;
+        _handle = stream.SafeFileHandle;
+        Path = path;
+    }
+
+    /// <summary>The file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (or creates) the file at <paramref name="path"/> for exclusive reading and writing.</summary>
+    /// <exception cref="IOException">Another process, or another store here, has the file open; the message says so.</exception>
+    public static FileStorageDevice Open(string path, bool create)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            var stream = new FileStream(full, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.RandomAccess);
+            return new FileStorageDevice(stream, full);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new IOException($"The store file '{full}' cannot be opened: another process (or another store in this one) has it open, or the file system refused ({e.Message}).", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public override long Length => RandomAccess.GetLength(_handle);
+
+    /// <inheritdoc />
+    public override void Read(long offset, Span<byte> destination)
+    {
+        var read = 0;
+        while (read < destination.Length)
+        {
+            var n = RandomAccess.Read(_handle, destination[read..], offset + read);
+            if (n == 0) break;
+            read += n;
+        }
+        destination[read..].Clear();
+    }
+
+    /// <inheritdoc />
+    public override void Write(long offset, ReadOnlySpan<byte> source) => RandomAccess.Write(_handle, source, offset);
+
+    /// <inheritdoc />
+    public override void Flush() => _stream.Flush(flushToDisk: true);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _stream.Dispose();
+    }
+}

@@ -1,0 +1,241 @@
+using Packtree.Codegen;
+using Packtree.Nodes;
+using Packtree.Trees;
+
+namespace Packtree.Storage;
+
+/// <summary>
+/// Nodes in the store file, with a cache. A node is read through the codec with full validation the
+/// first time a pointer leads to it, and kept in a slot; pointers carry the slot as their cache hint.
+/// Dirty nodes stay; clean nodes unused for longest are evicted when the cache passes its budget.
+/// Node writes go to node-sized buckets: a node's later writes are appended in its bucket (as in
+/// bcachefs); a rewritten, split or merged node goes to a new bucket.
+/// </summary>
+/// <remarks>Loads may run on many reader threads at once: the slot table is guarded by a lock and published by replacing its array.</remarks>
+public sealed class PersistentNodeStore : NodeStore
+{
+    private readonly StorageDevice _device;
+    private readonly long _nodeAreaOffset;
+    private readonly long _cacheBudget;
+    private readonly object _lock = new();
+    private readonly Stack<int> _freeSlots = new();
+    private readonly Dictionary<ulong, int> _slotBySector = [];
+    private readonly byte[] _scratch;
+    private BtreeNode?[] _slots = new BtreeNode?[64];
+    private int _slotCount;
+    private long _clock;
+
+    /// <summary>A store of nodes for <paramref name="codec"/> in <paramref name="device"/>, buckets from <paramref name="nodeAreaOffset"/>.</summary>
+    public PersistentNodeStore(StorageDevice device, NodeCodec codec, KeyCodecOptions options, long nodeAreaOffset, long cacheBudgetBytes)
+    {
+        _device = device;
+        Codec = codec;
+        CodecOptions = options;
+        _nodeAreaOffset = nodeAreaOffset;
+        _cacheBudget = cacheBudgetBytes;
+        _scratch = new byte[codec.Geometry.NodeBytes];
+    }
+
+    /// <inheritdoc />
+    public override NodeCodec Codec { get; }
+
+    /// <inheritdoc />
+    public override KeyCodecOptions CodecOptions { get; }
+
+    /// <summary>Buckets of the file.</summary>
+    public BucketAllocator Buckets { get; } = new();
+
+    /// <inheritdoc />
+    public override int NodeCount => _slotCount - _freeSlots.Count;
+
+    /// <summary>Whether every node of the trees is held here (false: nodes are read from disk on demand).</summary>
+    public override bool HoldsAllNodes => false;
+
+    /// <summary>Nodes read from the device since the store opened.</summary>
+    public long NodesRead { get; private set; }
+
+    /// <summary>Nodes dropped from the cache since the store opened.</summary>
+    public long NodesEvicted { get; private set; }
+
+    /// <summary>Bytes of nodes in the cache.</summary>
+    public long CachedBytes => (long)NodeCount * Codec.Geometry.NodeBytes;
+
+    /// <summary>Starts an operation: nodes it touches are not evicted while it runs.</summary>
+    public override void BeginOperation() => Interlocked.Increment(ref _clock);
+
+    /// <inheritdoc />
+    public override BtreeNode? TryGetCached(ulong cacheSlot, ulong seq)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var slot = cacheSlot - 1;
+        if (slot >= (ulong)slots.Length) return null;
+        var node = slots[slot];
+        if (node is null || node.Seq != seq) return null;
+        node.LastUsed = Volatile.Read(ref _clock);
+        return node;
+    }
+
+    /// <inheritdoc />
+    public override BtreeNode Load(in BtreePointer pointer, NodeExpectation expected)
+    {
+        lock (_lock)
+        {
+            if (_slotBySector.TryGetValue(pointer.Sector, out var existing) && _slots[existing] is { } cached && cached.Seq == pointer.Seq)
+            {
+                cached.LastUsed = _clock;
+                return cached;
+            }
+            if (pointer.Sector == 0) throw new InvalidOperationException($"Btree {expected.BtreeId}: the pointer to the node at level {expected.Level}, {expected.MinKey}..{expected.MaxKey}, names no place and the node is not in memory.");
+            var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
+            _device.Read(offset, _scratch);
+            var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"node at byte {offset} of the store file", CodecOptions, expected);
+            node.Address = pointer.Sector;
+            node.LastUsed = _clock;
+            Place(node);
+            NodesRead++;
+            EvictIfOverBudget();
+            return node;
+        }
+    }
+
+    /// <inheritdoc />
+    public override BtreePointer Add(BtreeNode node)
+    {
+        lock (_lock)
+        {
+            node.LastUsed = _clock;
+            Place(node);
+            EvictIfOverBudget();
+            return PointerFor(node);
+        }
+    }
+
+    /// <inheritdoc />
+    public override BtreePointer Update(BtreeNode node)
+    {
+        lock (_lock)
+        {
+            if (node.Handle < 0 || !ReferenceEquals(_slots[node.Handle], node)) throw new InvalidOperationException("The node is not in this store's cache.");
+            if (node.WrittenSectors == 0 && node.Address != 0) MoveOut(node); // rewritten: its next write goes to a new bucket
+            return PointerFor(node);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Free(BtreeNode node)
+    {
+        lock (_lock)
+        {
+            if (node.Address != 0) MoveOut(node);
+            if (node.Handle >= 0 && ReferenceEquals(_slots[node.Handle], node))
+            {
+                _slots[node.Handle] = null;
+                _freeSlots.Push(node.Handle);
+            }
+            node.Handle = -1;
+        }
+    }
+
+    /// <summary>The pointer a parent holds for <paramref name="node"/>.</summary>
+    public BtreePointer PointerFor(BtreeNode node) =>
+        new((ulong)(node.Handle + 1), node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinKey, node.Address);
+
+    /// <summary>Dirty nodes of btree <paramref name="btreeId"/> at <paramref name="level"/>, in key order.</summary>
+    public List<BtreeNode> DirtyNodes(uint btreeId, int level)
+    {
+        lock (_lock)
+        {
+            var dirty = new List<BtreeNode>();
+            for (var i = 0; i < _slotCount; i++)
+            {
+                if (_slots[i] is { } node && node.Header.BtreeId == btreeId && node.Header.Level == level && node.IsDirty) dirty.Add(node);
+            }
+            dirty.Sort((a, b) => a.Header.MinKey.CompareTo(b.Header.MinKey));
+            return dirty;
+        }
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="node"/> holds that is not on disk: appended in its bucket, or — for a
+    /// new node, or one whose log is full (rewritten first) — as a first write to a new bucket. Returns
+    /// the pointer its parent must now hold, or null when there was nothing to write.
+    /// </summary>
+    public BtreePointer? Write(BtreeNode node)
+    {
+        lock (_lock)
+        {
+            if (node.Address != 0 && !node.NextWriteFits())
+            {
+                node.Rewrite();
+                MoveOut(node);
+            }
+            if (node.Address == 0)
+            {
+                var bucket = Buckets.Allocate();
+                node.Address = (ulong)((_nodeAreaOffset + bucket * Codec.Geometry.NodeBytes) / NodeGeometry.SectorBytes);
+                _slotBySector[node.Address] = node.Handle;
+            }
+            var before = node.WrittenSectors;
+            var sectors = node.Write(_scratch);
+            if (sectors == 0) return null;
+            var start = before * NodeGeometry.SectorBytes;
+            _device.Write((long)node.Address * NodeGeometry.SectorBytes + start, _scratch.AsSpan(start, sectors * NodeGeometry.SectorBytes));
+            return PointerFor(node);
+        }
+    }
+
+    /// <summary>The bucket number of a node address.</summary>
+    public long BucketOf(ulong sector) => ((long)sector * NodeGeometry.SectorBytes - _nodeAreaOffset) / Codec.Geometry.NodeBytes;
+
+    private void MoveOut(BtreeNode node)
+    {
+        _slotBySector.Remove(node.Address);
+        Buckets.Release(BucketOf(node.Address));
+        node.Address = 0;
+    }
+
+    private void Place(BtreeNode node)
+    {
+        if (node.Handle >= 0) throw new InvalidOperationException($"The node already has slot {node.Handle}.");
+        int slot;
+        if (_freeSlots.Count > 0) slot = _freeSlots.Pop();
+        else
+        {
+            if (_slotCount == _slots.Length)
+            {
+                var grown = new BtreeNode?[_slots.Length * 2];
+                _slots.CopyTo(grown, 0);
+                Volatile.Write(ref _slots, grown); // readers keep the old array or see the new one whole
+            }
+            slot = _slotCount++;
+        }
+        _slots[slot] = node;
+        node.Handle = slot;
+        if (node.Address != 0) _slotBySector[node.Address] = slot;
+    }
+
+    /// <summary>Drops clean nodes unused for longest until the cache is a tenth under budget; never a node of the running operation.</summary>
+    private void EvictIfOverBudget()
+    {
+        if (CachedBytes <= _cacheBudget) return;
+        var target = _cacheBudget - _cacheBudget / 10;
+        var candidates = new List<(long LastUsed, int Level, int Slot)>();
+        var now = _clock;
+        for (var i = 0; i < _slotCount; i++)
+        {
+            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0) candidates.Add((node.LastUsed, node.Header.Level, i));
+        }
+        // Leaves first, then by age: interior nodes are few and every descent needs them.
+        candidates.Sort((a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : a.LastUsed.CompareTo(b.LastUsed));
+        foreach (var (_, _, slot) in candidates)
+        {
+            if (CachedBytes <= target) break;
+            var node = _slots[slot]!;
+            _slots[slot] = null;
+            _freeSlots.Push(slot);
+            _slotBySector.Remove(node.Address);
+            node.Handle = -1;
+            NodesEvicted++;
+        }
+    }
+}

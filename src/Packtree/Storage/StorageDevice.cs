@@ -1,0 +1,33 @@
+namespace Packtree.Storage;
+
+/// <summary>
+/// Where a store's bytes live: read, write and flush at byte offsets. The file device is the real one;
+/// tests wrap it to tear writes, fail flushes or run out of space.
+/// </summary>
+public abstract class StorageDevice : IDisposable
+{
+    /// <summary>Bytes the device holds now.</summary>
+    public abstract long Length { get; }
+
+    /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; bytes past the end read as zeros.</summary>
+    public abstract void Read(long offset, Span<byte> destination);
+
+    /// <summary>Writes <paramref name="source"/> at <paramref name="offset"/>, growing the device as needed.</summary>
+    /// <exception cref="IOException">The write failed (a full disk, say); what was there may be partly overwritten.</exception>
+    public abstract void Write(long offset, ReadOnlySpan<byte> source);
+
+    /// <summary>Returns once everything written so far is on stable storage (fsync).</summary>
+    public abstract void Flush();
+
+    /// <summary>Releases the device.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the device's resources.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}
