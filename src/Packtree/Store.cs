@@ -281,6 +281,16 @@ public sealed class Store : IDisposable
         }
     }
 
+    /// <summary>Closes the device without a checkpoint, as a crash would leave the file (for tests).</summary>
+    internal void CloseWithoutCheckpoint()
+    {
+        _lock.EnterWriteLock();
+        _disposed = true;
+        _flushTimer?.Dispose();
+        _lock.ExitWriteLock();
+        _device?.Dispose();
+    }
+
     internal Tree? TreeById(uint id) => _treesById.GetValueOrDefault(id);
 
     /// <summary>Puts one value as one commit.</summary>

@@ -223,7 +223,9 @@ public sealed class PersistentNodeStore : NodeStore
         var now = _clock;
         for (var i = 0; i < _slotCount; i++)
         {
-            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0) candidates.Add((node.LastUsed, node.Header.Level, i));
+            // Never a root (the only nodes covering every position): the tree holds it across operations.
+            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0 && !(node.Header.MinKey == Keys.Bpos.Min && node.Header.MaxKey == Keys.Bpos.Max))
+                candidates.Add((node.LastUsed, node.Header.Level, i));
         }
         // Leaves first, then by age: interior nodes are few and every descent needs them.
         candidates.Sort((a, b) => a.Level != b.Level ? a.Level.CompareTo(b.Level) : a.LastUsed.CompareTo(b.LastUsed));

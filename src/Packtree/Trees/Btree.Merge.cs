@@ -10,7 +10,7 @@ public sealed partial class Btree
     private void MergeIfUnderfull(Bpos position)
     {
         if (_root.Header.Level == 0) return;
-        var leaf = LeafFor(position);
+        var leaf = NodeFor(position, 0);
         var threshold = NodeKeyBytes / 3;
         if (leaf.LiveBytes > threshold) return;
         var parent = NodeFor(position, 1);
