@@ -34,7 +34,9 @@ public static class Program
         var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick, keys };
         bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json), new BenchSettings(parse.GetValue(quick), parse.GetValue(keys))));
 
-        var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench };
+        var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench, Commands.CheckCommand.Create() };
+        foreach (var command in Commands.StoreCommands.Create()) root.Subcommands.Add(command);
+        foreach (var command in Commands.TortureCommand.Create()) root.Subcommands.Add(command);
         return root.Parse(args).Invoke();
     }
 

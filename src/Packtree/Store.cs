@@ -63,6 +63,7 @@ public sealed class Store : IDisposable
         var geometry = new NodeGeometry(_superblock.NodeBytes, _superblock.BlockBytes);
         _codec = new NodeCodec(geometry, _superblock.NodeMagic);
         _nodes = new PersistentNodeStore(device, _codec, options.CodecOptions, _superblock.NodeAreaOffset, Math.Max(options.CacheBytes, 16L * geometry.NodeBytes));
+        if (fresh && options.ReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
         if (fresh) _superblock.Write(device);
 
         foreach (var record in _superblock.Trees)
@@ -97,7 +98,9 @@ public sealed class Store : IDisposable
     public static Store Open(string path, StoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var device = FileStorageDevice.Open(path, create: true);
+        var readOnly = options?.ReadOnly ?? false;
+        if (readOnly && !File.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
+        var device = FileStorageDevice.Open(path, create: !readOnly);
         try
         {
             return new Store(options ?? StoreOptions.Default, device, device.Path);
@@ -272,7 +275,7 @@ public sealed class Store : IDisposable
             if (_disposed) return;
             _disposed = true;
             _flushTimer?.Dispose();
-            if (_nodes is not null && _failure is null) CheckpointLocked();
+            if (_nodes is not null && _failure is null && !Options.ReadOnly) CheckpointLocked();
         }
         finally
         {
@@ -373,6 +376,11 @@ public sealed class Store : IDisposable
         {
             _lock.ExitWriteLock();
             ObjectDisposedException.ThrowIf(true, this);
+        }
+        if (Options.ReadOnly)
+        {
+            _lock.ExitWriteLock();
+            throw new InvalidOperationException("The store was opened read-only (StoreOptions.ReadOnly).");
         }
         if (_failure is not null)
         {

@@ -33,6 +33,9 @@ public sealed record StoreOptions
     /// <summary>Size of the journal region of a new store file, in bytes (1 MiB to 4 GiB, a multiple of 4 KiB). A checkpoint runs when it is half full.</summary>
     public long JournalBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Open a store file only to read it: it must exist, writes are refused, nothing is written (not even a checkpoint at close).</summary>
+    public bool ReadOnly { get; init; }
+
     /// <summary>The defaults.</summary>
     public static StoreOptions Default { get; } = new();
 

@@ -132,12 +132,15 @@ public sealed class Tree
 
     /// <summary>Checks every invariant of the tree's structure (§6.4 of the design facts) and returns its shape.</summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message says where.</exception>
-    public TreeShape Verify()
+    public TreeShape Verify() => Verify(null);
+
+    /// <summary>As <see cref="Verify()"/>, also counting the nodes of each key format into <paramref name="formats"/>.</summary>
+    public TreeShape Verify(IDictionary<string, int>? formats)
     {
         Store.EnterRead();
         try
         {
-            return Btree.Verify();
+            return Btree.Verify(formats);
         }
         finally
         {

@@ -120,6 +120,31 @@ public readonly struct Bpos : IEquatable<Bpos>, IComparable<Bpos>, IComparable
         return FieldsText();
     }
 
+    /// <summary>
+    /// Parses what <see cref="ToString"/> prints: <c>inode:offset:snapshot</c> (decimal, or <c>U64_MAX</c> /
+    /// <c>U32_MAX</c>), <c>inode:offset</c> (snapshot 0), or <c>POS_MIN</c>, <c>POS_MAX</c>, <c>SPOS_MAX</c>.
+    /// </summary>
+    /// <exception cref="FormatException">The text is none of these; the message shows it and the forms.</exception>
+    public static Bpos Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        switch (trimmed)
+        {
+            case "POS_MIN": return Min;
+            case "POS_MAX": return PosMax;
+            case "SPOS_MAX": return Max;
+        }
+        var parts = trimmed.Split(':');
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (parts.Length is 2 or 3 &&
+            (parts[0] == "U64_MAX" ? ulong.MaxValue : ulong.TryParse(parts[0], System.Globalization.NumberStyles.None, invariant, out var i) ? i : (ulong?)null) is { } inode &&
+            (parts[1] == "U64_MAX" ? ulong.MaxValue : ulong.TryParse(parts[1], System.Globalization.NumberStyles.None, invariant, out var o) ? o : (ulong?)null) is { } offset &&
+            (parts.Length == 2 ? 0u : parts[2] == "U32_MAX" ? uint.MaxValue : uint.TryParse(parts[2], System.Globalization.NumberStyles.None, invariant, out var sn) ? sn : (uint?)null) is { } snapshot)
+            return new Bpos(inode, offset, snapshot);
+        throw new FormatException($"'{text}' is not a position: write inode:offset:snapshot (e.g. 4096:8:U32_MAX), inode:offset, POS_MIN, POS_MAX or SPOS_MAX.");
+    }
+
     /// <summary><c>inode:offset:snapshot</c>, with all-ones fields named as bcachefs prints them (<c>U64_MAX</c>, <c>U32_MAX</c>).</summary>
     internal string FieldsText()
     {

@@ -6,6 +6,8 @@ namespace Packtree.Trees;
 // The topology invariants of §6.4, checked by walking the whole tree.
 public sealed partial class Btree
 {
+    private IDictionary<string, int>? _formats;
+
     /// <summary>
     /// Walks the whole tree and checks every invariant: the root covers [POS_MIN, SPOS_MAX]; each
     /// node's btree, level and range match its parent's pointer (seq included); the pointers of an
@@ -14,8 +16,12 @@ public sealed partial class Btree
     /// <see cref="Count"/> and every node of the store is reachable.
     /// </summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message names the node and the rule.</exception>
-    public TreeShape Verify()
+    public TreeShape Verify() => Verify(null);
+
+    /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
+    public TreeShape Verify(IDictionary<string, int>? formats)
     {
+        _formats = formats;
         if (_root.Header.MinKey != Bpos.Min || _root.Header.MaxKey != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
         Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape);
@@ -31,6 +37,12 @@ public sealed partial class Btree
         if (header.Level != level) throw Broken(node, $"the parent implies level {level}");
         if (header.MinKey != min || header.MaxKey != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
         shape = shape with { Nodes = shape.Nodes + 1, LiveBytes = shape.LiveBytes + node.LiveBytes };
+        if (_formats is not null)
+        {
+            var f = node.Format;
+            var format = $"{f.KeyU64s} word{(f.KeyU64s == 1 ? "" : "s")}, widths {string.Join('/', Enumerable.Range(0, BkeyFields.Count).Select(i => f.Width((BkeyField)i)))}";
+            _formats[format] = _formats.TryGetValue(format, out var seen) ? seen + 1 : 1;
+        }
         if (level == 0) shape = shape with { Leaves = shape.Leaves + 1 };
 
         var childMin = min;

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Packtree.Nodes;
+using Packtree.Storage;
+using Spectre.Console;
+
+namespace Packtree.Cli.Commands;
+
+/// <summary>
+/// <c>packtree check PATH</c>: reads the whole store — both superblock copies, the journal after the
+/// last checkpoint, every node of every tree through the codec (checksums and every read-time rule),
+/// the tree topology — and the node buckets against the nodes in use. Prints a summary and each problem
+/// with its location; exit code 0 only when clean.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "The store file." };
+        var command = new Command("check", "Verify a store file: checksums, nodes, tree topology, buckets, journal.") { path };
+        command.SetAction(parse => Check(parse.GetValue(path)!));
+        return command;
+    }
+
+    public static int Check(string path, bool quiet = false)
+    {
+        var problems = new List<string>();
+        var notes = new List<string>();
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"packtree: there is no store file '{Path.GetFullPath(path)}'.");
+            return 2;
+        }
+
+        // The superblock copies, read directly so that a damaged copy is reported even when the other is good.
+        try
+        {
+            using var device = FileStorageDevice.Open(path, create: false);
+            var buffer = new byte[Superblock.SlotBytes];
+            for (var slot = 0; slot < 2; slot++)
+            {
+                device.Read(slot * (long)Superblock.SlotBytes, buffer);
+                var copy = Superblock.TryRead(buffer, slot * (long)Superblock.SlotBytes, out var problem);
+                if (copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0) notes.Add($"superblock copy {slot}: not written yet");
+                else if (copy is null) notes.Add($"superblock copy {slot} {problem} (the other copy is used; an interrupted checkpoint leaves this)");
+                else notes.Add($"superblock copy {slot}: generation {copy.Generation}, checkpoint at commit {copy.CheckpointSeq}");
+            }
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"packtree: {e.Message}");
+            return 2;
+        }
+
+        Store store;
+        try
+        {
+            store = Store.Open(path, new StoreOptions { ReadOnly = true });
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or CorruptNodeException or InvalidOperationException)
+        {
+            problems.Add(e.Message);
+            Report(path, notes, problems, null, quiet);
+            return 1;
+        }
+        using (store)
+        {
+            notes.Add($"journal: {store.Recovered} commits after the last checkpoint replayed");
+            var table = new Table().AddColumns("tree", "id", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");
+            var formats = new Dictionary<string, int>();
+            foreach (var name in store.TreeNames)
+            {
+                store.TryGetTree(name, out var tree);
+                try
+                {
+                    var shape = tree!.Verify(formats);
+                    table.AddRow(Markup.Escape(name), $"{tree.Id}", $"{shape.Keys:N0}", $"{shape.Levels}", $"{shape.Nodes:N0}", $"{shape.Leaves:N0}", $"{shape.LiveBytes:N0}",
+                        shape.Keys == 0 ? "-" : $"{(double)shape.LiveBytes / shape.Keys:F1}");
+                }
+                catch (Exception e) when (e is CorruptNodeException or InvalidOperationException or InvalidDataException)
+                {
+                    problems.Add($"tree '{name}': {e.Message}");
+                }
+            }
+            var statistics = store.Statistics;
+            Report(path, notes, problems, () =>
+            {
+                AnsiConsole.Write(table);
+                AnsiConsole.MarkupLine($"file {statistics.FileBytes:N0} bytes; node buckets: {statistics.NodeBuckets:N0} in use, {statistics.FreeBuckets:N0} free; journal {statistics.JournalUsedBytes:N0} of {statistics.JournalBytes:N0} bytes in use");
+                foreach (var (format, count) in formats.OrderByDescending(f => f.Value).Take(10))
+                    AnsiConsole.MarkupLine($"  {count,6:N0} nodes with keys of {Markup.Escape(format)}");
+                if (formats.Count > 10) AnsiConsole.MarkupLine($"  ... and {formats.Count - 10} more format shapes");
+            }, quiet);
+        }
+        return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static void Report(string path, List<string> notes, List<string> problems, Action? summary, bool quiet)
+    {
+        if (quiet)
+        {
+            foreach (var problem in problems) AnsiConsole.MarkupLine($"[red]problem:[/] {Markup.Escape(problem)}");
+            return;
+        }
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(Path.GetFullPath(path))}[/]");
+        foreach (var note in notes) AnsiConsole.MarkupLine($"  {Markup.Escape(note)}");
+        summary?.Invoke();
+        foreach (var problem in problems) AnsiConsole.MarkupLine($"[red]problem:[/] {Markup.Escape(problem)}");
+        AnsiConsole.MarkupLine(problems.Count == 0 ? "[green]clean[/]" : $"[red]{problems.Count} problem(s)[/]");
+    }
+}

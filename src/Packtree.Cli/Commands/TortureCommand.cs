@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Packtree.Keys;
+using Spectre.Console;
+
+namespace Packtree.Cli.Commands;
+
+/// <summary>
+/// <c>packtree torture</c>: crash trials. Each starts a worker process that runs a random workload of
+/// flushed and buffered commits on a new store, printing each flushed commit it was told is durable;
+/// the worker is killed with SIGKILL at a random moment; the store is reopened and checked; and the
+/// recovered contents must equal the state after some prefix of the commits that includes every
+/// acknowledged durable one.
+/// </summary>
+public static class TortureCommand
+{
+    public static IEnumerable<Command> Create()
+    {
+        var trials = new Option<int>("--trials") { Description = "Crash trials to run.", DefaultValueFactory = _ => 20 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first trial (trial i uses seed + i).", DefaultValueFactory = _ => Environment.TickCount & 0xffff };
+        var folder = new Option<DirectoryInfo?>("--folder") { Description = "Where to put the trial stores (default: a new temporary folder, deleted afterwards)." };
+        var torture = new Command("torture", "Crash the store again and again (SIGKILL mid-workload) and prove that nothing acknowledged is lost.") { trials, seed, folder };
+        torture.SetAction(parse => Run(parse.GetValue(trials), parse.GetValue(seed), parse.GetValue(folder)));
+        yield return torture;
+
+        var path = new Argument<string>("path");
+        var workerSeed = new Option<int>("--seed") { Required = true };
+        var worker = new Command("torture-worker", "The process a torture trial kills (not for direct use).") { path, workerSeed };
+        worker.Hidden = true;
+        worker.SetAction(parse => Work(parse.GetValue(path)!, parse.GetValue(workerSeed)));
+        yield return worker;
+    }
+
+    /// <summary>The worker: commits until killed, printing "ack N" once commit N is durable.</summary>
+    private static int Work(string path, int seed)
+    {
+        var workload = new TortureWorkload(seed);
+        using var store = Store.Open(path, TortureWorkload.Options(Durability.Buffered));
+        var trees = TortureWorkload.TreeNames.Select(store.GetOrCreateTree).ToArray();
+        Console.Out.WriteLine("ready");
+        var batch = new WriteBatch();
+        for (var commit = 1UL; ; commit++)
+        {
+            var (updates, durable) = workload.Next();
+            batch.Clear();
+            foreach (var (tree, key, value) in updates)
+            {
+                if (value is null) batch.Delete(trees[tree], key);
+                else batch.Put(trees[tree], key, value);
+            }
+            store.Write(batch, durable ? Durability.Flush : Durability.Buffered);
+            if (durable) Console.Out.WriteLine($"ack {commit}");
+            if (commit % 400 == 0) store.Checkpoint();
+        }
+    }
+
+    private static int Run(int trials, int seed, DirectoryInfo? folder)
+    {
+        var root = folder?.FullName ?? Path.Combine(Path.GetTempPath(), $"packtree-torture-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        var failures = 0;
+        var random = new Random(seed);
+        try
+        {
+            for (var trial = 0; trial < trials; trial++)
+            {
+                var trialSeed = seed + trial;
+                var path = Path.Combine(root, $"trial-{trialSeed}.packtree");
+                var (acked, killedAfter) = RunWorker(path, trialSeed, random.Next(50, 1200));
+                var verdict = CheckTrial(path, trialSeed, acked);
+                if (verdict is not null) failures++;
+                AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} durable commits acknowledged — " +
+                    (verdict is null ? "[green]ok[/]" : $"[red]{Markup.Escape(verdict)}[/]"));
+                if (verdict is null) File.Delete(path);
+            }
+        }
+        finally
+        {
+            if (folder is null && failures == 0) Directory.Delete(root, recursive: true);
+        }
+        Console.WriteLine($"{trials} trials, {failures} failed");
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Starts a worker, lets it run about <paramref name="milliseconds"/> after it is ready, kills it; returns the last acknowledged commit.</summary>
+    private static (ulong Acked, long Ms) RunWorker(string path, int seed, int milliseconds)
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(TortureCommand).Assembly.Location);
+        foreach (var argument in new[] { "torture-worker", path, "--seed", $"{seed}" }) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
+        ulong acked = 0;
+        var ready = new ManualResetEventSlim();
+        var errors = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            if (e.Data == "ready") ready.Set();
+            else if (e.Data.StartsWith("ack ", StringComparison.Ordinal)) Volatile.Write(ref acked, ulong.Parse(e.Data[4..], System.Globalization.CultureInfo.InvariantCulture));
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (errors) errors.AppendLine(e.Data);
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!ready.Wait(TimeSpan.FromSeconds(60))) throw new InvalidOperationException($"The worker never became ready: {errors}");
+        var watch = Stopwatch.StartNew();
+        if (process.WaitForExit(milliseconds)) throw new InvalidOperationException($"The worker stopped by itself (exit {process.ExitCode}): {errors}");
+        process.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
+        process.WaitForExit();
+        // Every "ack" the worker printed before it died has been read once the output ends.
+        return (Volatile.Read(ref acked), watch.ElapsedMilliseconds);
+    }
+
+    /// <summary>Reopens the trial's store and compares it with the model; null when it passes, else what went wrong.</summary>
+    private static string? CheckTrial(string path, int seed, ulong acked)
+    {
+        if (CheckCommand.Check(path, quiet: true) != 0) return "packtree check found problems";
+        using var store = Store.Open(path, TortureWorkload.Options(Durability.Flush) with { ReadOnly = true });
+        var recovered = store.LastCommit;
+        if (recovered < acked) return $"recovered up to commit {recovered}, but commit {acked} was acknowledged durable";
+        var models = TortureWorkload.TreeNames.Select(_ => new SortedDictionary<Bpos, byte[]>()).ToArray();
+        var workload = new TortureWorkload(seed);
+        for (var commit = 1UL; commit <= recovered; commit++)
+        {
+            foreach (var (tree, key, value) in workload.Next().Updates)
+            {
+                if (value is null) models[tree].Remove(key);
+                else models[tree][key] = value;
+            }
+        }
+        for (var i = 0; i < models.Length; i++)
+        {
+            if (!store.TryGetTree(TortureWorkload.TreeNames[i], out var tree)) return $"tree {TortureWorkload.TreeNames[i]} is missing";
+            using var expected = models[i].GetEnumerator();
+            foreach (var (key, value) in tree.Scan())
+            {
+                if (!expected.MoveNext()) return $"tree {tree.Name} has an extra key {key} after commit {recovered}";
+                if (expected.Current.Key != key) return $"tree {tree.Name}: found {key} where commit {recovered} leaves {expected.Current.Key}";
+                if (!expected.Current.Value.AsSpan().SequenceEqual(value)) return $"tree {tree.Name}: wrong value at {key} after commit {recovered}";
+            }
+            if (expected.MoveNext()) return $"tree {tree.Name} lacks {expected.Current.Key} after commit {recovered}";
+        }
+        return null;
+    }
+}
