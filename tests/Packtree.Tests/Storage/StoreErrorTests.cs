@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+using Packtree.Nodes;
+using Packtree.Storage;
+
+namespace Packtree.Tests.Storage;
+
+/// <summary>Bad files, a second opener, a full disk, damaged bytes: each a clear error, nothing acknowledged lost.</summary>
+public sealed class StoreErrorTests
+{
+    private static readonly StoreOptions Small = new() { NodeBytes = 4096, BlockBytes = 512, JournalBytes = 1024 * 1024, CacheBytes = 16 * 4096 * 4 };
+
+    [Fact]
+    public void AFileThatIsNotAStoreIsRefused()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("notes.txt");
+        File.WriteAllText(path, "these are not the bytes you are looking for" + new string('x', 200_000));
+        var error = Assert.Throws<InvalidDataException>(() => Store.Open(path));
+        Assert.Contains("Not a Packtree store", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at byte 0", error.Message, StringComparison.Ordinal);
+        Assert.Equal(200_043, new FileInfo(path).Length); // untouched
+    }
+
+    [Fact]
+    public void ANewerFormatVersionIsRefused()
+    {
+        var device = new FaultyDevice();
+        using (var store = Store.Open(device, Small)) store.GetOrCreateTree("t").Put(Bpos.Min, [1]);
+        var bytes = device.Snapshot();
+        foreach (var slot in new[] { 0, 1 })
+        {
+            var copy = bytes.AsSpan(slot * Superblock.SlotBytes, Superblock.SlotBytes);
+            if (BinaryPrimitives.ReadUInt64LittleEndian(copy) != Superblock.Magic) continue;
+            var superblock = Superblock.TryRead(copy, 0, out _)!;
+            var image = superblock.ToBytes();
+            BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(8), Superblock.CurrentVersion + 1);
+            Reseal(image).CopyTo(copy); // a good checksum: only the version is wrong
+        }
+        var error = Assert.Throws<NotSupportedException>(() => Store.Open(new FaultyDevice(bytes), Small));
+        Assert.Contains("format version 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASecondOpenerIsRefusedWhileTheStoreIsOpen()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("locked.packtree");
+        using var first = Store.Open(path, Small);
+        first.GetOrCreateTree("t").Put(Bpos.Min, [1]);
+        var error = Assert.Throws<IOException>(() => Store.Open(path, Small));
+        Assert.Contains("another process", error.Message, StringComparison.Ordinal);
+        var (exit, _, errors) = PacktreeCli.Run(TimeSpan.FromMinutes(2), "get", path, "POS_MIN", "--tree", "t");
+        Assert.Equal(1, exit);
+        Assert.Contains("another process", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFullDiskSurfacesAsIOExceptionAndTheStoreReopensConsistent()
+    {
+        var device = new FaultyDevice();
+        var acknowledged = new SortedDictionary<Bpos, byte[]>();
+        var store = Store.Open(device, Small);
+        var tree = store.GetOrCreateTree("t");
+        device.WritableBytes = 300_000;
+        var random = new Random(4);
+        IOException? full = null;
+        for (var i = 0; i < 100_000 && full is null; i++)
+        {
+            var key = new Bpos(1, (ulong)random.Next(0, 5000), 0);
+            var value = new byte[random.Next(0, 100)];
+            random.NextBytes(value);
+            try
+            {
+                tree.Put(key, value);
+                acknowledged[key] = value;
+            }
+            catch (IOException e)
+            {
+                full = e;
+            }
+        }
+        Assert.NotNull(full);
+        Assert.Contains("No space left", full!.Message, StringComparison.Ordinal);
+        // Further writes are refused with the reason; the store is closed as a crash would leave it.
+        Assert.ThrowsAny<Exception>(() => tree.Put(Bpos.Min, [1]));
+        store.CloseWithoutCheckpoint();
+
+        using var reopened = Store.Open(new FaultyDevice(device.Snapshot()), Small);
+        var t = reopened.GetOrCreateTree("t");
+        t.Verify();
+        foreach (var (key, value) in acknowledged) Assert.Equal(value, t.Get(key));
+        Assert.Equal(acknowledged.Count, t.Count);
+    }
+
+    [Fact]
+    public void DamagedNodeBytesAreReportedWithTheirFileOffset()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("damaged.packtree");
+        using (var store = Store.Open(path, Small))
+        {
+            var tree = store.GetOrCreateTree("t");
+            for (var i = 0; i < 3000; i++) tree.Put(new Bpos(2, (ulong)i, 0), BitConverter.GetBytes(i));
+        }
+        Assert.Equal(0, PacktreeCli.Run(TimeSpan.FromMinutes(2), "check", path).ExitCode);
+
+        // Flip one byte inside the keys of the root node.
+        long nodeArea;
+        using (var device = FileStorageDevice.Open(path, create: false)) nodeArea = (long)Superblock.ReadCurrent(device, out _).Trees[0].RootSector * 512;
+        var bytes = File.ReadAllBytes(path);
+        bytes[nodeArea + 200] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        var (exit, output, _) = PacktreeCli.Run(TimeSpan.FromMinutes(2), "check", path);
+        Assert.Equal(1, exit);
+        Assert.Contains($"node at byte {nodeArea}", output.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("checksum", output, StringComparison.Ordinal);
+        // Opening reads the root, so it fails too, naming the place; nothing wrong is ever returned.
+        var error = Assert.Throws<CorruptNodeException>(() => Store.Open(path, Small with { ReadOnly = true }));
+        Assert.Contains($"at byte {nodeArea} of the store file", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] Reseal(byte[] image)
+    {
+        var crc = new System.IO.Hashing.Crc32();
+        var payload = BinaryPrimitives.ReadInt32LittleEndian(image.AsSpan(84));
+        var copy = image.ToArray();
+        copy.AsSpan(120, 4).Clear();
+        crc.Append(copy.AsSpan(0, 128 + payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(120), crc.GetCurrentHashAsUInt32());
+        return copy;
+    }
+}
