@@ -8,7 +8,8 @@ namespace Packtree.Cli.Bench;
 /// bcachefs's btree perf tests as workloads — rand_insert, seq_insert, rand_lookup, seq_lookup (a full
 /// scan), rand_mixed (¾ lookups, ¼ updates), rand_delete, seq_delete — on keys like its tests (random
 /// u64 offsets in one inode, snapshot U32_MAX) with 8-byte values, each update its own commit, one
-/// thread; the same workloads on <see cref="SortedDictionary{TKey, TValue}"/> in the same run.
+/// thread; the same workloads on a store file (buffered commits: journaled, flushed every 100 ms) and on
+/// <see cref="SortedDictionary{TKey, TValue}"/> in the same run.
 /// </summary>
 public static class TreeSuite
 {
@@ -32,9 +33,19 @@ public static class TreeSuite
         var mixed = Enumerable.Range(0, count).Select(_ => (Key: randomKeys[random.Next(count)], Update: random.Next(4) == 0)).ToArray();
         document.Add("all", "workload", "keys", count, "keys");
 
+        var folder = Path.Combine(Path.GetTempPath(), $"packtree-bench-tree-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var files = new List<Store>();
+        Tree FileTree()
+        {
+            var store = Store.Open(Path.Combine(folder, $"{files.Count}.packtree"), new StoreOptions { Durability = Durability.Buffered });
+            files.Add(store);
+            return store.GetOrCreateTree("bench");
+        }
         var targets = new (string Name, Func<IOrderedTarget> Create)[]
         {
             ("packtree", () => new PacktreeTarget(Store.CreateInMemory().GetOrCreateTree("bench"))),
+            ("packtree_file", () => new PacktreeTarget(FileTree())),
             ("sorted_dictionary", () => new SortedDictionaryTarget()),
         };
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(progress =>
@@ -45,6 +56,8 @@ public static class TreeSuite
                 RunTarget(document, name, create, randomKeys, lookupOrder, sequentialKeys, mixed, () => task.Increment(1));
             }
         });
+        foreach (var store in files) store.Dispose();
+        Directory.Delete(folder, recursive: true);
         Print(document, count);
         return document;
     }
@@ -112,16 +125,18 @@ public static class TreeSuite
     private static void Print(BenchDocument document, int count)
     {
         var table = new Table().Title($"packtree bench tree — {count:N0} keys (random u64 offsets, inode 0, snapshot U32_MAX), 8-byte values, one commit per update, 1 thread");
-        table.AddColumns("workload", "packtree, ops/s", "SortedDictionary, ops/s", "packtree / SortedDictionary");
+        table.AddColumns("workload", "packtree, ops/s", "packtree file, ops/s", "SortedDictionary, ops/s", "packtree / SortedDictionary", "file / memory");
         foreach (var workload in Workloads)
         {
             var ours = document.Find(workload, "packtree", "ops_per_second")!.Value;
+            var file = document.Find(workload, "packtree_file", "ops_per_second")!.Value;
             var theirs = document.Find(workload, "sorted_dictionary", "ops_per_second")!.Value;
-            table.AddRow(workload, $"{ours:N0}", $"{theirs:N0}", $"{ours / theirs:F2}×");
+            table.AddRow(workload, $"{ours:N0}", $"{file:N0}", $"{theirs:N0}", $"{ours / theirs:F2}×", $"{file / ours:F2}×");
         }
         var ourBytes = document.Find("rand_insert", "packtree", "bytes_per_key")!.Value;
         var theirBytes = document.Find("rand_insert", "sorted_dictionary", "bytes_per_key")!.Value;
-        table.AddRow("memory per key after rand_insert", $"{ourBytes:F1} B", $"{theirBytes:F1} B", $"{ourBytes / theirBytes:F2}×");
+        var fileBytes = document.Find("rand_insert", "packtree_file", "bytes_per_key")!.Value;
+        table.AddRow("memory per key after rand_insert", $"{ourBytes:F1} B", $"{fileBytes:F1} B", $"{theirBytes:F1} B", $"{ourBytes / theirBytes:F2}×", "");
         AnsiConsole.Write(table);
     }
 }
