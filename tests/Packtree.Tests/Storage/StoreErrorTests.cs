@@ -132,3 +132,37 @@ public sealed class StoreErrorTests
         return copy;
     }
 }
+
+/// <summary>The journal's end is told apart from damage in its middle.</summary>
+public sealed class JournalDamageTests
+{
+    private static readonly StoreOptions Small = new() { NodeBytes = 4096, BlockBytes = 512, JournalBytes = 1024 * 1024 };
+
+    [Fact]
+    public void ATornLastEntryIsDroppedButADamagedAcknowledgedEntryIsAnError()
+    {
+        var device = new FaultyDevice();
+        var store = Store.Open(device, Small);
+        var tree = store.GetOrCreateTree("t");
+        for (var i = 0; i < 50; i++) tree.Put(new Bpos(1, (ulong)i, 0), new byte[20]); // each flushed: durable
+        store.CloseWithoutCheckpoint();
+        var bytes = device.Snapshot();
+        var entry = Journal.EntryBytes(20);
+
+        // The last entry torn: it was never acknowledged as far as recovery can tell; 49 commits come back.
+        var torn = bytes.ToArray();
+        torn[Superblock.JournalOffset + 49 * entry + 40] ^= 1;
+        using (var reopened = Store.Open(new FaultyDevice(torn), Small))
+        {
+            Assert.Equal(49UL, reopened.Recovered);
+            Assert.Equal(49, reopened.GetOrCreateTree("t").Count);
+        }
+
+        // Entry 10 damaged while entries after it say it was durable: acknowledged data lost, an error naming the offsets.
+        var damaged = bytes.ToArray();
+        damaged[Superblock.JournalOffset + 9 * entry + 40] ^= 1;
+        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(damaged), Small));
+        Assert.Contains($"commit 10 at byte {Superblock.JournalOffset + 9 * entry}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("acknowledged commits were lost", error.Message, StringComparison.Ordinal);
+    }
+}
