@@ -13,10 +13,15 @@ public sealed class ConcurrencyTests
 {
     private const int Slots = 6000;
 
-    [Fact]
-    public void ReadersSeeOnlyWholeCommittedBatches()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadersSeeOnlyWholeCommittedBatches(bool onDisk)
     {
-        using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 4096, BlockBytes = 512 });
+        // On disk with a cache of a few dozen nodes: readers load and evict nodes concurrently, checkpoints run under them.
+        using var folder = new Storage.TempFolder();
+        var options = new StoreOptions { NodeBytes = 4096, BlockBytes = 512, CacheBytes = 16 * 4096 * 3, JournalBytes = 1024 * 1024, Durability = Durability.Buffered };
+        using var store = onDisk ? Store.Open(folder.File("concurrent.packtree"), options) : Store.CreateInMemory(options);
         var a = store.GetOrCreateTree("a");
         var b = store.GetOrCreateTree("b");
         var latestKey = new Bpos(ulong.MaxValue, 0, 0);
@@ -127,6 +132,7 @@ public sealed class ConcurrencyTests
         Assert.Empty(failures.Take(10));
         Assert.All(reads.Take(3), r => Assert.True(r > 100, $"a reader made only {r} checks"));
         Assert.True(Volatile.Read(ref committed) > 1000, $"the writer made only {committed} commits");
+        if (onDisk) Assert.True(store.Statistics.NodesEvicted > 0 && store.Statistics.NodesRead > 0, $"{store.Statistics}");
         a.Verify();
         b.Verify();
         for (var slot = 0; slot < Slots; slot++)
