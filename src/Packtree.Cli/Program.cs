@@ -13,6 +13,7 @@ public static class Program
         ["unpack"] = s => UnpackSuite.Run(s.Quick),
         ["node"] = s => NodeSuite.Run(s.Quick),
         ["tree"] = TreeSuite.Run,
+        ["peers"] = PeersSuite.Run,
     };
 
     public static int Main(string[] args)
@@ -26,13 +27,19 @@ public static class Program
         };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file (for all suites: to this folder, one file per suite)." };
         var quick = new Option<bool>("--quick") { Description = "A short run for smoke tests; figures are rougher." };
-        var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree suite (default 1,000,000; 100,000 with --quick)." };
+        var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick)." };
         keys.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is < 1000) result.AddError("--keys must be at least 1000.");
         });
-        var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick, keys };
-        bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json), new BenchSettings(parse.GetValue(quick), parse.GetValue(keys))));
+        var threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite.", DefaultValueFactory = _ => 1 };
+        threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 256) result.AddError("--threads must be from 1 to 256.");
+        });
+        var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick, keys, threads };
+        bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json),
+            new BenchSettings(parse.GetValue(quick), parse.GetValue(keys), parse.GetValue(threads), parse.GetValue(json) is { } file ? (parse.GetValue(suite) == "all" ? file.FullName : file.DirectoryName) : null)));
 
         var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench, Commands.CheckCommand.Create() };
         foreach (var command in Commands.StoreCommands.Create()) root.Subcommands.Add(command);
@@ -65,7 +72,9 @@ public static class Program
         foreach (var (name, run) in Suites)
         {
             AnsiConsole.Write(new Rule($"bench {name}"));
-            run(settings).WriteJson(Path.Combine(folder, $"{name}.json"));
+            // The peers suite at full size takes many minutes: in the run of everything it is quick unless --keys says otherwise.
+            var suiteSettings = settings with { ArtifactsFolder = folder, Quick = settings.Quick || (name == "peers" && settings.Keys is null) };
+            run(suiteSettings).WriteJson(Path.Combine(folder, $"{name}.json"));
         }
         AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(folder)} ({string.Join(", ", Suites.Keys.Select(k => k + ".json"))})[/]");
         return 0;
