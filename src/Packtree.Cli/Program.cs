@@ -44,7 +44,23 @@ public static class Program
         var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { bench, Commands.CheckCommand.Create() };
         foreach (var command in Commands.StoreCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in Commands.TortureCommand.Create()) root.Subcommands.Add(command);
+        root.Subcommands.Add(PeerWorker());
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>One engine of the peers suite in its own process (started by the suite, not for direct use).</summary>
+    private static Command PeerWorker()
+    {
+        var engine = new Argument<string>("engine");
+        var kind = new Argument<string>("kind");
+        var keys = new Option<int>("--keys") { Required = true };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Required = true };
+        var quick = new Option<bool>("--quick");
+        var command = new Command("bench-peer", "Run one engine of the peers suite (started by `bench peers`).") { engine, kind, keys, threads, output, quick };
+        command.Hidden = true;
+        command.SetAction(parse => PeersSuite.RunOne(parse.GetValue(engine)!, parse.GetValue(kind)!, parse.GetValue(keys), parse.GetValue(threads), parse.GetValue(quick), parse.GetValue(output)!));
+        return command;
     }
 
     private static int RunBench(string suite, FileInfo? json, BenchSettings settings)

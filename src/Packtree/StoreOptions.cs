@@ -31,7 +31,7 @@ public sealed record StoreOptions
     public long CacheBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>Size of the journal region of a new store file, in bytes (1 MiB to 4 GiB, a multiple of 4 KiB). A checkpoint runs when it is half full.</summary>
-    public long JournalBytes { get; init; } = 64L * 1024 * 1024;
+    public long JournalBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Open a store file only to read it: it must exist, writes are refused, nothing is written (not even a checkpoint at close).</summary>
     public bool ReadOnly { get; init; }

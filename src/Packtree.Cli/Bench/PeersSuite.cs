@@ -17,51 +17,106 @@ public static class PeersSuite
 
     private const int ValueBytes = 100;
 
+    /// <summary>Keys per run, YCSB operations and fillsync commits for a run of <paramref name="count"/> keys.</summary>
+    private static (int Ycsb, int Sync) Sizes(int count, bool quick) => (Math.Max(1000, count / 4), Math.Max(quick ? 100 : 1000, count / 1000));
+
+    /// <summary>
+    /// The whole comparison: each engine and key kind runs in its own process (so that memory is its own,
+    /// and a native crash cannot take the run down), the results gathered into one document.
+    /// </summary>
     public static BenchDocument Run(BenchSettings settings)
     {
         var count = settings.Keys ?? (settings.Quick ? 20_000 : 1_000_000);
-        var ycsbOperations = Math.Max(1000, count / 4);
-        var syncCount = Math.Max(settings.Quick ? 100 : 1000, count / 1000);
         var document = new BenchDocument("peers");
         document.Add("all", "workload", "keys", count, "keys");
         document.Add("all", "workload", "threads", settings.Threads, "threads");
-        var root = Path.Combine(Path.GetTempPath(), $"packtree-peers-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(root);
         var skipped = new Dictionary<string, string>();
         var durability = new Dictionary<string, (string Fill, string Sync)>();
+        var scratch = Path.Combine(Path.GetTempPath(), $"packtree-peers-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
         try
         {
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(progress =>
             {
                 foreach (var kind in new[] { "extents", "random" })
                 {
-                    var keys = MakeKeys(kind, count + ycsbOperations, new Random(kind == "extents" ? 1 : 2));
-                    foreach (var (name, needs, open) in PeerCatalog.Engines)
+                    foreach (var (name, _, _) in PeerCatalog.Engines)
                     {
                         if (skipped.ContainsKey(name)) continue;
-                        var task = progress.AddTask($"{kind}: {name}", maxValue: Workloads.Length);
-                        try
+                        var task = progress.AddTask($"{kind}: {name}", maxValue: 1);
+                        task.IsIndeterminate = true;
+                        var output = Path.Combine(scratch, $"{kind}-{name}.json");
+                        var (exit, errors) = RunChild(name, kind, count, settings, output);
+                        if (exit != 0 || !File.Exists(output)) skipped[name] = $"failed (exit code {exit}): {errors.Trim().Split('\n').LastOrDefault()}";
+                        else
                         {
-                            var folder = Path.Combine(root, $"{kind}-{name}");
-                            durability[name] = RunEngine(document, kind, name, open, keys, count, ycsbOperations, syncCount, settings.Threads, folder, () => task.Increment(1));
+                            foreach (var result in BenchDocument.ReadResults(output))
+                            {
+                                if (result.Metric == "skipped") skipped[name] = result.Unit;
+                                else if (result.Metric == "durability_fill") durability[name] = (result.Unit, durability.GetValueOrDefault(name).Sync ?? "");
+                                else if (result.Metric == "durability_sync") durability[name] = (durability.GetValueOrDefault(name).Fill ?? "", result.Unit);
+                                else document.Results.Add(result);
+                            }
                         }
-                        catch (Exception e) when (PeerCatalog.IsMissingNativeLibrary(e))
-                        {
-                            skipped[name] = $"its native library could not be loaded ({e.GetBaseException().Message}); it needs {needs}";
-                        }
-                        task.Value = task.MaxValue;
+                        task.IsIndeterminate = false;
+                        task.Value = 1;
                     }
                 }
             });
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(scratch, recursive: true);
         }
         foreach (var (name, reason) in skipped) document.Add("all", name, "skipped", 1, reason);
         Print(document, count, skipped, durability);
         WriteCharts(document, settings);
         return document;
+    }
+
+    /// <summary>One engine on one kind of keys, in this process; the results go to <paramref name="output"/> as JSON.</summary>
+    public static int RunOne(string engineName, string kind, int count, int threads, bool quick, string output)
+    {
+        var document = new BenchDocument("peers");
+        var (name, needs, open) = PeerCatalog.Engines.FirstOrDefault(e => e.Name == engineName);
+        if (open is null) throw new ArgumentException($"No engine '{engineName}'; engines: {string.Join(", ", PeerCatalog.Engines.Select(e => e.Name))}.");
+        if (kind is not ("extents" or "random")) throw new ArgumentException($"No key kind '{kind}'; kinds: extents, random.");
+        var (ycsb, sync) = Sizes(count, quick);
+        var folder = Path.Combine(Path.GetTempPath(), $"packtree-peer-{name}-{Guid.NewGuid():N}");
+        try
+        {
+            var keys = MakeKeys(kind, count + ycsb, new Random(kind == "extents" ? 1 : 2));
+            var (fill, syncSetting) = RunEngine(document, kind, name, open, keys, count, ycsb, sync, threads, folder, () => { });
+            document.Add($"{kind}/all", name, "durability_fill", 0, fill);
+            document.Add($"{kind}/all", name, "durability_sync", 0, syncSetting);
+            using var process = Process.GetCurrentProcess();
+            document.Add($"{kind}/all", name, "peak_working_set_bytes", process.PeakWorkingSet64, "bytes");
+        }
+        catch (Exception e) when (PeerCatalog.IsMissingNativeLibrary(e))
+        {
+            document.Add("all", name, "skipped", 1, $"its native library could not be loaded ({e.GetBaseException().Message}); it needs {needs}");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        document.WriteJson(output);
+        return 0;
+    }
+
+    private static (int Exit, string Errors) RunChild(string engine, string kind, int count, BenchSettings settings, string output)
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(PeersSuite).Assembly.Location);
+        foreach (var argument in new[] { "bench-peer", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}", "--out", output })
+            start.ArgumentList.Add(argument);
+        if (settings.Quick) start.ArgumentList.Add("--quick");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The engine's process did not start.");
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, errors.Result);
     }
 
     /// <summary>Runs every workload on one engine; returns the durability settings it ran with.</summary>
@@ -90,7 +145,6 @@ public static class PeersSuite
 
         // fillrandom, then everything else on that store.
         var dataFolder = Path.Combine(folder, "data");
-        var memoryBefore = WorkingSet();
         using (var engine = Open("data", false))
         {
             var inserted = keys.Take(count).ToArray();
@@ -103,7 +157,6 @@ public static class PeersSuite
             step();
             engine.Flush();
             document.Add($"{kind}/overwrite", name, "bytes_on_disk_per_key", (double)DirectoryBytes(dataFolder) / count, "bytes");
-            document.Add($"{kind}/overwrite", name, "memory_bytes", WorkingSet() - memoryBefore, "bytes");
 
             Record("readrandom", count, Time(() => Parallel(engine, threads, count, (reader, r, buffer) =>
             {
@@ -197,10 +250,20 @@ public static class PeersSuite
         for (var i = 0; i < keys.Length; i++) engine.Put(keys[i], Value(value, i));
     }
 
-    /// <summary>A 100-byte value that differs per write (its first 8 bytes).</summary>
+    /// <summary>Random bytes the values are cut from: values do not compress, so no engine gains from compressing them.</summary>
+    private static readonly byte[] ValuePool = MakePool();
+
+    private static byte[] MakePool()
+    {
+        var pool = new byte[1 << 20];
+        new Random(99).NextBytes(pool);
+        return pool;
+    }
+
+    /// <summary>The 100-byte value of write <paramref name="i"/>: a slice of the random pool, different per write.</summary>
     private static byte[] Value(byte[] value, int i)
     {
-        BitConverter.TryWriteBytes(value, (ulong)i * 0x9E3779B97F4A7C15UL | 1);
+        ValuePool.AsSpan((int)((uint)(i * 7919) % (uint)(ValuePool.Length - ValueBytes)), ValueBytes).CopyTo(value);
         return value;
     }
 
@@ -238,14 +301,26 @@ public static class PeersSuite
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static long WorkingSet()
+    /// <summary>
+    /// Bytes the folder takes on disk: allocated blocks as <c>du</c> counts them, so that regions never
+    /// written (sparse files: LMDB's map, Packtree's unused journal) count for nothing; file lengths
+    /// where <c>du</c> is not available.
+    /// </summary>
+    private static long DirectoryBytes(string folder)
     {
-        GC.Collect();
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
+        try
+        {
+            var start = new ProcessStartInfo("du", ["-s", "-B1", folder]) { RedirectStandardOutput = true, UseShellExecute = false };
+            using var du = Process.Start(start)!;
+            var text = du.StandardOutput.ReadToEnd();
+            du.WaitForExit();
+            if (du.ExitCode == 0 && long.TryParse(text.Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture, out var bytes)) return bytes;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        return new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
     }
-
-    private static long DirectoryBytes(string folder) => new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     /// <summary>Distinct keys in insertion order: extents-like (64 files, offsets growing by extent sizes) or random u64 offsets.</summary>
     private static BenchKey[] MakeKeys(string kind, int count, Random random)
@@ -291,11 +366,11 @@ public static class PeersSuite
                 table.AddRow(row.ToArray());
             }
             var bytes = new List<string> { "bytes on disk per key" };
-            var memory = new List<string> { "memory after fill, MB" };
+            var memory = new List<string> { "peak memory, MB" };
             foreach (var engine in engines)
             {
                 bytes.Add(document.Find($"{kind}/overwrite", engine, "bytes_on_disk_per_key") is { } b ? $"{b:F1}" : "—");
-                memory.Add(document.Find($"{kind}/overwrite", engine, "memory_bytes") is { } m ? $"{m / 1e6:F0}" : "—");
+                memory.Add(document.Find($"{kind}/all", engine, "peak_working_set_bytes") is { } m ? $"{m / 1e6:F0}" : "—");
             }
             table.AddRow(bytes.ToArray());
             table.AddRow(memory.ToArray());
