@@ -20,12 +20,13 @@ public sealed partial class BtreeNode
         var format = ChooseFormat(live, Header.MinKey, Header.MaxKey, Format);
         Header = Header with { Format = format, Flags = NodeHeader.MakeFlags(Header.BtreeId, Header.Level, Header.NodeSeq + 1) };
         Seq = NewSeq();
-        _buffer = new byte[_buffer.Length];
+        _buffer = NodeBuffers.Rent(_buffer.Length);
         _bsets.Clear();
         _whiteouts.Clear();
         WhiteoutBytes = 0;
         WrittenSectors = 0;
         Fill(sourceBuffer, sourceFormat, live);
+        NodeBuffers.Return(sourceBuffer);
     }
 
     /// <summary>

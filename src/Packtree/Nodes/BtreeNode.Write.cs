@@ -44,28 +44,46 @@ public sealed partial class BtreeNode
     private byte[] MergeUnwritten(out ulong journalSeq)
     {
         journalSeq = 0;
-        var entries = new List<(Bpos Position, bool Deleted, bool Whiteout, int Order, byte[] Bytes)>();
+        // Entries point at their bytes: in the node buffer, or (whiteouts) in a side buffer of position-only keys.
+        var whiteoutBytes = new List<byte>();
+        var entries = new List<(Bpos Position, bool Deleted, bool Whiteout, int Order, int Offset, int Length)>();
         var order = 0;
-        foreach (var bset in _bsets.Where(b => !b.Written))
+        foreach (var bset in _bsets)
         {
+            if (bset.Written) continue;
             journalSeq = Math.Max(journalSeq, bset.JournalSeq);
             for (var at = bset.KeysStart; at < bset.KeysEnd; at += BsetKeys.Length(_buffer, at))
-                entries.Add((BsetKeys.Position(Format, _buffer, at), BsetKeys.IsDeleted(_buffer, at), false, order++, _buffer.AsSpan(at, BsetKeys.Length(_buffer, at)).ToArray()));
+                entries.Add((BsetKeys.Position(Format, _buffer, at), BsetKeys.IsDeleted(_buffer, at), false, order++, at, BsetKeys.Length(_buffer, at)));
         }
-        foreach (var position in _whiteouts) entries.Add((position, true, true, order++, WhiteoutKey(position)));
+        foreach (var position in _whiteouts)
+        {
+            var key = WhiteoutKey(position);
+            entries.Add((position, true, true, order++, whiteoutBytes.Count, key.Length));
+            whiteoutBytes.AddRange(key);
+        }
         entries.Sort((a, b) =>
             a.Position != b.Position ? a.Position.CompareTo(b.Position)
             : a.Deleted != b.Deleted ? (a.Deleted ? -1 : 1)
             : a.Order.CompareTo(b.Order));
-        var output = new List<byte>();
+        var total = 0;
         for (var i = 0; i < entries.Count; i++)
         {
-            var entry = entries[i];
-            if (entry.Deleted && !entry.Whiteout) continue;
-            if (i + 1 < entries.Count && entries[i + 1].Position == entry.Position) continue;
-            output.AddRange(entry.Bytes);
+            if (Kept(i)) total += entries[i].Length;
         }
-        return [.. output];
+        var output = new byte[total];
+        var whiteouts = whiteoutBytes.ToArray();
+        var used = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!Kept(i)) continue;
+            var entry = entries[i];
+            (entry.Whiteout ? whiteouts.AsSpan(entry.Offset, entry.Length) : _buffer.AsSpan(entry.Offset, entry.Length)).CopyTo(output.AsSpan(used));
+            used += entry.Length;
+        }
+        return output;
+
+        // A deleted key that is not a whiteout is dropped, and so is any key followed by the same position.
+        bool Kept(int i) => !(entries[i].Deleted && !entries[i].Whiteout) && !(i + 1 < entries.Count && entries[i + 1].Position == entries[i].Position);
     }
 
     /// <summary>A position-only deleted key: packed where the position fits the format, else unpacked.</summary>
@@ -81,17 +99,18 @@ public sealed partial class BtreeNode
     /// <summary>After a write: every bset sorted into one written bset of live keys, each marked needs_whiteout.</summary>
     private void SortAfterWrite(ulong journalSeq)
     {
-        var live = new List<byte>();
+        var buffer = NodeBuffers.Rent(_buffer.Length);
+        var end = NodeHeader.ByteCount;
         var iterator = SeekAtOrAfter(Bpos.Min);
         while (iterator.Peek() is { } at)
         {
-            live.AddRange(_buffer.AsSpan(at, BsetKeys.Length(_buffer, at)));
+            var length = BsetKeys.Length(_buffer, at);
+            _buffer.AsSpan(at, length).CopyTo(buffer.AsSpan(end));
+            end += length;
             iterator.Advance();
         }
-        var buffer = new byte[_buffer.Length];
-        live.CopyTo(buffer, NodeHeader.ByteCount);
-        var end = NodeHeader.ByteCount + live.Count;
         SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
+        NodeBuffers.Return(_buffer);
         _buffer = buffer;
         _bsets.Clear();
         _whiteouts.Clear();

@@ -99,7 +99,7 @@ public sealed partial class BtreeNode
     public static BtreeNode Create(NodeCodec codec, NodeHeader header, ulong seq, KeyCodecOptions? options = null)
     {
         if (header.Magic != codec.Magic) throw new ArgumentException($"The header's magic {header.Magic:x16} is not the codec's {codec.Magic:x16}.", nameof(header));
-        var node = new BtreeNode(codec, header, seq, new byte[codec.Geometry.NodeBytes], 0, options);
+        var node = new BtreeNode(codec, header, seq, NodeBuffers.Rent(codec.Geometry.NodeBytes), 0, options);
         node.StartWritableBset(NodeHeader.ByteCount);
         return node;
     }
@@ -110,7 +110,7 @@ public sealed partial class BtreeNode
         NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null)
     {
         var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist);
-        var buffer = new byte[codec.Geometry.NodeBytes];
+        var buffer = NodeBuffers.Rent(codec.Geometry.NodeBytes);
         image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
         var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead, options);
         var end = NodeHeader.ByteCount + image.MergedKeys.Length;
@@ -145,6 +145,18 @@ public sealed partial class BtreeNode
         }
         foreach (var (key, _) in LiveKeys()) text.AppendLine($"    {key}");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The node is gone for good (freed by the tree's writer, with readers locked out): its buffer goes
+    /// back for reuse, and any later use of the node fails at once instead of reading another node's bytes.
+    /// </summary>
+    public void Release()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _bsets.Clear();
+        NodeBuffers.Return(buffer);
     }
 
     private ReadOnlyAuxTree BuildTree(int keysStart, int keysEnd) =>

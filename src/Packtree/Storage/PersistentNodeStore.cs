@@ -127,12 +127,15 @@ public sealed class PersistentNodeStore : NodeStore
         lock (_lock)
         {
             if (node.Address != 0) MoveOut(node);
-            if (node.Handle >= 0 && ReferenceEquals(_slots[node.Handle], node))
+            var cached = node.Handle >= 0 && ReferenceEquals(_slots[node.Handle], node);
+            if (cached)
             {
                 _slots[node.Handle] = null;
                 _freeSlots.Push(node.Handle);
             }
             node.Handle = -1;
+            // An evicted node may still be in a reader's hands (eviction happens under the read lock); its buffer is left to the GC.
+            if (cached) node.Release();
         }
     }
 
@@ -164,7 +167,10 @@ public sealed class PersistentNodeStore : NodeStore
     {
         lock (_lock)
         {
-            if (node.Address != 0 && !node.NextWriteFits())
+            // A node's log keeps every version of its keys until it is rewritten; once it takes over twice
+            // what its live keys need, or the next write does not fit, the node is compacted to a new bucket.
+            var logBytes = (long)node.WrittenSectors * NodeGeometry.SectorBytes;
+            if (node.Address != 0 && (!node.NextWriteFits() || logBytes > 2L * (node.LiveBytes + Codec.Geometry.BlockBytes + NodeHeader.ByteCount)))
             {
                 node.Rewrite();
                 MoveOut(node);

@@ -71,6 +71,7 @@ public sealed class InMemoryNodeStore : NodeStore
         _slots[node.Handle] = null;
         _free.Push(node.Handle);
         node.Handle = -1;
+        node.Release();
     }
 
     private BtreePointer PointerFor(BtreeNode node) =>
