@@ -33,6 +33,9 @@ public sealed class Cursor
     private Bpos _low = Bpos.Min;
     private Bpos _high = Bpos.Max;
     private bool _emptyRange;
+    private BtreeNode? _resumeLeaf; // where the last run stopped, valid while the leaf keeps its generation
+    private long _resumeGeneration;
+    private bool _resumeForward;
 
     internal Cursor(Tree tree) => _tree = tree;
 
@@ -55,12 +58,14 @@ public sealed class Cursor
     {
         _emptyRange = !range.TryInclusiveBounds(out _low, out _high);
         _count = _index = 0;
+        _resumeLeaf = null;
     }
 
     /// <summary>Moves to the first key at or after <paramref name="key"/> (within the range); false when there is none.</summary>
     public bool Seek(Bpos key)
     {
         _runLength = FirstRun;
+        _resumeLeaf = null;
         Fill(key < _low ? _low : key, forward: true);
         return IsValid;
     }
@@ -69,6 +74,7 @@ public sealed class Cursor
     public bool SeekForPrev(Bpos key)
     {
         _runLength = FirstRun;
+        _resumeLeaf = null;
         Fill(key > _high ? _high : key, forward: false);
         return IsValid;
     }
@@ -93,6 +99,7 @@ public sealed class Cursor
         }
         var current = _keys[_index];
         _runLength = FirstRun;
+        _resumeLeaf = null;
         if (current >= _high) return Stop();
         Fill(current.Successor(), forward: true);
         return IsValid;
@@ -112,6 +119,7 @@ public sealed class Cursor
         }
         var current = _keys[_index];
         _runLength = FirstRun;
+        _resumeLeaf = null;
         if (current <= _low) return Stop();
         Fill(current.Predecessor(), forward: false);
         return IsValid;
@@ -140,9 +148,19 @@ public sealed class Cursor
         store.EnterRead();
         try
         {
-            var leaf = btree.LeafFor(from);
-            if (forward) leaf.SeekAtOrAfter(from, _iterator);
-            else leaf.SeekAtOrBefore(from, _iterator);
+            BtreeNode leaf;
+            if (_resumeLeaf is { } resume && resume.Generation == _resumeGeneration && _resumeForward == forward && resume.Handle >= 0)
+            {
+                leaf = resume; // the last run stopped here and nothing moved: the iterator is on the next key already
+            }
+            else
+            {
+                leaf = btree.LeafFor(from);
+                if (forward) leaf.SeekAtOrAfter(from, _iterator);
+                else leaf.SeekAtOrBefore(from, _iterator);
+            }
+            _resumeLeaf = null;
+            var bounded = forward ? _high != Bpos.Max : _low != Bpos.Min;
             var used = 0;
             while (true)
             {
@@ -157,10 +175,11 @@ public sealed class Cursor
                     continue;
                 }
                 var key = leaf.PositionAt(at);
-                if (forward ? key > _high : key < _low) break;
+                if (bounded && (forward ? key > _high : key < _low)) break;
                 if (_count == _runLength)
                 {
                     _more = true;
+                    (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward);
                     break;
                 }
                 var value = Btree.ValueOf(leaf, at);

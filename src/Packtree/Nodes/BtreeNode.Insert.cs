@@ -18,6 +18,7 @@ public sealed partial class BtreeNode
     /// <summary>As <see cref="Insert(Bkey, ReadOnlySpan{byte}, ulong)"/>; <paramref name="replaced"/> tells whether a live key was at the position.</summary>
     public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq, out bool replaced)
     {
+        Generation++;
         replaced = false;
         if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
         if (key.ValueU64s * 8 != value.Length)

@@ -15,6 +15,7 @@ public sealed partial class BtreeNode
     /// </summary>
     public void Rewrite()
     {
+        Generation++;
         var live = LiveEntries();
         var (sourceBuffer, sourceFormat) = (_buffer, Format);
         var format = ChooseFormat(live, Header.MinKey, Header.MaxKey, Format);

@@ -12,6 +12,7 @@ public sealed partial class BtreeNode
     /// </summary>
     public int Write(Span<byte> disk)
     {
+        Generation++;
         var keys = MergeUnwritten(out var journalSeq);
         int sectors;
         if (WrittenSectors == 0)

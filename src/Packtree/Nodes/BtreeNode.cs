@@ -58,6 +58,9 @@ public sealed partial class BtreeNode
     /// <summary>The node's key format.</summary>
     public BkeyFormat Format => Header.Format;
 
+    /// <summary>Changes whenever the node's bytes may have moved (insert, delete, write, rewrite, release): byte offsets taken at one generation are valid only in it.</summary>
+    public long Generation { get; private set; }
+
     /// <summary>The node's identity on disk (every write carries it).</summary>
     public ulong Seq { get; private set; }
 
@@ -153,6 +156,7 @@ public sealed partial class BtreeNode
     /// </summary>
     public void Release()
     {
+        Generation++;
         var buffer = _buffer;
         _buffer = [];
         _bsets.Clear();

@@ -255,3 +255,37 @@ public sealed class AllocationTests
         Assert.Equal(0, allocated);
     }
 }
+
+/// <summary>A cursor continues a run where it stopped only while the leaf is unchanged; any change makes it search again.</summary>
+public sealed class CursorResumeTests
+{
+    [Fact]
+    public void AChangeBetweenRunsIsSeenByTheNextRun()
+    {
+        using var store = Store.CreateInMemory();
+        var tree = store.GetOrCreateTree("resume");
+        for (var i = 0; i < 100; i++) tree.Put(new Bpos(1, (ulong)i * 10, 0), [(byte)i]);
+        var cursor = tree.CreateCursor();
+        Assert.True(cursor.Seek(Bpos.Min));
+        for (var i = 0; i < 7; i++) Assert.True(cursor.Next()); // the first run (8 keys) is used up
+        Assert.Equal(new Bpos(1, 70, 0), cursor.Key);
+
+        tree.Delete(new Bpos(1, 80, 0)); // the key the next run would start with
+        tree.Put(new Bpos(1, 75, 0), [0xee]); // and a new one before it
+        Assert.True(cursor.Next());
+        Assert.Equal(new Bpos(1, 75, 0), cursor.Key);
+        Assert.Equal([0xee], cursor.Value.ToArray());
+        Assert.True(cursor.Next());
+        Assert.Equal(new Bpos(1, 90, 0), cursor.Key);
+
+        // Unchanged, runs continue in place: every key once, in order.
+        var seen = new List<Bpos> { cursor.Key };
+        while (cursor.Next()) seen.Add(cursor.Key);
+        Assert.Equal(Enumerable.Range(9, 91).Select(i => new Bpos(1, (ulong)i * 10, 0)), seen);
+        Assert.True(cursor.SeekToLast());
+        var backwards = new List<Bpos> { cursor.Key };
+        while (cursor.Prev()) backwards.Add(cursor.Key);
+        Assert.Equal(100, backwards.Count);
+        Assert.Equal(backwards.OrderByDescending(k => k), backwards);
+    }
+}
