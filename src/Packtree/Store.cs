@@ -462,7 +462,7 @@ public sealed class Store : IDisposable
             _superblock = next;
             _journal.Reclaim();
             _journal.MarkDurable();
-            _nodes.Buckets.CheckpointDone();
+            _nodes.CheckpointDone();
         }
         catch (IOException e)
         {

@@ -64,10 +64,14 @@ public sealed class BucketAllocator
         _freedSinceCheckpoint.Add(bucket);
     }
 
-    /// <summary>The checkpoint is durable: buckets freed before it can be reused.</summary>
-    public void CheckpointDone()
+    /// <summary>The checkpoint is durable: buckets freed before it can be reused; each is passed to <paramref name="discard"/> first.</summary>
+    public void CheckpointDone(Action<long>? discard = null)
     {
-        foreach (var bucket in _freedSinceCheckpoint) _free.Add(bucket);
+        foreach (var bucket in _freedSinceCheckpoint)
+        {
+            discard?.Invoke(bucket);
+            _free.Add(bucket);
+        }
         _freedSinceCheckpoint.Clear();
     }
 

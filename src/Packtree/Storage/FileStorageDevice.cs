@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Packtree.Storage;
@@ -58,6 +59,29 @@ public sealed class FileStorageDevice : StorageDevice
 
     /// <inheritdoc />
     public override void Flush() => _stream.Flush(flushToDisk: true);
+
+    /// <summary>On Linux, punches a hole (fallocate PUNCH_HOLE, size kept), so freed node buckets take no disk space; elsewhere, or where the file system refuses, nothing.</summary>
+    public override void Discard(long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0) return;
+        const int keepSize = 0x01, punchHole = 0x02;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            _ = Fallocate((int)_handle.DangerousGetHandle(), keepSize | punchHole, offset, length); // a refusal leaves the bytes: harmless
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    private static extern int Fallocate(int fd, int mode, long offset, long length);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -190,6 +190,10 @@ public sealed class PersistentNodeStore : NodeStore
         }
     }
 
+    /// <summary>A checkpoint is durable: buckets freed before it become free, their space given back to the file system.</summary>
+    public void CheckpointDone() =>
+        Buckets.CheckpointDone(bucket => _device.Discard(_nodeAreaOffset + bucket * Codec.Geometry.NodeBytes, Codec.Geometry.NodeBytes));
+
     /// <summary>The bucket number of a node address.</summary>
     public long BucketOf(ulong sector) => ((long)sector * NodeGeometry.SectorBytes - _nodeAreaOffset) / Codec.Geometry.NodeBytes;
 

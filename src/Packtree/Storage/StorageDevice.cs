@@ -16,6 +16,11 @@ public abstract class StorageDevice : IDisposable
     /// <exception cref="IOException">The write failed (a full disk, say); what was there may be partly overwritten.</exception>
     public abstract void Write(long offset, ReadOnlySpan<byte> source);
 
+    /// <summary>Tells the device that a range holds nothing of value any more, so it may give the space back (a hole); reads of it return zeros or the old bytes.</summary>
+    public virtual void Discard(long offset, long length)
+    {
+    }
+
     /// <summary>Returns once everything written so far is on stable storage (fsync).</summary>
     public abstract void Flush();
 
