@@ -31,6 +31,22 @@ public ref struct ReadScope
         return false;
     }
 
+    /// <summary>
+    /// The keys of <paramref name="range"/> in <paramref name="tree"/>, in order (descending when
+    /// <paramref name="reverse"/>), read in place: each value is a span into its node, valid while the
+    /// scope lasts; nothing is copied. Writers wait while the scope is open, so keep such scans short.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
+    /// <exception cref="ArgumentException">The tree belongs to another store.</exception>
+    public readonly InPlaceScan Scan(Tree tree, KeyRange range = default, bool reverse = false)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        var store = _store ?? throw new ObjectDisposedException(nameof(ReadScope));
+        if (!ReferenceEquals(tree.Store, store)) throw new ArgumentException($"Tree '{tree.Name}' belongs to another store.", nameof(tree));
+        StoreMetrics.ScanChunks.Add(1);
+        return new InPlaceScan(tree.Btree, range, reverse);
+    }
+
     /// <summary>Releases the read lock.</summary>
     public void Dispose()
     {

@@ -20,7 +20,12 @@ public sealed class ReadmeExampleTests
         Assert.Equal("hello"u8.ToArray(), buffer[..length].ToArray());
 
         using (var read = store.BeginRead())                      // values in place, no copy, while the scope lasts
+        {
             Assert.True(read.TryGet(events, new Bpos(42, 4096, 0), out var value) && value.SequenceEqual("hello"u8));
+            foreach (var (position, bytes) in read.Scan(events, KeyRange.Closed(new Bpos(42, 0, 0), new Bpos(42, 9999, 0)))) walked += bytes.Length;
+        }
+        Assert.Equal(5, walked);
+        walked = 0;
 
         store.Write(new WriteBatch()                              // atomic across trees
             .Put(events, new Bpos(42, 8192, 0), "world"u8)

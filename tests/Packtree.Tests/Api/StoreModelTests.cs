@@ -165,6 +165,20 @@ public sealed class StoreModelTests
             i++;
         }
         Assert.Equal(expected.Count, i);
+
+        // The same range read in place under a read scope.
+        i = 0;
+        using (var read = tree.Store.BeginRead())
+        {
+            foreach (var (key, value) in read.Scan(tree, range, reverse))
+            {
+                Assert.True(i < expected.Count, $"In-place scan {range} reverse={reverse} returned more than {expected.Count} keys.");
+                Assert.Equal(expected[i].Key, key);
+                Assert.True(expected[i].Value.AsSpan().SequenceEqual(value));
+                i++;
+            }
+        }
+        Assert.Equal(expected.Count, i);
     }
 
     private static bool In(KeyRange range, Bpos key) =>
