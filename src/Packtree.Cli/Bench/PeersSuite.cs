@@ -106,11 +106,7 @@ public static class PeersSuite
 
     private static (int Exit, string Errors) RunChild(string engine, string kind, int count, BenchSettings settings, string output)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(PeersSuite).Assembly.Location);
-        foreach (var argument in new[] { "bench-peer", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}", "--out", output })
-            start.ArgumentList.Add(argument);
+        var start = SelfProcess.StartInfo("bench-peer", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}", "--out", output);
         if (settings.Quick) start.ArgumentList.Add("--quick");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The engine's process did not start.");
         var errors = process.StandardError.ReadToEndAsync();

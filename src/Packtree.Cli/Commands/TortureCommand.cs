@@ -85,10 +85,7 @@ public static class TortureCommand
     /// <summary>Starts a worker, lets it run about <paramref name="milliseconds"/> after it is ready, kills it; returns the last acknowledged commit.</summary>
     private static (ulong Acked, long Ms) RunWorker(string path, int seed, int milliseconds)
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(TortureCommand).Assembly.Location);
-        foreach (var argument in new[] { "torture-worker", path, "--seed", $"{seed}" }) start.ArgumentList.Add(argument);
+        var start = SelfProcess.StartInfo("torture-worker", path, "--seed", $"{seed}");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
         ulong acked = 0;
         var ready = new ManualResetEventSlim();
