@@ -27,9 +27,12 @@ public sealed class ZipfianGenerator
     }
 
     /// <summary>The next item, 0 to items - 1; item ranks are scrambled over the range.</summary>
-    public long Next()
+    public long Next() => Next(_random);
+
+    /// <summary>The next item drawn with <paramref name="random"/>: the distribution is shared, read-only, by threads that each bring their own generator.</summary>
+    public long Next(Random random)
     {
-        var u = _random.NextDouble();
+        var u = random.NextDouble();
         var uz = u * _zetaN;
         long rank;
         if (uz < 1.0) rank = 0;

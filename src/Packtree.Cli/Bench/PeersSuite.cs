@@ -194,7 +194,7 @@ public static class PeersSuite
                 }
             }));
             step();
-            Record("ycsb_c", ycsbOperations, Time(() => Parallel(engine, threads, ycsbOperations, (reader, _, b) => reader.Get(inserted[zipf.Next()], b))));
+            Record("ycsb_c", ycsbOperations, Time(() => Parallel(engine, threads, ycsbOperations, (reader, r, b) => reader.Get(inserted[threads <= 1 ? zipf.Next() : zipf.Next(r)], b))));
             step();
             if (engine.SupportsScans)
             {
