@@ -155,9 +155,7 @@ public sealed class Cursor
             }
             else
             {
-                leaf = btree.LeafFor(from);
-                if (forward) leaf.SeekAtOrAfter(from, _iterator);
-                else leaf.SeekAtOrBefore(from, _iterator);
+                leaf = btree.SeekLeaf(from, forward, _iterator);
             }
             _resumeLeaf = null;
             var bounded = forward ? _high != Bpos.Max : _low != Bpos.Min;
@@ -168,10 +166,8 @@ public sealed class Cursor
                 if (at < 0)
                 {
                     // This leaf is done: on to its neighbour, unless the range ends here.
-                    if (forward ? leaf.Header.MaxKey >= _high : leaf.Header.MinKey <= _low) break;
-                    leaf = forward ? btree.LeafFor(leaf.Header.MaxKey.Successor()) : btree.LeafFor(leaf.Header.MinKey.Predecessor());
-                    if (forward) leaf.SeekAtOrAfter(leaf.Header.MinKey, _iterator);
-                    else leaf.SeekAtOrBefore(leaf.Header.MaxKey, _iterator);
+                    if (btree.NextLeaf(leaf, forward, forward ? _high : _low, _iterator) is not { } next) break;
+                    leaf = next;
                     continue;
                 }
                 var key = leaf.PositionAt(at);
@@ -198,8 +194,7 @@ public sealed class Cursor
                 used += value.Length;
                 _count++;
                 _valueStarts[_count] = used;
-                if (forward) _iterator.Advance();
-                else if (!_iterator.MovePrevious()) _iterator.Clear();
+                _iterator.Step(forward);
             }
         }
         finally

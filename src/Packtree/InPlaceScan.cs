@@ -56,22 +56,17 @@ public readonly ref struct InPlaceScan
             if (!_started)
             {
                 _started = true;
-                leaf = _btree.LeafFor(_reverse ? _high : _low);
-                if (_reverse) leaf.SeekAtOrBefore(_high, _iterator);
-                else leaf.SeekAtOrAfter(_low, _iterator);
+                leaf = _btree.SeekLeaf(_reverse ? _high : _low, !_reverse, _iterator);
             }
-            else if (!_reverse) _iterator.Advance();
-            else if (!_iterator.MovePrevious()) _iterator.Clear();
+            else _iterator.Step(!_reverse);
 
             while (true)
             {
                 var at = _iterator.CurrentOffset;
                 if (at < 0)
                 {
-                    if (_reverse ? leaf!.Header.MinKey <= _low : leaf!.Header.MaxKey >= _high) return Stop();
-                    leaf = _reverse ? _btree.LeafFor(leaf.Header.MinKey.Predecessor()) : _btree.LeafFor(leaf.Header.MaxKey.Successor());
-                    if (_reverse) leaf.SeekAtOrBefore(leaf.Header.MaxKey, _iterator);
-                    else leaf.SeekAtOrAfter(leaf.Header.MinKey, _iterator);
+                    if (_btree.NextLeaf(leaf!, !_reverse, _reverse ? _low : _high, _iterator) is not { } next) return Stop();
+                    leaf = next;
                     continue;
                 }
                 var key = leaf!.PositionAt(at);

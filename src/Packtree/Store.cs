@@ -212,7 +212,7 @@ public sealed class Store : IDisposable
         {
             var records = _journal is null ? null : batch.JournalRecords();
             seq = BeginCommit(records is null ? 0 : Journal.EntryBytes(records));
-            if (records is not null) JournalOrUndo(() => _journal!.Append(seq, records));
+            if (records is not null) AppendToJournal(seq, records);
             batch.Apply(seq);
             EndCommit();
         }
@@ -304,18 +304,7 @@ public sealed class Store : IDisposable
         try
         {
             seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(value.Length));
-            if (_journal is not null)
-            {
-                try
-                {
-                    _journal.Append(seq, JournalOp.Put, tree.Id, key, value);
-                }
-                catch
-                {
-                    _commitSeq--;
-                    throw;
-                }
-            }
+            AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
             tree.Btree.JournalSeq = seq;
             tree.Btree.Put(key, value);
             EndCommit();
@@ -338,7 +327,7 @@ public sealed class Store : IDisposable
         try
         {
             seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(0));
-            if (_journal is not null) JournalOrUndo(() => _journal.Append(seq, JournalOp.Delete, tree.Id, key, []));
+            AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
             tree.Btree.JournalSeq = seq;
             existed = tree.Btree.Delete(key);
             EndCommit();
@@ -409,15 +398,31 @@ public sealed class Store : IDisposable
         return ++_commitSeq;
     }
 
-    private void JournalOrUndo(Action append)
+    /// <summary>Journals a commit of one update (on disk; nothing in memory). A failed write means the commit never happened: its number is reused.</summary>
+    private void AppendToJournal(ulong seq, JournalOp op, uint treeId, Bpos key, ReadOnlySpan<byte> value)
     {
+        if (_journal is null) return;
         try
         {
-            append();
+            _journal.Append(seq, op, treeId, key, value);
         }
         catch
         {
-            _commitSeq--; // the commit never happened: its number is reused
+            _commitSeq--;
+            throw;
+        }
+    }
+
+    /// <summary>Journals a batch commit; as <see cref="AppendToJournal(ulong, JournalOp, uint, Bpos, ReadOnlySpan{byte})"/>.</summary>
+    private void AppendToJournal(ulong seq, IReadOnlyList<JournalRecord> records)
+    {
+        try
+        {
+            _journal!.Append(seq, records);
+        }
+        catch
+        {
+            _commitSeq--;
             throw;
         }
     }

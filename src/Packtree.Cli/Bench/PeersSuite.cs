@@ -86,7 +86,7 @@ public static class PeersSuite
         try
         {
             var keys = MakeKeys(kind, count + ycsb, new Random(kind == "extents" ? 1 : 2));
-            var (fill, syncSetting) = RunEngine(document, kind, name, open, keys, count, ycsb, sync, threads, folder, () => { });
+            var (fill, syncSetting) = RunEngine(document, kind, name, open, keys, count, ycsb, sync, threads, folder);
             document.Add($"{kind}/all", name, "durability_fill", 0, fill);
             document.Add($"{kind}/all", name, "durability_sync", 0, syncSetting);
             using var process = Process.GetCurrentProcess();
@@ -116,7 +116,7 @@ public static class PeersSuite
     }
 
     /// <summary>Runs every workload on one engine; returns the durability settings it ran with.</summary>
-    private static (string, string) RunEngine(BenchDocument document, string kind, string name, Func<string, bool, IPeerEngine> open, BenchKey[] keys, int count, int ycsbOperations, int syncCount, int threads, string folder, Action step)
+    private static (string, string) RunEngine(BenchDocument document, string kind, string name, Func<string, bool, IPeerEngine> open, BenchKey[] keys, int count, int ycsbOperations, int syncCount, int threads, string folder)
     {
         var value = new byte[ValueBytes];
         var random = new Random(7);
@@ -136,7 +136,6 @@ public static class PeersSuite
             fillDurability = engine.Durability;
             Record("fillseq", count, Time(() => Fill(engine, sorted, value)));
         }
-        step();
         Directory.Delete(Path.Combine(folder, "seq"), recursive: true);
 
         // fillrandom, then everything else on that store.
@@ -145,12 +144,10 @@ public static class PeersSuite
         {
             var inserted = keys.Take(count).ToArray();
             Record("fillrandom", count, Time(() => Fill(engine, inserted, value)));
-            step();
             Record("overwrite", count, Time(() =>
             {
                 for (var i = 0; i < count; i++) engine.Put(inserted[random.Next(count)], Value(value, i));
             }));
-            step();
             engine.Flush();
             document.Add($"{kind}/overwrite", name, "bytes_on_disk_per_key", (double)DirectoryBytes(dataFolder) / count, "bytes");
 
@@ -158,18 +155,10 @@ public static class PeersSuite
             {
                 if (!reader.Get(inserted[r.Next(count)], buffer)) throw new InvalidOperationException($"{name} lost a key.");
             })));
-            step();
             if (engine.SupportsScans)
             {
                 Record("readseq", count, Time(() => Check(name, engine.ScanAll(reverse: false), count)));
-                step();
                 Record("readreverse", count, Time(() => Check(name, engine.ScanAll(reverse: true), count)));
-                step();
-            }
-            else
-            {
-                step();
-                step();
             }
 
             var zipf = new ZipfianGenerator(count, new Random(11));
@@ -183,7 +172,6 @@ public static class PeersSuite
                     else engine.Put(key, Value(value, i));
                 }
             }));
-            step();
             Record("ycsb_b", ycsbOperations, Time(() =>
             {
                 for (var i = 0; i < ycsbOperations; i++)
@@ -193,9 +181,7 @@ public static class PeersSuite
                     else engine.Put(key, Value(value, i));
                 }
             }));
-            step();
             Record("ycsb_c", ycsbOperations, Time(() => Parallel(engine, threads, ycsbOperations, (reader, r, b) => reader.Get(inserted[threads <= 1 ? zipf.Next() : zipf.Next(r)], b))));
-            step();
             if (engine.SupportsScans)
             {
                 var next = count;
@@ -208,7 +194,6 @@ public static class PeersSuite
                     }
                 }));
             }
-            step();
             Record("ycsb_f", ycsbOperations, Time(() =>
             {
                 for (var i = 0; i < ycsbOperations; i++)
@@ -222,7 +207,6 @@ public static class PeersSuite
                     }
                 }
             }));
-            step();
         }
         Directory.Delete(dataFolder, recursive: true);
 
@@ -237,7 +221,6 @@ public static class PeersSuite
                 Record("fillsync", syncCount, Time(() => Fill(engine, slice, value)));
             }
         }
-        step();
         return (fillDurability, syncDurability);
     }
 

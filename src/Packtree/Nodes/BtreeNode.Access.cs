@@ -52,9 +52,6 @@ public sealed partial class BtreeNode
         return best;
     }
 
-    /// <summary>Byte offset of the live key at <paramref name="position"/>, or -1.</summary>
-    public int FindExact(Bpos position) => FindLive(position);
-
     /// <summary>The position of the key at byte <paramref name="at"/>.</summary>
     public Bpos PositionAt(int at) => BsetKeys.Position(Format, _buffer, at);
 
@@ -74,7 +71,4 @@ public sealed partial class BtreeNode
         var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
         return BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8));
     }
-
-    /// <summary>The key at byte <paramref name="at"/>, unpacked.</summary>
-    public Bkey KeyAtOffset(int at) => KeyAt(at).Key;
 }

@@ -76,7 +76,7 @@ public sealed partial class BtreeNode
     /// Searches each bset with its aux structure and no iterator: the node holds at most one live key per
     /// position, and each bset's search already passes over deleted keys at the position.
     /// </remarks>
-    private int FindLive(Bpos position)
+    public int FindLive(Bpos position)
     {
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
@@ -228,6 +228,13 @@ public sealed partial class BtreeNode
                 return;
             }
             for (var i = 0; i + 1 < _count && _node.IteratorOrder(_at[i], _at[i + 1]) > 0; i++) Swap(i, i + 1);
+        }
+
+        /// <summary>Moves one key forward, or back; at the start, a step back leaves the iterator on no key.</summary>
+        public void Step(bool forward)
+        {
+            if (forward) Advance();
+            else if (!MovePrevious()) Clear();
         }
 
         /// <summary>Moves to the previous live key; false (and unchanged) when there is none.</summary>

@@ -74,7 +74,4 @@ public sealed class BucketAllocator
         }
         _freedSinceCheckpoint.Clear();
     }
-
-    /// <summary>Whether a bucket is in use.</summary>
-    public bool IsUsed(long bucket) => _used.Contains(bucket);
 }

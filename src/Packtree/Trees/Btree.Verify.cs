@@ -6,8 +6,6 @@ namespace Packtree.Trees;
 // The topology invariants of §6.4, checked by walking the whole tree.
 public sealed partial class Btree
 {
-    private IDictionary<string, int>? _formats;
-
     /// <summary>
     /// Walks the whole tree and checks every invariant: the root covers [POS_MIN, SPOS_MAX]; each
     /// node's btree, level and range match its parent's pointer (seq included); the pointers of an
@@ -21,27 +19,26 @@ public sealed partial class Btree
     /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
     public TreeShape Verify(IDictionary<string, int>? formats)
     {
-        _formats = formats;
         if (_root.Header.MinKey != Bpos.Min || _root.Header.MaxKey != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
-        Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape);
+        Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape, formats);
         if (shape.Keys != Count) throw new InvalidOperationException($"Btree {Id}: the leaves hold {shape.Keys} keys, the tree counts {Count}.");
         if (_store.HoldsAllNodes && shape.Nodes != _store.NodeCount) throw new InvalidOperationException($"Btree {Id}: {shape.Nodes} nodes are reachable, the store holds {_store.NodeCount}.");
         return shape;
     }
 
-    private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape)
+    private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape, IDictionary<string, int>? formats)
     {
         var header = node.Header;
         if (header.BtreeId != Id) throw Broken(node, $"the node belongs to btree {header.BtreeId}");
         if (header.Level != level) throw Broken(node, $"the parent implies level {level}");
         if (header.MinKey != min || header.MaxKey != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
         shape = shape with { Nodes = shape.Nodes + 1, LiveBytes = shape.LiveBytes + node.LiveBytes };
-        if (_formats is not null)
+        if (formats is not null)
         {
             var f = node.Format;
             var format = $"{f.KeyU64s} word{(f.KeyU64s == 1 ? "" : "s")}, widths {string.Join('/', Enumerable.Range(0, BkeyFields.Count).Select(i => f.Width((BkeyField)i)))}";
-            _formats[format] = _formats.TryGetValue(format, out var seen) ? seen + 1 : 1;
+            formats[format] = formats.TryGetValue(format, out var seen) ? seen + 1 : 1;
         }
         if (level == 0) shape = shape with { Leaves = shape.Leaves + 1 };
 
@@ -67,7 +64,7 @@ public sealed partial class Btree
             if (pointer.MinKey > position) throw Broken(node, $"the pointer at {position} has min_key {pointer.MinKey} above it");
             var child = _store.TryGetCached(pointer.CacheSlot, pointer.Seq)
                 ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, position, (pointer.Flags & 1) != 0));
-            Walk(child, level - 1, pointer.MinKey, position, ref shape);
+            Walk(child, level - 1, pointer.MinKey, position, ref shape, formats);
             if (position != Bpos.Max) childMin = position.Successor();
         }
         if (level == 0) shape = shape with { Keys = shape.Keys + count };

@@ -109,7 +109,7 @@ public sealed partial class Btree
     public bool TryFind(Bpos position, out BtreeNode leaf, out int at)
     {
         leaf = LeafFor(position); // starts the operation
-        at = leaf.FindExact(position);
+        at = leaf.FindLive(position);
         return at >= 0;
     }
 

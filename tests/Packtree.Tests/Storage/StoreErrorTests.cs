@@ -82,8 +82,12 @@ public sealed class StoreErrorTests
         }
         Assert.NotNull(full);
         Assert.Contains("No space left", full!.Message, StringComparison.Ordinal);
-        // Further writes are refused with the reason; the store is closed as a crash would leave it.
-        Assert.ThrowsAny<Exception>(() => tree.Put(Bpos.Min, [1]));
+        // A further write fails for the same reason: refused outright once a checkpoint failed, else by the full disk again.
+        var again = Assert.ThrowsAny<Exception>(() => tree.Put(Bpos.Min, [1]));
+        Assert.True(again is IOException or InvalidOperationException, again.ToString());
+        Assert.Contains("No space left", again.Message, StringComparison.Ordinal);
+        Assert.False(tree.Contains(Bpos.Min));
+        // The store is closed as a crash would leave it.
         store.CloseWithoutCheckpoint();
 
         using var reopened = Store.Open(new FaultyDevice(device.Snapshot()), Small);
