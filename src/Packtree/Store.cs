@@ -30,15 +30,15 @@ namespace Packtree;
 /// <para>A read on a thread that holds a <see cref="ReadScope"/> may nest; a write from inside a read
 /// scope on the same thread is refused (it would wait for itself).</para>
 /// </remarks>
-public sealed class Store : IDisposable
+public sealed partial class Store : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
     private readonly Dictionary<string, Tree> _trees = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, Tree> _treesById = [];
-    private readonly NodeCodec _codec;
     private readonly StorageDevice? _device;
-    private readonly PersistentNodeStore? _nodes;
     private readonly Timer? _flushTimer;
+    private NodeCodec _codec;
+    private PersistentNodeStore? _nodes;
     private Journal? _journal;
     private Superblock? _superblock;
     private Exception? _failure;
@@ -58,27 +58,9 @@ public sealed class Store : IDisposable
         Options = options;
         _device = device;
         Path = path;
-        var fresh = device.Length == 0;
-        _superblock = fresh ? NewSuperblock(options) : Superblock.ReadCurrent(device, out _);
-        var geometry = new NodeGeometry(_superblock.NodeBytes, _superblock.BlockBytes);
-        _codec = new NodeCodec(geometry, _superblock.NodeMagic);
-        _nodes = new PersistentNodeStore(device, _codec, options.CodecOptions, _superblock.NodeAreaOffset, Math.Max(options.CacheBytes, 16L * geometry.NodeBytes));
-        if (fresh && options.ReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
-        if (fresh) _superblock.Write(device);
-
-        foreach (var record in _superblock.Trees)
-        {
-            var root = new BtreePointer(0, record.RootSeq, record.RootSectorsWritten, 0, Bpos.Min, record.RootSector);
-            AddTree(new Tree(this, record.Name, new Btree(_nodes, record.Id, root, record.RootLevel, record.Count)));
-        }
-        var used = _trees.Values.SelectMany(t => t.Btree.NodeAddresses()).Select(_nodes.BucketOf);
-        _nodes.Buckets.Reset(used, Math.Max(0, (device.Length - _superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes));
-
-        var replay = Journal.Replay(device, Superblock.JournalOffset, _superblock.JournalBytes, _superblock.JournalTail, _superblock.CheckpointSeq + 1, Replay);
-        _commitSeq = replay.LastSeq;
-        Recovered = replay.LastSeq - _superblock.CheckpointSeq;
-        _journal = new Journal(device, Superblock.JournalOffset, _superblock.JournalBytes, _superblock.JournalTail, replay.Head, replay.LastSeq);
-        if (options.Durability == Durability.Buffered)
+        Recovery = OpenFile(device);
+        _codec = _nodes!.Codec;
+        if (options.Durability == Durability.Buffered && !IsReadOnly)
             _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
     }
 
@@ -98,7 +80,7 @@ public sealed class Store : IDisposable
     public static Store Open(string path, StoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var readOnly = options?.ReadOnly ?? false;
+        var readOnly = options is { ReadOnly: true } or { Salvage: true };
         if (readOnly && !File.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
         var device = FileStorageDevice.Open(path, create: !readOnly);
         try
@@ -136,9 +118,6 @@ public sealed class Store : IDisposable
     /// <summary>Whether the store is kept on a device (a file) rather than in memory.</summary>
     public bool IsPersistent => _device is not null;
 
-    /// <summary>Commits replayed from the journal when the store opened.</summary>
-    public ulong Recovered { get; }
-
     /// <summary>The last commit applied.</summary>
     public ulong LastCommit => Volatile.Read(ref _commitSeq);
 
@@ -164,30 +143,71 @@ public sealed class Store : IDisposable
         }
     }
 
-    /// <summary>The tree called <paramref name="name"/>, created empty if there is none (durably, on disk).</summary>
-    /// <exception cref="ArgumentException">The name is empty, longer than 255 characters, or holds control characters.</exception>
+    /// <summary>
+    /// The tree called <paramref name="name"/>, created empty if there is none. On disk the creation is
+    /// a commit of its own, durable when this returns; an empty tree takes no node on disk.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, over 255 UTF-8 bytes, holds control characters, or is not valid UTF-16 (an unpaired surrogate).</exception>
+    /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
     public Tree GetOrCreateTree(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length == 0 || name.Length > 255 || name.Any(char.IsControl) || System.Text.Encoding.UTF8.GetByteCount(name) > 255)
-            throw new ArgumentException($"A tree name must have 1 to 255 characters (255 UTF-8 bytes) and no control characters; '{name}' does not.", nameof(name));
+        if (NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
         if (TryGetTree(name, out var existing)) return existing;
+        ulong seq;
+        Tree tree;
         EnterWrite();
         try
         {
             if (_trees.TryGetValue(name, out existing)) return existing;
-            var id = _treesById.Count == 0 ? 1 : _treesById.Keys.Max() + 1;
+            var id = NextTreeId();
+            CheckTreeFits(name, id);
+            var nameBytes = Superblock.StrictUtf8.GetBytes(name);
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(nameBytes.Length));
+            AppendToJournal(seq, JournalOp.CreateTree, id, default, nameBytes);
             NodeStore nodes = _nodes is null ? new InMemoryNodeStore(_codec, Options.CodecOptions) : _nodes;
-            var tree = new Tree(this, name, new Btree(nodes, id));
+            tree = new Tree(this, name, new Btree(nodes, id));
             AddTree(tree);
-            if (_nodes is not null) CheckpointLocked(); // the tree exists once the superblock says so
-            return tree;
+            EndCommit();
         }
         finally
         {
             ExitWrite();
         }
+        AfterCommit(seq, Durability.Flush);
+        return tree;
     }
+
+    /// <summary>Why <paramref name="name"/> cannot name a tree, or null.</summary>
+    internal static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "a tree name has at least one character";
+        if (name.Any(char.IsControl)) return "a tree name has no control characters";
+        int bytes;
+        try
+        {
+            bytes = Superblock.StrictUtf8.GetByteCount(name);
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            return "it is not valid UTF-16 (an unpaired surrogate), so it has no UTF-8 form to store";
+        }
+        return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
+    }
+
+    /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
+    private void CheckTreeFits(string name, uint id)
+    {
+        if (id >= 1u << 20)
+            throw new InvalidOperationException($"The store has used all {(1 << 20) - 1} tree ids; tree '{name}' cannot be created.");
+        if (_superblock is null) return;
+        var listBytes = _treesById.Values.Sum(t => Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(t.Name));
+        var needed = Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(name);
+        if (listBytes + needed > Superblock.TreeListCapacity)
+            throw new InvalidOperationException($"The store's tree list is full: its {_trees.Count} trees take {listBytes} of the superblock's {Superblock.TreeListCapacity} bytes, and tree '{name}' needs {needed} more ({Superblock.TreeRecordBytes} plus its name's UTF-8 bytes); nothing was created.");
+    }
+
+    private uint NextTreeId() => _treesById.Count == 0 ? 1 : _treesById.Keys.Max() + 1;
 
     /// <summary>The tree called <paramref name="name"/>, if the store has one.</summary>
     public bool TryGetTree(string name, [NotNullWhen(true)] out Tree? tree)
@@ -211,7 +231,7 @@ public sealed class Store : IDisposable
         try
         {
             var records = _journal is null ? null : batch.JournalRecords();
-            seq = BeginCommit(records is null ? 0 : Journal.EntryBytes(records));
+            seq = BeginCommit(records is null ? 0 : JournalEntry.Bytes(records));
             if (records is not null) AppendToJournal(seq, records);
             batch.Apply(seq);
             EndCommit();
@@ -266,16 +286,19 @@ public sealed class Store : IDisposable
     }
 
     /// <summary>Checkpoints (on disk) and releases the store; its trees can no longer be used.</summary>
+    /// <exception cref="InvalidOperationException">This thread holds a read scope of the store (dispose the scope first).</exception>
     public void Dispose()
     {
         if (_disposed) return;
+        if (_lock.IsReadLockHeld)
+            throw new InvalidOperationException("This thread holds a read scope of the store; dispose the scope before the store (closing would wait for the scope).");
         _lock.EnterWriteLock();
         try
         {
             if (_disposed) return;
             _disposed = true;
             _flushTimer?.Dispose();
-            if (_nodes is not null && _failure is null && !Options.ReadOnly) CheckpointLocked();
+            if (_nodes is not null && _failure is null && !IsReadOnly) CheckpointLocked();
         }
         finally
         {
@@ -303,7 +326,7 @@ public sealed class Store : IDisposable
         EnterWrite();
         try
         {
-            seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(value.Length));
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(value.Length));
             AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
             tree.Btree.JournalSeq = seq;
             tree.Btree.Put(key, value);
@@ -326,7 +349,7 @@ public sealed class Store : IDisposable
         EnterWrite();
         try
         {
-            seq = BeginCommit(_journal is null ? 0 : Journal.EntryBytes(0));
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(0));
             AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
             tree.Btree.JournalSeq = seq;
             existed = tree.Btree.Delete(key);
@@ -366,10 +389,10 @@ public sealed class Store : IDisposable
             _lock.ExitWriteLock();
             ObjectDisposedException.ThrowIf(true, this);
         }
-        if (Options.ReadOnly)
+        if (IsReadOnly)
         {
             _lock.ExitWriteLock();
-            throw new InvalidOperationException("The store was opened read-only (StoreOptions.ReadOnly).");
+            throw new InvalidOperationException(Options.Salvage ? "The store was opened to salvage it (StoreOptions.Salvage): it is read-only." : "The store was opened read-only (StoreOptions.ReadOnly).");
         }
         if (_failure is not null)
         {
@@ -386,19 +409,18 @@ public sealed class Store : IDisposable
         _treesById.Add(tree.Id, tree);
     }
 
-    /// <summary>A sequence number for the next commit; makes journal room first (write lock held).</summary>
-    private ulong BeginCommit(int entryBytes)
+    /// <summary>A sequence number for the next commit; makes journal room first (write lock held). A commit too large for the journal is refused before anything changes.</summary>
+    private ulong BeginCommit(long entryBytes)
     {
-        if (_journal is not null && !_journal.HasRoomFor(entryBytes))
-        {
-            CheckpointLocked();
-            if (!_journal.HasRoomFor(entryBytes))
-                throw new InvalidOperationException($"A commit of {entryBytes} bytes does not fit the journal ({_journal.RegionBytes} bytes) even when empty; split the batch or create the store with a larger journal.");
-        }
+        if (_journal is null) return ++_commitSeq;
+        if (entryBytes > _journal.MaxEntryBytes)
+            throw new InvalidOperationException($"A commit of {entryBytes} bytes exceeds the journal's largest entry ({_journal.MaxEntryBytes} bytes, a quarter of its {_journal.RegionBytes}); split the batch or create the store with a larger journal. Nothing was written.");
+        // The journal keeps the commits since the checkpoint before last: two checkpoints free it all.
+        for (var i = 0; i < 2 && !_journal.HasRoomFor(entryBytes); i++) CheckpointLocked();
         return ++_commitSeq;
     }
 
-    /// <summary>Journals a commit of one update (on disk; nothing in memory). A failed write means the commit never happened: its number is reused.</summary>
+    /// <summary>Journals a commit of one record (on disk; nothing in memory). A failed write means the commit never happened: its number is reused.</summary>
     private void AppendToJournal(ulong seq, JournalOp op, uint treeId, Bpos key, ReadOnlySpan<byte> value)
     {
         if (_journal is null) return;
@@ -427,10 +449,24 @@ public sealed class Store : IDisposable
         }
     }
 
-    /// <summary>After a commit is applied (write lock held): checkpoint once the journal is half full.</summary>
+    /// <summary>
+    /// After a commit is applied (write lock held): checkpoint once the journal is half full, or once the
+    /// node cache is over its budget — dirty nodes cannot be dropped until they are written, so memory
+    /// stays bounded by writing them rather than by growing.
+    /// </summary>
     private void EndCommit()
     {
-        if (_journal is not null && _journal.UsedBytes > _journal.RegionBytes / 2) CheckpointLocked();
+        if (_journal is null || _nodes is null) return;
+        if (_nodes.CachedBytes > _nodes.CacheBudget)
+        {
+            _nodes.BeginOperation(); // the commit is done: the nodes it touched may go too
+            _nodes.EvictIfOverBudget();
+        }
+        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget)
+        {
+            CheckpointLocked();
+            _nodes.EvictIfOverBudget();
+        }
     }
 
     /// <summary>After the lock is released: wait for durability if asked.</summary>
@@ -460,8 +496,9 @@ public sealed class Store : IDisposable
                 Generation = _superblock.Generation + 1,
                 CheckpointSeq = _commitSeq,
                 JournalTail = _journal.Head,
-                Trees = [.. _treesById.Values.OrderBy(t => t.Id).Select(t => new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq,
-                    t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count))],
+                Trees = [.. _treesById.Values.OrderBy(t => t.Id).Select(t => t.Btree.RootPointer.Sector == 0
+                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0) // empty: no node on disk
+                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count))],
             };
             next.Write(_device);
             _superblock = next;
@@ -473,17 +510,6 @@ public sealed class Store : IDisposable
         {
             Fail(e);
             throw;
-        }
-    }
-
-    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records)
-    {
-        foreach (var record in records)
-        {
-            var tree = TreeById(record.TreeId) ?? throw new InvalidDataException($"Journal entry of commit {seq} updates tree {record.TreeId}, which the superblock does not have.");
-            tree.Btree.JournalSeq = seq;
-            if (record.Op == JournalOp.Put) tree.Btree.Put(record.Key, record.Value.Span);
-            else tree.Btree.Delete(record.Key);
         }
     }
 
@@ -500,17 +526,4 @@ public sealed class Store : IDisposable
             if (e is IOException) Fail(e);
         }
     }
-
-    private static Superblock NewSuperblock(StoreOptions options) => new()
-    {
-        Generation = 1,
-        NodeMagic = (ulong)Random.Shared.NextInt64(1, long.MaxValue),
-        NodeBytes = options.NodeBytes,
-        BlockBytes = options.BlockBytes,
-        JournalBytes = options.JournalBytes,
-        NodeAreaOffset = (Superblock.JournalOffset + options.JournalBytes + options.NodeBytes - 1) / options.NodeBytes * options.NodeBytes,
-        CheckpointSeq = 0,
-        JournalTail = 0,
-        Trees = [],
-    };
 }

@@ -36,6 +36,13 @@ public sealed record StoreOptions
     /// <summary>Open a store file only to read it: it must exist, writes are refused, nothing is written (not even a checkpoint at close).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// Open a damaged store file to get at what can be read, read-only: where the journal is damaged,
+    /// replay stops at the last intact commit instead of failing, and <see cref="Store.Recovery"/> says
+    /// which commits were lost. Never use it to carry on writing: copy the data out.
+    /// </summary>
+    public bool Salvage { get; init; }
+
     /// <summary>The defaults.</summary>
     public static StoreOptions Default { get; } = new();
 

@@ -64,7 +64,9 @@ public static class CheckCommand
         }
         using (store)
         {
-            notes.Add($"journal: {store.Recovered} commits after the last checkpoint replayed");
+            notes.AddRange(store.Recovery.Lines());
+            if (store.Recovery.UsedOlderCopy) problems.Add($"the newer superblock copy could not be used: {store.Recovery.Reason}");
+            if (store.Recovery.LostCommits is { } lost) problems.Add($"commits {lost.First} to {lost.Last} are in the journal but could not be read back: {store.Recovery.LossReason}");
             var table = new Table().AddColumns("tree", "id", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");
             var formats = new Dictionary<string, int>();
             foreach (var name in store.TreeNames)

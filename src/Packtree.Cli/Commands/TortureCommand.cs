@@ -37,7 +37,7 @@ public static class TortureCommand
         var workload = new TortureWorkload(seed);
         using var store = Store.Open(path, TortureWorkload.Options(Durability.Buffered));
         var trees = TortureWorkload.TreeNames.Select(store.GetOrCreateTree).ToArray();
-        Console.Out.WriteLine("ready");
+        Console.Out.WriteLine($"ready {store.LastCommit}"); // the trees' creations are the first commits
         var batch = new WriteBatch();
         for (var commit = 1UL; ; commit++)
         {
@@ -49,7 +49,7 @@ public static class TortureCommand
                 else batch.Put(trees[tree], key, value);
             }
             store.Write(batch, durable ? Durability.Flush : Durability.Buffered);
-            if (durable) Console.Out.WriteLine($"ack {commit}");
+            if (durable) Console.Out.WriteLine($"ack {store.LastCommit}");
             if (commit % 400 == 0) store.Checkpoint();
         }
     }
@@ -66,8 +66,8 @@ public static class TortureCommand
             {
                 var trialSeed = seed + trial;
                 var path = Path.Combine(root, $"trial-{trialSeed}.packtree");
-                var (acked, killedAfter) = RunWorker(path, trialSeed, random.Next(50, 1200));
-                var verdict = CheckTrial(path, trialSeed, acked);
+                var (acked, firstCommit, killedAfter) = RunWorker(path, trialSeed, random.Next(50, 1200));
+                var verdict = CheckTrial(path, trialSeed, acked, firstCommit);
                 if (verdict is not null) failures++;
                 AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} durable commits acknowledged — " +
                     (verdict is null ? "[green]ok[/]" : $"[red]{Markup.Escape(verdict)}[/]"));
@@ -83,17 +83,21 @@ public static class TortureCommand
     }
 
     /// <summary>Starts a worker, lets it run about <paramref name="milliseconds"/> after it is ready, kills it; returns the last acknowledged commit.</summary>
-    private static (ulong Acked, long Ms) RunWorker(string path, int seed, int milliseconds)
+    private static (ulong Acked, ulong FirstCommit, long Ms) RunWorker(string path, int seed, int milliseconds)
     {
         var start = SelfProcess.StartInfo("torture-worker", path, "--seed", $"{seed}");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
-        ulong acked = 0;
+        ulong acked = 0, created = 0;
         var ready = new ManualResetEventSlim();
         var errors = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            if (e.Data == "ready") ready.Set();
+            if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
+            {
+                created = ulong.Parse(e.Data[6..], System.Globalization.CultureInfo.InvariantCulture);
+                ready.Set();
+            }
             else if (e.Data.StartsWith("ack ", StringComparison.Ordinal)) Volatile.Write(ref acked, ulong.Parse(e.Data[4..], System.Globalization.CultureInfo.InvariantCulture));
         };
         process.ErrorDataReceived += (_, e) =>
@@ -108,11 +112,11 @@ public static class TortureCommand
         process.Kill(entireProcessTree: true); // SIGKILL: no cleanup, no flush
         process.WaitForExit();
         // Every "ack" the worker printed before it died has been read once the output ends.
-        return (Volatile.Read(ref acked), watch.ElapsedMilliseconds);
+        return (Volatile.Read(ref acked), created + 1, watch.ElapsedMilliseconds);
     }
 
     /// <summary>Reopens the trial's store and compares it with the model; null when it passes, else what went wrong.</summary>
-    private static string? CheckTrial(string path, int seed, ulong acked)
+    private static string? CheckTrial(string path, int seed, ulong acked, ulong firstCommit)
     {
         if (CheckCommand.Check(path, quiet: true) != 0) return "packtree check found problems";
         using var store = Store.Open(path, TortureWorkload.Options(Durability.Flush) with { ReadOnly = true });
@@ -120,7 +124,7 @@ public static class TortureCommand
         if (recovered < acked) return $"recovered up to commit {recovered}, but commit {acked} was acknowledged durable";
         var models = TortureWorkload.TreeNames.Select(_ => new SortedDictionary<Bpos, byte[]>()).ToArray();
         var workload = new TortureWorkload(seed);
-        for (var commit = 1UL; commit <= recovered; commit++)
+        for (var commit = firstCommit; commit <= recovered; commit++)
         {
             foreach (var (tree, key, value) in workload.Next().Updates)
             {

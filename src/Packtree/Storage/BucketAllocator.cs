@@ -2,13 +2,16 @@ namespace Packtree.Storage;
 
 /// <summary>
 /// Node buckets of the store file: one node-sized bucket per node, numbered from the node area's
-/// start. Free buckets are reused lowest first; a bucket freed since the last checkpoint stays
-/// reserved until the next one, because the last checkpoint's trees may still point to it.
+/// start. Free buckets are reused lowest first. A bucket freed since the last checkpoint stays reserved
+/// for two more checkpoints: until the next one, the last checkpoint's trees may point to it, and until
+/// the one after, the older superblock copy's trees may — that copy is the fallback when the newer one
+/// is damaged, so nothing it reaches is overwritten while it is a copy.
 /// </summary>
 public sealed class BucketAllocator
 {
     private readonly SortedSet<long> _free = [];
     private readonly List<long> _freedSinceCheckpoint = [];
+    private readonly List<long> _heldForOlderCopy = [];
     private readonly HashSet<long> _used = [];
 
     /// <summary>Buckets the file has (in use or free).</summary>
@@ -21,22 +24,29 @@ public sealed class BucketAllocator
     public int FreeCount => _free.Count;
 
     /// <summary>Buckets freed since the last checkpoint, reused after the next.</summary>
-    public int PendingCount => _freedSinceCheckpoint.Count;
+    public int PendingCount => _freedSinceCheckpoint.Count + _heldForOlderCopy.Count;
 
-    /// <summary>Starts from the buckets the trees use (found by walking them); every other bucket below the highest is free.</summary>
-    public void Reset(IEnumerable<long> used, long bucketCount)
+    /// <summary>
+    /// Starts from the buckets the trees use (found by walking them) and those only the older superblock
+    /// copy's trees use (held until the next checkpoint); every other bucket below the highest is free.
+    /// </summary>
+    public void Reset(IEnumerable<long> used, IEnumerable<long> usedByOlderCopy, long bucketCount)
     {
         _free.Clear();
         _freedSinceCheckpoint.Clear();
+        _heldForOlderCopy.Clear();
         _used.Clear();
         foreach (var bucket in used)
         {
             if (!_used.Add(bucket)) throw new InvalidDataException($"Node bucket {bucket} is used by two nodes.");
         }
-        BucketCount = Math.Max(bucketCount, _used.Count == 0 ? 0 : _used.Max() + 1);
+        var held = new HashSet<long>(usedByOlderCopy.Where(b => !_used.Contains(b)));
+        _heldForOlderCopy.AddRange(held.Order());
+        var highest = _used.Concat(held).DefaultIfEmpty(-1).Max();
+        BucketCount = Math.Max(bucketCount, highest + 1);
         for (long b = 0; b < BucketCount; b++)
         {
-            if (!_used.Contains(b)) _free.Add(b);
+            if (!_used.Contains(b) && !held.Contains(b)) _free.Add(b);
         }
     }
 
@@ -64,14 +74,20 @@ public sealed class BucketAllocator
         _freedSinceCheckpoint.Add(bucket);
     }
 
-    /// <summary>The checkpoint is durable: buckets freed before it can be reused; each is passed to <paramref name="discard"/> first.</summary>
+    /// <summary>
+    /// A checkpoint is durable: buckets the older copy held are free now (that copy was just replaced;
+    /// each is passed to <paramref name="discard"/> first), and those freed before this checkpoint are
+    /// held for the copy that is now the older one.
+    /// </summary>
     public void CheckpointDone(Action<long>? discard = null)
     {
-        foreach (var bucket in _freedSinceCheckpoint)
+        foreach (var bucket in _heldForOlderCopy)
         {
             discard?.Invoke(bucket);
             _free.Add(bucket);
         }
+        _heldForOlderCopy.Clear();
+        _heldForOlderCopy.AddRange(_freedSinceCheckpoint);
         _freedSinceCheckpoint.Clear();
     }
 }

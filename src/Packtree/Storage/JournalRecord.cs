@@ -10,11 +10,14 @@ public enum JournalOp : byte
 
     /// <summary>A position deleted.</summary>
     Delete = 2,
+
+    /// <summary>A tree created: the record's value is its UTF-8 name, its tree id the new tree's.</summary>
+    CreateTree = 3,
 }
 
 /// <summary>One update of a commit, as the journal holds it.</summary>
-/// <param name="Op">Put or delete.</param>
+/// <param name="Op">Put, delete or tree creation.</param>
 /// <param name="TreeId">The tree's btree id.</param>
-/// <param name="Key">The position.</param>
-/// <param name="Value">The value (empty for a delete).</param>
+/// <param name="Key">The position (zero for a tree creation).</param>
+/// <param name="Value">The value (empty for a delete; the name for a tree creation).</param>
 public readonly record struct JournalRecord(JournalOp Op, uint TreeId, Bpos Key, ReadOnlyMemory<byte> Value);

@@ -57,6 +57,9 @@ public sealed class PersistentNodeStore : NodeStore
     /// <summary>Nodes dropped from the cache since the store opened.</summary>
     public long NodesEvicted { get; private set; }
 
+    /// <summary>Bytes of nodes the cache may hold; dirty nodes count too (the store writes them back beyond it).</summary>
+    public long CacheBudget => _cacheBudget;
+
     /// <summary>Bytes of nodes in the cache.</summary>
     public long CachedBytes => (long)NodeCount * Codec.Geometry.NodeBytes;
 
@@ -93,7 +96,7 @@ public sealed class PersistentNodeStore : NodeStore
             node.LastUsed = _clock;
             Place(node);
             NodesRead++;
-            EvictIfOverBudget();
+            EvictOverBudget();
             return node;
         }
     }
@@ -105,7 +108,7 @@ public sealed class PersistentNodeStore : NodeStore
         {
             node.LastUsed = _clock;
             Place(node);
-            EvictIfOverBudget();
+            EvictOverBudget();
             return PointerFor(node);
         }
     }
@@ -224,8 +227,27 @@ public sealed class PersistentNodeStore : NodeStore
         if (node.Address != 0) _slotBySector[node.Address] = slot;
     }
 
+    /// <summary>
+    /// Takes <paramref name="node"/> off the disk: its bucket is released and its next write is a first
+    /// write to a new bucket (for a root left empty, which needs no node on disk).
+    /// </summary>
+    public void Unplace(BtreeNode node)
+    {
+        lock (_lock)
+        {
+            if (node.Address == 0) return;
+            node.Rewrite();
+            MoveOut(node);
+        }
+    }
+
     /// <summary>Drops clean nodes unused for longest until the cache is a tenth under budget; never a node of the running operation.</summary>
-    private void EvictIfOverBudget()
+    public void EvictIfOverBudget()
+    {
+        lock (_lock) EvictOverBudget();
+    }
+
+    private void EvictOverBudget()
     {
         if (CachedBytes <= _cacheBudget) return;
         var target = _cacheBudget - _cacheBudget / 10;

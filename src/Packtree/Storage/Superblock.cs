@@ -26,7 +26,7 @@ public sealed record Superblock
     public const ulong Magic = 0x313045455254_4B50; // bytes "PKTREE01"
 
     /// <summary>The format version this code writes and reads.</summary>
-    public const uint CurrentVersion = 1;
+    public const uint CurrentVersion = 2;
 
     /// <summary>Bytes reserved for each copy.</summary>
     public const int SlotBytes = 64 * 1024;
@@ -35,6 +35,18 @@ public sealed record Superblock
     public const long JournalOffset = 2 * SlotBytes;
 
     private const int FixedBytes = 128;
+
+    /// <summary>Bytes of one tree's record before its name.</summary>
+    public const int TreeRecordBytes = 40;
+
+    /// <summary>Bytes a copy has for the tree list.</summary>
+    public const int TreeListCapacity = SlotBytes - FixedBytes;
+
+    /// <summary>UTF-8 that refuses what it cannot encode or decode exactly (an unpaired surrogate, invalid bytes), instead of replacing it.</summary>
+    public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Bytes of the tree list.</summary>
+    public int TreeListBytes => Trees.Sum(t => TreeRecordBytes + StrictUtf8.GetByteCount(t.Name));
 
     /// <summary>Copy number; the higher valid one is current.</summary>
     public required ulong Generation { get; init; }
@@ -71,7 +83,7 @@ public sealed record Superblock
         Span<byte> fixedPart = stackalloc byte[40];
         foreach (var tree in Trees)
         {
-            var name = Encoding.UTF8.GetBytes(tree.Name);
+            var name = StrictUtf8.GetBytes(tree.Name);
             BinaryPrimitives.WriteUInt32LittleEndian(fixedPart, tree.Id);
             BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[4..], tree.RootSector);
             BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[12..], tree.RootSeq);
@@ -83,7 +95,7 @@ public sealed record Superblock
             payload.AddRange(fixedPart);
             payload.AddRange(name);
         }
-        if (FixedBytes + payload.Count > SlotBytes) throw new InvalidOperationException($"{Trees.Count} trees take {payload.Count} bytes of superblock; at most {SlotBytes - FixedBytes} fit.");
+        if (FixedBytes + payload.Count > SlotBytes) throw new InvalidOperationException($"{Trees.Count} trees take {payload.Count} bytes of superblock; at most {TreeListCapacity} fit.");
         var bytes = new byte[SlotBytes];
         var s = bytes.AsSpan();
         BinaryPrimitives.WriteUInt64LittleEndian(s, Magic);
@@ -104,7 +116,11 @@ public sealed record Superblock
         return bytes;
     }
 
-    /// <summary>Reads one copy; null with the reason when it is not a valid copy.</summary>
+    /// <summary>
+    /// Reads one copy; null with the reason when it is not a valid copy. Valid means more than a
+    /// matching checksum: every field must make sense (geometry, journal bounds, tree records), since a
+    /// copy written by something else, or damaged and resealed, must not be trusted.
+    /// </summary>
     /// <exception cref="NotSupportedException">A valid copy of a newer format version.</exception>
     public static Superblock? TryRead(ReadOnlySpan<byte> s, long at, out string? problem)
     {
@@ -117,25 +133,9 @@ public sealed record Superblock
         if (stored != computed) return Fail($"at byte {at}: checksum {stored:x8}, the bytes give {computed:x8}", out problem);
         var version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version > CurrentVersion)
-            throw new NotSupportedException($"The store was written in format version {version}; this Packtree reads version {CurrentVersion} and older. Use a newer Packtree.");
-        var trees = new List<TreeRecord>();
-        var count = BinaryPrimitives.ReadInt32LittleEndian(s[80..]);
-        var p = s.Slice(FixedBytes, payloadBytes);
-        for (var i = 0; i < count; i++)
-        {
-            if (p.Length < 40 || p.Length < 40 + p[23]) return Fail($"at byte {at}: tree {i} runs past the tree list", out problem);
-            var nameLength = p[23];
-            trees.Add(new TreeRecord(
-                BinaryPrimitives.ReadUInt32LittleEndian(p),
-                Encoding.UTF8.GetString(p.Slice(40, nameLength)),
-                BinaryPrimitives.ReadUInt64LittleEndian(p[4..]),
-                BinaryPrimitives.ReadUInt64LittleEndian(p[12..]),
-                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]),
-                p[22],
-                BinaryPrimitives.ReadInt64LittleEndian(p[24..])));
-            p = p[(40 + nameLength)..];
-        }
-        return new Superblock
+            throw new NotSupportedException($"The store was written in format version {version}; this Packtree reads version {CurrentVersion}. Use a newer Packtree.");
+        if (version < CurrentVersion) return Fail($"at byte {at}: format version {version}, an earlier development format this Packtree does not read (it reads version {CurrentVersion})", out problem);
+        var superblock = new Superblock
         {
             Generation = BinaryPrimitives.ReadUInt64LittleEndian(s[16..]),
             NodeMagic = BinaryPrimitives.ReadUInt64LittleEndian(s[24..]),
@@ -145,26 +145,106 @@ public sealed record Superblock
             NodeAreaOffset = BinaryPrimitives.ReadInt64LittleEndian(s[56..]),
             CheckpointSeq = BinaryPrimitives.ReadUInt64LittleEndian(s[64..]),
             JournalTail = BinaryPrimitives.ReadInt64LittleEndian(s[72..]),
-            Trees = trees,
+            Trees = [],
         };
+        var geometry = superblock.GeometryProblem(BinaryPrimitives.ReadInt64LittleEndian(s[40..]), s);
+        if (geometry is not null) return Fail($"at byte {at}: {geometry}", out problem);
+        var trees = ReadTrees(s.Slice(FixedBytes, payloadBytes), BinaryPrimitives.ReadInt32LittleEndian(s[80..]), superblock, out var treeProblem);
+        if (trees is null) return Fail($"at byte {at}: {treeProblem}", out problem);
+        return superblock with { Trees = trees };
+    }
+
+    /// <summary>What is wrong with the geometry, or null. The node area must follow the journal exactly, as the writer lays it out.</summary>
+    private string? GeometryProblem(long journalOffset, ReadOnlySpan<byte> s)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(s[12..]) != 0 || s[88..120].IndexOfAnyExcept((byte)0) >= 0 || BinaryPrimitives.ReadUInt32LittleEndian(s[124..]) != 0)
+            return "reserved bytes are not zero";
+        if (Generation == 0) return "generation 0 (the first is 1)";
+        if (NodeBytes < 4096 || NodeBytes > 512 * 1024 || !int.IsPow2(NodeBytes)) return $"node size {NodeBytes} (a power of two from 4096 to 524288)";
+        if (BlockBytes < 512 || BlockBytes >= NodeBytes || !int.IsPow2(BlockBytes)) return $"block size {BlockBytes} (a power of two from 512, below the node size {NodeBytes})";
+        if (journalOffset != JournalOffset) return $"journal offset {journalOffset} (it is {JournalOffset})";
+        if (JournalBytes < 1024 * 1024 || JournalBytes > 4L * 1024 * 1024 * 1024 || JournalBytes % 4096 != 0) return $"journal size {JournalBytes} (a multiple of 4096 from 1 MiB to 4 GiB)";
+        var nodeArea = NodeAreaFor(JournalBytes, NodeBytes);
+        if (NodeAreaOffset != nodeArea) return $"node area at byte {NodeAreaOffset} (a journal of {JournalBytes} bytes puts it at {nodeArea})";
+        if (JournalTail < 0 || JournalTail >= JournalBytes || JournalTail % 8 != 0) return $"journal tail {JournalTail} (a multiple of 8 within the journal's {JournalBytes} bytes)";
+        return null;
+    }
+
+    private static List<TreeRecord>? ReadTrees(ReadOnlySpan<byte> p, int count, Superblock superblock, out string? problem)
+    {
+        problem = null;
+        var trees = new List<TreeRecord>();
+        var ids = new HashSet<uint>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (count < 0 || count > TreeListCapacity / TreeRecordBytes) return FailTrees($"{count} trees", out problem);
+        for (var i = 0; i < count; i++)
+        {
+            if (p.Length < TreeRecordBytes || p.Length < TreeRecordBytes + p[23]) return FailTrees($"tree {i} runs past the tree list", out problem);
+            var nameLength = p[23];
+            string name;
+            try
+            {
+                name = StrictUtf8.GetString(p.Slice(TreeRecordBytes, nameLength));
+            }
+            catch (DecoderFallbackException)
+            {
+                return FailTrees($"tree {i}'s name is not valid UTF-8", out problem);
+            }
+            var tree = new TreeRecord(BinaryPrimitives.ReadUInt32LittleEndian(p), name, BinaryPrimitives.ReadUInt64LittleEndian(p[4..]), BinaryPrimitives.ReadUInt64LittleEndian(p[12..]),
+                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]), p[22], BinaryPrimitives.ReadInt64LittleEndian(p[24..]));
+            var what = TreeProblem(tree, superblock, BinaryPrimitives.ReadUInt64LittleEndian(p[32..]));
+            if (what is null && !ids.Add(tree.Id)) what = $"id {tree.Id} is used twice";
+            if (what is null && !names.Add(tree.Name)) what = "its name is used twice";
+            if (what is not null) return FailTrees($"tree {i} ('{name}'): {what}", out problem);
+            trees.Add(tree);
+            p = p[(TreeRecordBytes + nameLength)..];
+        }
+        if (p.Length != 0) return FailTrees($"{p.Length} bytes follow the last tree in the tree list", out problem);
+        return trees;
+    }
+
+    private static string? TreeProblem(TreeRecord tree, Superblock superblock, ulong reserved)
+    {
+        if (reserved != 0) return "reserved bytes are not zero";
+        if (tree.Id == 0 || tree.Id >= 1u << 20) return $"id {tree.Id} (1 to {(1 << 20) - 1})";
+        if (tree.Name.Length == 0 || tree.Name.Any(char.IsControl)) return "an empty name or one with control characters";
+        if (tree.Count < 0) return $"key count {tree.Count}";
+        if (tree.RootLevel >= 16) return $"root level {tree.RootLevel} (below 16)";
+        if (tree.RootSector == 0)
+            return tree.RootLevel == 0 && tree.Count == 0 && tree.RootSectorsWritten == 0 ? null : "no root node, yet keys or levels";
+        if (tree.RootSector > long.MaxValue / 1024 || (long)tree.RootSector * 512 < superblock.NodeAreaOffset || ((long)tree.RootSector * 512 - superblock.NodeAreaOffset) % superblock.NodeBytes != 0)
+            return $"root at sector {tree.RootSector}, not the start of a node bucket";
+        if (tree.RootSectorsWritten == 0 || tree.RootSectorsWritten > superblock.NodeBytes / 512) return $"root with {tree.RootSectorsWritten} sectors written (1 to {superblock.NodeBytes / 512})";
+        return null;
+    }
+
+    /// <summary>Where the node area starts for a journal of <paramref name="journalBytes"/>: the next node boundary after it.</summary>
+    public static long NodeAreaFor(long journalBytes, int nodeBytes) => (JournalOffset + journalBytes + nodeBytes - 1) / nodeBytes * nodeBytes;
+
+    /// <summary>
+    /// Reads both copies: each one valid or null with the reason.
+    /// </summary>
+    public static (Superblock? Copy, string? Problem)[] ReadCopies(StorageDevice device)
+    {
+        var buffer = new byte[SlotBytes];
+        var copies = new (Superblock?, string?)[2];
+        for (var slot = 0; slot < 2; slot++)
+        {
+            device.Read(slot * (long)SlotBytes, buffer);
+            var copy = TryRead(buffer, slot * (long)SlotBytes, out var problem);
+            copies[slot] = (copy, copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 ? $"at byte {slot * (long)SlotBytes}: not written" : problem);
+        }
+        return copies;
     }
 
     /// <summary>Reads both copies and returns the current one.</summary>
     /// <exception cref="InvalidDataException">Neither copy is valid; the message gives both reasons.</exception>
     public static Superblock ReadCurrent(StorageDevice device, out IReadOnlyList<string> problems)
     {
-        var buffer = new byte[SlotBytes];
-        Superblock? best = null;
-        var found = new List<string>();
-        for (var slot = 0; slot < 2; slot++)
-        {
-            device.Read(slot * (long)SlotBytes, buffer);
-            var copy = TryRead(buffer, slot * (long)SlotBytes, out var problem);
-            if (copy is null) found.Add($"superblock copy {slot} {problem}");
-            else if (best is null || copy.Generation > best.Generation) best = copy;
-        }
-        problems = found;
-        return best ?? throw new InvalidDataException($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", found)}.");
+        var copies = ReadCopies(device);
+        problems = [.. copies.Select((c, slot) => c.Copy is null ? $"superblock copy {slot} {c.Problem}" : null).OfType<string>()];
+        var best = copies.Select(c => c.Copy).OfType<Superblock>().MaxBy(c => c.Generation);
+        return best ?? throw new InvalidDataException($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", problems)}.");
     }
 
     /// <summary>Writes this copy to its slot (generation parity) and flushes.</summary>
@@ -184,6 +264,12 @@ public sealed record Superblock
     }
 
     private static Superblock? Fail(string what, out string? problem)
+    {
+        problem = what;
+        return null;
+    }
+
+    private static List<TreeRecord>? FailTrees(string what, out string? problem)
     {
         problem = what;
         return null;

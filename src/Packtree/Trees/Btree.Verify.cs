@@ -62,6 +62,7 @@ public sealed partial class Btree
             var pointer = BtreePointer.Read(value.Span);
             if (pointer.MinKey != childMin) throw Broken(node, $"the pointer at {position} starts at {pointer.MinKey}, the previous child ends just before {childMin}");
             if (pointer.MinKey > position) throw Broken(node, $"the pointer at {position} has min_key {pointer.MinKey} above it");
+            _store.BeginOperation(); // nodes walked earlier may be dropped: a walk of a large tree stays within the cache budget
             var child = _store.TryGetCached(pointer.CacheSlot, pointer.Seq)
                 ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, position, (pointer.Flags & 1) != 0));
             Walk(child, level - 1, pointer.MinKey, position, ref shape, formats);

@@ -19,6 +19,13 @@ public sealed partial class Btree
             foreach (var node in store.DirtyNodes(Id, level))
             {
                 if (node.Handle < 0) continue; // freed by a split or merge above, after it was listed
+                if (ReferenceEquals(node, _root) && node.Header.Level == 0 && Count == 0)
+                {
+                    // An empty tree needs no node on disk: the superblock records it as empty.
+                    store.Unplace(node);
+                    RootPointer = store.PointerFor(node);
+                    continue;
+                }
                 var pointer = store.Write(node);
                 if (pointer is not { } written) continue;
                 writes++;

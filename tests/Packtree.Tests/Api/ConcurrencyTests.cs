@@ -12,6 +12,7 @@ namespace Packtree.Tests.Api;
 public sealed class ConcurrencyTests
 {
     private const int Slots = 6000;
+    private const long Commits = 3000;
 
     [Theory]
     [InlineData(false)]
@@ -35,7 +36,7 @@ public sealed class ConcurrencyTests
         {
             var random = new Random(1);
             var batch = new WriteBatch();
-            for (long commit = 1; !stop.IsCancellationRequested; commit++)
+            for (long commit = 1; commit <= Commits; commit++)
             {
                 batch.Clear();
                 var slots = Enumerable.Range(0, random.Next(1, 8)).Select(_ => random.Next(Slots)).Distinct().ToArray();
@@ -124,14 +125,15 @@ public sealed class ConcurrencyTests
         var readers = Enumerable.Range(0, 3).Select(i => new Thread(() => Reader(i))).ToList();
         writer.Start();
         readers.ForEach(r => r.Start());
-        Thread.Sleep(TimeSpan.FromSeconds(4));
-        stop.Cancel();
+        // Bounded by work, not time: the writer makes its commits; readers go on until it is done and each has checked enough.
         writer.Join();
+        SpinWait.SpinUntil(() => Enumerable.Range(0, 3).All(i => Volatile.Read(ref reads[i]) > 200) || failures.Count > 0, TimeSpan.FromMinutes(2));
+        stop.Cancel();
         readers.ForEach(r => r.Join());
 
         Assert.Empty(failures.Take(10));
         Assert.All(reads.Take(3), r => Assert.True(r > 100, $"a reader made only {r} checks"));
-        Assert.True(Volatile.Read(ref committed) > 1000, $"the writer made only {committed} commits");
+        Assert.Equal(Commits, Volatile.Read(ref committed));
         if (onDisk) Assert.True(store.Statistics.NodesEvicted > 0 && store.Statistics.NodesRead > 0, $"{store.Statistics}");
         a.Verify();
         b.Verify();

@@ -1,0 +1,158 @@
+using Packtree.Keys;
+using Packtree.Nodes;
+using Packtree.Storage;
+using Packtree.Trees;
+
+namespace Packtree;
+
+// Opening a store file: choosing a superblock copy (falling back to the older one when the newer cannot
+// be used), loading the roots, finding the buckets in use, and replaying the journal.
+public sealed partial class Store
+{
+    /// <summary>What opening found and did: which superblock copy was used and why, what the journal gave back, what was lost.</summary>
+    public StoreRecovery Recovery { get; } = StoreRecovery.InMemory;
+
+    /// <summary>Commits replayed from the journal when the store opened.</summary>
+    public ulong Recovered => Recovery.CommitsReplayed;
+
+    /// <summary>Whether writes are refused: opened read-only, or to salvage.</summary>
+    public bool IsReadOnly => Options.ReadOnly || Options.Salvage;
+
+    private StoreRecovery OpenFile(StorageDevice device)
+    {
+        if (device.Length == 0)
+        {
+            if (IsReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
+            var fresh = NewSuperblock(Options);
+            fresh.Write(device);
+            Load(device, fresh, older: null);
+            _journal = new Journal(device, Superblock.JournalOffset, fresh.JournalBytes, 0, 0, 0, 0);
+            return new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null);
+        }
+
+        var copies = Superblock.ReadCopies(device);
+        var valid = copies.Select((c, slot) => (c.Copy, Slot: slot)).Where(c => c.Copy is not null).OrderByDescending(c => c.Copy!.Generation).ToList();
+        if (valid.Count == 0)
+            throw new InvalidDataException($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", copies.Select((c, slot) => $"superblock copy {slot} {c.Problem}"))}.");
+        var other = 1 - valid[0].Slot;
+        var why = copies[other].Copy is null ? $"copy {other} {copies[other].Problem}" : $"copy {other} is older (generation {copies[other].Copy!.Generation})";
+        try
+        {
+            return OpenFrom(device, valid[0].Copy!, valid[0].Slot, valid.Count > 1 ? valid[1].Copy : null, $"the newest valid copy ({why})");
+        }
+        catch (Exception e) when (valid.Count > 1 && e is InvalidDataException or CorruptNodeException)
+        {
+            // The newer copy, or what it reaches, is damaged. The older copy's nodes and journal are kept until
+            // the next checkpoint replaces it, so it usually recovers everything; the replay proves it or fails.
+            _trees.Clear();
+            _treesById.Clear();
+            var reason = $"copy {valid[0].Slot} (generation {valid[0].Copy!.Generation}) could not be used: {e.Message}";
+            return OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason) with { UsedOlderCopy = true };
+        }
+    }
+
+    private StoreRecovery OpenFrom(StorageDevice device, Superblock superblock, int slot, Superblock? older, string reason)
+    {
+        Load(device, superblock, older);
+        var replay = JournalReader.Replay(device, Superblock.JournalOffset, superblock.JournalBytes, superblock.JournalTail, superblock.CheckpointSeq + 1, Replay, Options.Salvage);
+        _commitSeq = replay.LastSeq;
+        var retainedTail = older is not null && older.Generation + 1 == superblock.Generation ? older.JournalTail : superblock.JournalTail;
+        _journal = new Journal(device, Superblock.JournalOffset, superblock.JournalBytes, retainedTail, superblock.JournalTail, replay.Head, replay.LastSeq);
+        var loss = replay.Loss;
+        return new StoreRecovery(slot, superblock.Generation, superblock.CheckpointSeq, reason, replay.LastSeq - superblock.CheckpointSeq, replay.LastSeq,
+            loss is null ? null : (loss.FirstSeq, loss.LastSeq), loss is null ? null : $"commit {loss.FirstSeq}'s entry at byte {loss.Offset} of the store file: {loss.Reason}");
+    }
+
+    /// <summary>The trees of <paramref name="superblock"/> and the buckets in use (its trees', and those only the older copy still reaches).</summary>
+    private void Load(StorageDevice device, Superblock superblock, Superblock? older)
+    {
+        var geometry = new NodeGeometry(superblock.NodeBytes, superblock.BlockBytes);
+        _codec = new NodeCodec(geometry, superblock.NodeMagic);
+        var nodes = new PersistentNodeStore(device, _codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
+        _nodes = nodes;
+        _superblock = superblock;
+        foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record)));
+        var used = _trees.Values.SelectMany(t => t.Btree.NodeAddresses()).Select(nodes.BucketOf);
+        var bucketCount = Math.Max(0, (device.Length - superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes);
+        nodes.Buckets.Reset(used, older is null ? [] : OlderCopyBuckets(device, older, nodes), bucketCount);
+    }
+
+    private static Btree OpenTree(NodeStore nodes, TreeRecord record)
+    {
+        if (record.RootSector == 0) return new Btree(nodes, record.Id); // an empty tree has no node on disk
+        var root = new BtreePointer(0, record.RootSeq, record.RootSectorsWritten, 0, Bpos.Min, record.RootSector);
+        return new Btree(nodes, record.Id, root, record.RootLevel, record.Count);
+    }
+
+    /// <summary>
+    /// Buckets the older superblock copy's trees reach, read through a cache of their own (the older
+    /// versions of nodes must not mix with the current ones). When that copy cannot be read, it is no
+    /// fallback anyway: nothing is held for it.
+    /// </summary>
+    private List<long> OlderCopyBuckets(StorageDevice device, Superblock older, PersistentNodeStore current)
+    {
+        try
+        {
+            var nodes = new PersistentNodeStore(device, _codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
+            return [.. older.Trees.SelectMany(t => OpenTree(nodes, t).NodeAddresses()).Select(current.BucketOf)];
+        }
+        catch (Exception e) when (e is InvalidDataException or CorruptNodeException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Applies one replayed commit.</summary>
+    /// <exception cref="InvalidDataException">The commit names a tree the store does not have, creates one it has, or holds a value too large for its tree.</exception>
+    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (record.Op == JournalOp.CreateTree)
+            {
+                ReplayCreateTree(seq, record);
+                continue;
+            }
+            var tree = TreeById(record.TreeId) ?? throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
+            tree.Btree.JournalSeq = seq;
+            if (record.Op == JournalOp.Delete)
+            {
+                tree.Btree.Delete(record.Key);
+                continue;
+            }
+            if (record.Value.Length > tree.MaxValueBytes)
+                throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree.Name}', whose largest is {tree.MaxValueBytes}");
+            tree.Btree.Put(record.Key, record.Value.Span);
+        }
+    }
+
+    private void ReplayCreateTree(ulong seq, JournalRecord record)
+    {
+        string name;
+        try
+        {
+            name = Superblock.StrictUtf8.GetString(record.Value.Span);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new InvalidDataException($"commit {seq} creates a tree whose name is not valid UTF-8");
+        }
+        if (NameProblem(name) is { } problem) throw new InvalidDataException($"commit {seq} creates a tree named '{name}': {problem}");
+        if (_trees.ContainsKey(name)) throw new InvalidDataException($"commit {seq} creates tree '{name}', which exists");
+        if (record.TreeId != NextTreeId()) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {record.TreeId}; the next id is {NextTreeId()}");
+        AddTree(new Tree(this, name, new Btree(_nodes!, record.TreeId)));
+    }
+
+    private static Superblock NewSuperblock(StoreOptions options) => new()
+    {
+        Generation = 1,
+        NodeMagic = (ulong)Random.Shared.NextInt64(1, long.MaxValue),
+        NodeBytes = options.NodeBytes,
+        BlockBytes = options.BlockBytes,
+        JournalBytes = options.JournalBytes,
+        NodeAreaOffset = Superblock.NodeAreaFor(options.JournalBytes, options.NodeBytes),
+        CheckpointSeq = 0,
+        JournalTail = 0,
+        Trees = [],
+    };
+}
