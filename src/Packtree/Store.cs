@@ -32,7 +32,7 @@ namespace Packtree;
 /// </remarks>
 public sealed partial class Store : IDisposable
 {
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly StoreLock _lock = new();
     private readonly Dictionary<string, Tree> _trees = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, Tree> _treesById = [];
     private readonly StorageDevice? _device;
@@ -292,7 +292,7 @@ public sealed partial class Store : IDisposable
         if (_disposed) return;
         if (_lock.IsReadLockHeld)
             throw new InvalidOperationException("This thread holds a read scope of the store; dispose the scope before the store (closing would wait for the scope).");
-        _lock.EnterWriteLock();
+        _lock.EnterWrite();
         try
         {
             if (_disposed) return;
@@ -302,7 +302,7 @@ public sealed partial class Store : IDisposable
         }
         finally
         {
-            _lock.ExitWriteLock();
+            _lock.ExitWrite();
             _device?.Dispose();
         }
     }
@@ -310,10 +310,10 @@ public sealed partial class Store : IDisposable
     /// <summary>Closes the device without a checkpoint, as a crash would leave the file (for tests).</summary>
     internal void CloseWithoutCheckpoint()
     {
-        _lock.EnterWriteLock();
+        _lock.EnterWrite();
         _disposed = true;
         _flushTimer?.Dispose();
-        _lock.ExitWriteLock();
+        _lock.ExitWrite();
         _device?.Dispose();
     }
 
@@ -368,40 +368,40 @@ public sealed partial class Store : IDisposable
     internal void EnterRead()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _lock.EnterReadLock();
+        _lock.EnterRead();
         if (_disposed)
         {
-            _lock.ExitReadLock();
+            _lock.ExitRead();
             ObjectDisposedException.ThrowIf(true, this);
         }
     }
 
-    internal void ExitRead() => _lock.ExitReadLock();
+    internal void ExitRead() => _lock.ExitRead();
 
     internal void EnterWrite()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_lock.IsReadLockHeld)
             throw new InvalidOperationException("This thread holds a read scope of the store; a write from inside it would wait for itself. Dispose the scope first.");
-        _lock.EnterWriteLock();
+        _lock.EnterWrite();
         if (_disposed)
         {
-            _lock.ExitWriteLock();
+            _lock.ExitWrite();
             ObjectDisposedException.ThrowIf(true, this);
         }
         if (IsReadOnly)
         {
-            _lock.ExitWriteLock();
+            _lock.ExitWrite();
             throw new InvalidOperationException(Options.Salvage ? "The store was opened to salvage it (StoreOptions.Salvage): it is read-only." : "The store was opened read-only (StoreOptions.ReadOnly).");
         }
         if (_failure is not null)
         {
-            _lock.ExitWriteLock();
+            _lock.ExitWrite();
             throw new InvalidOperationException($"The store failed to write ({_failure.Message}) and takes no more updates; reopen it to recover what was committed.", _failure);
         }
     }
 
-    internal void ExitWrite() => _lock.ExitWriteLock();
+    internal void ExitWrite() => _lock.ExitWrite();
 
     private void AddTree(Tree tree)
     {

@@ -1,8 +1,3 @@
-using System.Runtime.CompilerServices;
-
-// The lock is internal; the benchmarks measure it against ReaderWriterLockSlim.
-[assembly: InternalsVisibleTo("Packtree.Benchmarks")]
-
 namespace Packtree;
 
 /// <summary>

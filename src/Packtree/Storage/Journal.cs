@@ -19,7 +19,8 @@ public sealed class Journal
 {
     private readonly StorageDevice _device;
     private readonly long _regionOffset;
-    private readonly object _flushLock = new();
+    private readonly object _flushGate = new();
+    private bool _flushing;
     private byte[] _scratch = new byte[4096];
     private ulong _writtenSeq;
     private ulong _durableSeq;
@@ -129,17 +130,39 @@ public sealed class Journal
         Volatile.Write(ref _writtenSeq, seq);
     }
 
-    /// <summary>Returns once every entry up to <paramref name="seq"/> is on stable storage; flushes once for everyone waiting.</summary>
+    /// <summary>
+    /// Returns once every entry up to <paramref name="seq"/> is on stable storage. One waiter at a time
+    /// flushes everything written so far; the others wait on the gate, not in a queue for the flush, and
+    /// all are woken at once when it ends: those it covered leave, and one of the rest flushes next.
+    /// </summary>
     public void WaitDurable(ulong seq)
     {
         if (DurableSeq >= seq) return;
-        lock (_flushLock)
+        lock (_flushGate)
         {
-            if (DurableSeq >= seq) return;
-            var target = WrittenSeq;
-            _device.Flush();
-            Interlocked.Increment(ref _flushes);
-            Volatile.Write(ref _durableSeq, target);
+            while (DurableSeq < seq)
+            {
+                if (_flushing)
+                {
+                    Monitor.Wait(_flushGate);
+                    continue;
+                }
+                _flushing = true;
+                var target = WrittenSeq;
+                Monitor.Exit(_flushGate);
+                try
+                {
+                    _device.Flush();
+                    Interlocked.Increment(ref _flushes);
+                    Volatile.Write(ref _durableSeq, Math.Max(DurableSeq, target));
+                }
+                finally
+                {
+                    Monitor.Enter(_flushGate);
+                    _flushing = false;
+                    Monitor.PulseAll(_flushGate);
+                }
+            }
         }
     }
 
@@ -151,7 +174,10 @@ public sealed class Journal
     }
 
     /// <summary>Marks everything written durable (the caller flushed the device).</summary>
-    internal void MarkDurable() => Volatile.Write(ref _durableSeq, WrittenSeq);
+    internal void MarkDurable()
+    {
+        lock (_flushGate) Volatile.Write(ref _durableSeq, WrittenSeq);
+    }
 
     private long Distance(long from, long to) => to >= from ? to - from : RegionBytes - from + to;
 }
