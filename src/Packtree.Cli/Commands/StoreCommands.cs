@@ -64,7 +64,7 @@ public static class StoreCommands
         var from = new Option<string?>("--from") { Description = "First position (inclusive)." };
         var to = new Option<string?>("--to") { Description = "Last position (inclusive)." };
         var reverse = new Option<bool>("--reverse") { Description = "Newest... largest position first." };
-        var limit = new Option<int?>("--limit") { Description = "At most this many keys." };
+        var limit = new Option<int?>("--limit") { Description = "At most this many keys (0 or more; default: all)." }.AtLeast(0);
         var hex = new Option<bool>("--hex") { Description = "Print values as hex." };
         var command = new Command("scan", "Print the keys and values of a range, in order.") { PathArgument, tree, from, to, reverse, limit, hex };
         command.SetAction(parse => Run(() =>
@@ -88,7 +88,7 @@ public static class StoreCommands
     {
         var tree = TreeOption();
         var csv = new Option<FileInfo?>("--csv") { Description = "Lines of inode,offset,snapshot,value (value as text)." };
-        var generate = new Option<int?>("--generate") { Description = "Generate this many extents-like keys with 8-byte values instead." };
+        var generate = new Option<int?>("--generate") { Description = "Generate this many extents-like keys with 8-byte values instead (1 or more)." }.AtLeast(1);
         var command = new Command("load", "Load many values into a store, in batches of 1,000, with a progress bar.") { PathArgument, tree, csv, generate };
         command.SetAction(parse => Run(() =>
         {
