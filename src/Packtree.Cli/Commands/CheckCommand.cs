@@ -25,7 +25,7 @@ public static class CheckCommand
     {
         var problems = new List<string>();
         var notes = new List<string>();
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path)) // a directory is refused below, with its own message
         {
             Console.Error.WriteLine($"packtree: there is no store file '{Path.GetFullPath(path)}'.");
             return 2;

@@ -23,19 +23,27 @@ public sealed class FileStorageDevice : StorageDevice
     public string Path { get; }
 
     /// <summary>Opens (or creates) the file at <paramref name="path"/> for exclusive reading and writing.</summary>
-    /// <exception cref="IOException">Another process, or another store here, has the file open; the message says so.</exception>
+    /// <exception cref="IOException">Another process, or another store here, has the file open; or the path is a directory, a device or anything but a regular file; the message says which.</exception>
     public static FileStorageDevice Open(string path, bool create)
     {
         var full = System.IO.Path.GetFullPath(path);
+        // A directory is refused by the open itself, but as "access denied", which misleads.
+        if (Directory.Exists(full)) throw new IOException($"The store file '{full}' is a directory, not a regular file.");
+        FileStream stream;
         try
         {
-            var stream = new FileStream(full, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.RandomAccess);
-            return new FileStorageDevice(stream, full);
+            stream = new FileStream(full, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.RandomAccess);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new IOException($"The store file '{full}' cannot be opened: another process (or another store in this one) has it open, or the file system refused ({e.Message}).", e);
         }
+        if (FileKind.NotRegular(stream) is { } kind)
+        {
+            stream.Dispose();
+            throw new IOException($"The store file '{full}' is not a regular file (it is {kind}); a store needs a file of its own.");
+        }
+        return new FileStorageDevice(stream, full);
     }
 
     /// <inheritdoc />
