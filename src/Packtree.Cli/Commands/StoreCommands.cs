@@ -51,8 +51,11 @@ public static class StoreCommands
         var command = new Command("put", "Store a value at a position (durably), creating the store and tree if needed.") { PathArgument, key, value, tree, hex };
         command.SetAction(parse => Run(() =>
         {
+            // Key and value first, so that a bad one creates no store file.
+            var position = Bpos.Parse(parse.GetValue(key)!);
+            var bytes = ValueText.Parse(parse.GetValue(value)!, parse.GetValue(hex));
             using var store = Store.Open(parse.GetValue(PathArgument)!);
-            store.GetOrCreateTree(parse.GetValue(tree)!).Put(Bpos.Parse(parse.GetValue(key)!), ValueText.Parse(parse.GetValue(value)!, parse.GetValue(hex)));
+            store.GetOrCreateTree(parse.GetValue(tree)!).Put(position, bytes);
             return 0;
         }));
         return command;

@@ -25,6 +25,24 @@ public sealed class CliArgumentTests
     }
 
     [Fact]
+    public void AValueThatWasNotValidUtf8IsRefusedNotAltered()
+    {
+        // The runtime decodes argv bytes that are not UTF-8 to U+FFFD; storing that would silently change the value.
+        using var folder = new TempFolder();
+        var path = folder.File("utf8.packtree");
+        var (exit, _, errors) = PacktreeCli.Run(Timeout, "put", path, "1:1", "caf\uFFFD");
+        Assert.Equal(1, exit);
+        Assert.Contains("not valid UTF-8 text", errors, StringComparison.Ordinal);
+        Assert.Contains("--hex", errors, StringComparison.Ordinal);
+        Assert.Equal(1, errors.Trim().Split('\n').Length);
+        Assert.False(File.Exists(path)); // refused before the store was created
+
+        var error = Assert.Throws<FormatException>(() => Packtree.Cli.Commands.ValueText.Parse("a\uD800b", hex: false));
+        Assert.Contains("not valid UTF-8 text", error.Message, StringComparison.Ordinal);
+        Assert.Equal("café"u8.ToArray(), Packtree.Cli.Commands.ValueText.Parse("café", hex: false));
+    }
+
+    [Fact]
     public void LimitZeroPrintsNothing()
     {
         using var folder = new TempFolder();
