@@ -34,7 +34,7 @@ public static class CheckCommand
         // The superblock copies, read directly so that a damaged copy is reported even when the other is good.
         try
         {
-            using var device = FileStorageDevice.Open(path, create: false);
+            using var device = FileStorageDevice.OpenReadOnly(path);
             var buffer = new byte[Superblock.SlotBytes];
             for (var slot = 0; slot < 2; slot++)
             {
