@@ -28,7 +28,7 @@ public static class StoreCommands
         var command = new Command("get", "Print the value at a position.") { PathArgument, key, tree, hex };
         command.SetAction(parse => Run(() =>
         {
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var value = t.Get(Bpos.Parse(parse.GetValue(key)!));
             if (value is null)
@@ -54,7 +54,7 @@ public static class StoreCommands
             // Key and value first, so that a bad one creates no store file.
             var position = Bpos.Parse(parse.GetValue(key)!);
             var bytes = ValueText.Parse(parse.GetValue(value)!, parse.GetValue(hex));
-            using var store = Store.Open(parse.GetValue(PathArgument)!);
+            using var store = OpenStore(parse.GetValue(PathArgument)!, StoreOptions.Default);
             store.GetOrCreateTree(parse.GetValue(tree)!).Put(position, bytes);
             return 0;
         }));
@@ -72,7 +72,7 @@ public static class StoreCommands
         var command = new Command("scan", "Print the keys and values of a range, in order.") { PathArgument, tree, from, to, reverse, limit, hex };
         command.SetAction(parse => Run(() =>
         {
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var range = new KeyRange(parse.GetValue(from) is { } f ? Bpos.Parse(f) : null, parse.GetValue(to) is { } e ? Bpos.Parse(e) : null);
             var left = parse.GetValue(limit) ?? int.MaxValue;
@@ -102,7 +102,7 @@ public static class StoreCommands
                 Console.Error.WriteLine("Give exactly one of --csv FILE and --generate N.");
                 return 2;
             }
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { Durability = Durability.Buffered });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { Durability = Durability.Buffered });
             var t = store.GetOrCreateTree(parse.GetValue(tree)!);
             var rows = file is not null ? CsvRows(file) : Generated(count!.Value);
             var total = file is not null ? File.ReadLines(file.FullName).LongCount() : count!.Value;
@@ -165,16 +165,36 @@ public static class StoreCommands
         return 1;
     }
 
-    /// <summary>Runs a command, turning the errors a user can cause into one line and exit code 1.</summary>
+    /// <summary>
+    /// Opens the store. The options here are fixed and valid, so any error but a store error comes from
+    /// the file's bytes (an absurd node size, say): it is reported as the file being unreadable.
+    /// </summary>
+    private static Store OpenStore(string path, StoreOptions options)
+    {
+        try
+        {
+            return Store.Open(path, options);
+        }
+        catch (Exception e) when (!ErrorText.IsStoreError(e))
+        {
+            throw new InvalidDataException($"The store file '{Path.GetFullPath(path)}' cannot be read: {ErrorText.Unexpected(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a command: any error becomes one line on stderr and exit code 1, never a stack trace. The
+    /// errors a user can cause (a bad key, value or tree name, a refused or damaged file) are their
+    /// message; anything else is named with its type.
+    /// </summary>
     public static int Run(Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException or UnauthorizedAccessException or Nodes.CorruptNodeException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"packtree: {e.Message}");
+            Console.Error.WriteLine($"packtree: {(e is FormatException or ArgumentException ? ErrorText.OneLine(e.Message) : ErrorText.Describe(e))}");
             return 1;
         }
     }
