@@ -27,16 +27,8 @@ public static class Program
         };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file (for all suites: to this folder, one file per suite)." };
         var quick = new Option<bool>("--quick") { Description = "A short run for smoke tests; figures are rougher." };
-        var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick)." };
-        keys.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1000) result.AddError("--keys must be at least 1000.");
-        });
-        var threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite.", DefaultValueFactory = _ => 1 };
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 256) result.AddError("--threads must be from 1 to 256.");
-        });
+        var keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
+        var threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite (1 to 256).", DefaultValueFactory = _ => 1 }.Between(1, 256);
         var bench = new Command("bench", "Measure Packtree and print a table of the figures.") { suite, json, quick, keys, threads };
         bench.SetAction(parse => RunBench(parse.GetValue(suite)!, parse.GetValue(json),
             new BenchSettings(parse.GetValue(quick), parse.GetValue(keys), parse.GetValue(threads), parse.GetValue(json) is { } file ? (parse.GetValue(suite) == "all" ? file.FullName : file.DirectoryName) : null)));

@@ -82,7 +82,7 @@ public sealed partial class Store : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         var readOnly = options is { ReadOnly: true } or { Salvage: true };
         if (readOnly && !File.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
-        var device = FileStorageDevice.Open(path, create: !readOnly);
+        var device = readOnly ? FileStorageDevice.OpenReadOnly(path) : FileStorageDevice.Open(path, create: true);
         try
         {
             return new Store(options ?? StoreOptions.Default, device, device.Path);

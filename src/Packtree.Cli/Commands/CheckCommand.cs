@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Packtree.Nodes;
 using Packtree.Storage;
 using Spectre.Console;
 
@@ -21,11 +20,34 @@ public static class CheckCommand
         return command;
     }
 
+    /// <summary>Checks the store file at <paramref name="path"/>: 0 when clean, 1 with problems (printed), 2 when it cannot be opened.</summary>
     public static int Check(string path, bool quiet = false)
     {
-        var problems = new List<string>();
         var notes = new List<string>();
-        if (!File.Exists(path))
+        var problems = new List<string>();
+        try
+        {
+            return Check(path, notes, problems, quiet);
+        }
+        catch (Exception e)
+        {
+            // Whatever the file holds, check reports it as a problem; it never ends in a stack trace.
+            problems.Add($"checking the store: {ErrorText.Describe(e)}");
+            try
+            {
+                Report(path, notes, problems, null, quiet);
+            }
+            catch (Exception again)
+            {
+                Console.Error.WriteLine($"packtree: {ErrorText.Describe(e)} (and reporting it failed: {ErrorText.Describe(again)})");
+            }
+            return 1;
+        }
+    }
+
+    private static int Check(string path, List<string> notes, List<string> problems, bool quiet)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path)) // a directory is refused below, with its own message
         {
             Console.Error.WriteLine($"packtree: there is no store file '{Path.GetFullPath(path)}'.");
             return 2;
@@ -34,20 +56,27 @@ public static class CheckCommand
         // The superblock copies, read directly so that a damaged copy is reported even when the other is good.
         try
         {
-            using var device = FileStorageDevice.Open(path, create: false);
+            using var device = FileStorageDevice.OpenReadOnly(path);
             var buffer = new byte[Superblock.SlotBytes];
             for (var slot = 0; slot < 2; slot++)
             {
                 device.Read(slot * (long)Superblock.SlotBytes, buffer);
-                var copy = Superblock.TryRead(buffer, slot * (long)Superblock.SlotBytes, out var problem);
-                if (copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0) notes.Add($"superblock copy {slot}: not written yet");
-                else if (copy is null) notes.Add($"superblock copy {slot} {problem} (the other copy is used; an interrupted checkpoint leaves this)");
-                else notes.Add($"superblock copy {slot}: generation {copy.Generation}, checkpoint at commit {copy.CheckpointSeq}");
+                try
+                {
+                    var copy = Superblock.TryRead(buffer, slot * (long)Superblock.SlotBytes, out var problem);
+                    if (copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0) notes.Add($"superblock copy {slot}: not written yet");
+                    else if (copy is null) notes.Add($"superblock copy {slot} {problem} (the other copy is used; an interrupted checkpoint leaves this)");
+                    else notes.Add($"superblock copy {slot}: generation {copy.Generation}, checkpoint at commit {copy.CheckpointSeq}");
+                }
+                catch (Exception e) when (e is not NotSupportedException)
+                {
+                    problems.Add($"superblock copy {slot} at byte {slot * (long)Superblock.SlotBytes}: {ErrorText.Describe(e)}");
+                }
             }
         }
         catch (Exception e) when (e is IOException or NotSupportedException)
         {
-            Console.Error.WriteLine($"packtree: {e.Message}");
+            Console.Error.WriteLine($"packtree: {ErrorText.OneLine(e.Message)}");
             return 2;
         }
 
@@ -56,9 +85,9 @@ public static class CheckCommand
         {
             store = Store.Open(path, new StoreOptions { ReadOnly = true });
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or CorruptNodeException or InvalidOperationException)
+        catch (Exception e)
         {
-            problems.Add(e.Message);
+            problems.Add(ErrorText.IsStoreError(e) ? ErrorText.OneLine(e.Message) : $"opening the store: {ErrorText.Unexpected(e)}");
             Report(path, notes, problems, null, quiet);
             return 1;
         }
@@ -78,9 +107,9 @@ public static class CheckCommand
                     table.AddRow(Markup.Escape(name), $"{tree.Id}", $"{shape.Keys:N0}", $"{shape.Levels}", $"{shape.Nodes:N0}", $"{shape.Leaves:N0}", $"{shape.LiveBytes:N0}",
                         shape.Keys == 0 ? "-" : $"{(double)shape.LiveBytes / shape.Keys:F1}");
                 }
-                catch (Exception e) when (e is CorruptNodeException or InvalidOperationException or InvalidDataException)
+                catch (Exception e)
                 {
-                    problems.Add($"tree '{name}': {e.Message}");
+                    problems.Add($"tree '{name}': {ErrorText.Describe(e)}");
                 }
             }
             var statistics = store.Statistics;

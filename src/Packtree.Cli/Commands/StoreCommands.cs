@@ -28,7 +28,7 @@ public static class StoreCommands
         var command = new Command("get", "Print the value at a position.") { PathArgument, key, tree, hex };
         command.SetAction(parse => Run(() =>
         {
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var value = t.Get(Bpos.Parse(parse.GetValue(key)!));
             if (value is null)
@@ -51,8 +51,11 @@ public static class StoreCommands
         var command = new Command("put", "Store a value at a position (durably), creating the store and tree if needed.") { PathArgument, key, value, tree, hex };
         command.SetAction(parse => Run(() =>
         {
-            using var store = Store.Open(parse.GetValue(PathArgument)!);
-            store.GetOrCreateTree(parse.GetValue(tree)!).Put(Bpos.Parse(parse.GetValue(key)!), ValueText.Parse(parse.GetValue(value)!, parse.GetValue(hex)));
+            // Key and value first, so that a bad one creates no store file.
+            var position = Bpos.Parse(parse.GetValue(key)!);
+            var bytes = ValueText.Parse(parse.GetValue(value)!, parse.GetValue(hex));
+            using var store = OpenStore(parse.GetValue(PathArgument)!, StoreOptions.Default);
+            store.GetOrCreateTree(parse.GetValue(tree)!).Put(position, bytes);
             return 0;
         }));
         return command;
@@ -64,12 +67,12 @@ public static class StoreCommands
         var from = new Option<string?>("--from") { Description = "First position (inclusive)." };
         var to = new Option<string?>("--to") { Description = "Last position (inclusive)." };
         var reverse = new Option<bool>("--reverse") { Description = "Newest... largest position first." };
-        var limit = new Option<int?>("--limit") { Description = "At most this many keys." };
+        var limit = new Option<int?>("--limit") { Description = "At most this many keys (0 or more; default: all)." }.AtLeast(0);
         var hex = new Option<bool>("--hex") { Description = "Print values as hex." };
         var command = new Command("scan", "Print the keys and values of a range, in order.") { PathArgument, tree, from, to, reverse, limit, hex };
         command.SetAction(parse => Run(() =>
         {
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var range = new KeyRange(parse.GetValue(from) is { } f ? Bpos.Parse(f) : null, parse.GetValue(to) is { } e ? Bpos.Parse(e) : null);
             var left = parse.GetValue(limit) ?? int.MaxValue;
@@ -88,7 +91,7 @@ public static class StoreCommands
     {
         var tree = TreeOption();
         var csv = new Option<FileInfo?>("--csv") { Description = "Lines of inode,offset,snapshot,value (value as text)." };
-        var generate = new Option<int?>("--generate") { Description = "Generate this many extents-like keys with 8-byte values instead." };
+        var generate = new Option<int?>("--generate") { Description = "Generate this many extents-like keys with 8-byte values instead (1 or more)." }.AtLeast(1);
         var command = new Command("load", "Load many values into a store, in batches of 1,000, with a progress bar.") { PathArgument, tree, csv, generate };
         command.SetAction(parse => Run(() =>
         {
@@ -99,7 +102,7 @@ public static class StoreCommands
                 Console.Error.WriteLine("Give exactly one of --csv FILE and --generate N.");
                 return 2;
             }
-            using var store = Store.Open(parse.GetValue(PathArgument)!, new StoreOptions { Durability = Durability.Buffered });
+            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { Durability = Durability.Buffered });
             var t = store.GetOrCreateTree(parse.GetValue(tree)!);
             var rows = file is not null ? CsvRows(file) : Generated(count!.Value);
             var total = file is not null ? File.ReadLines(file.FullName).LongCount() : count!.Value;
@@ -162,16 +165,36 @@ public static class StoreCommands
         return 1;
     }
 
-    /// <summary>Runs a command, turning the errors a user can cause into one line and exit code 1.</summary>
+    /// <summary>
+    /// Opens the store. The options here are fixed and valid, so any error but a store error comes from
+    /// the file's bytes (an absurd node size, say): it is reported as the file being unreadable.
+    /// </summary>
+    private static Store OpenStore(string path, StoreOptions options)
+    {
+        try
+        {
+            return Store.Open(path, options);
+        }
+        catch (Exception e) when (!ErrorText.IsStoreError(e))
+        {
+            throw new InvalidDataException($"The store file '{Path.GetFullPath(path)}' cannot be read: {ErrorText.Unexpected(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a command: any error becomes one line on stderr and exit code 1, never a stack trace. The
+    /// errors a user can cause (a bad key, value or tree name, a refused or damaged file) are their
+    /// message; anything else is named with its type.
+    /// </summary>
     public static int Run(Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or NotSupportedException or UnauthorizedAccessException or Nodes.CorruptNodeException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"packtree: {e.Message}");
+            Console.Error.WriteLine($"packtree: {(e is FormatException or ArgumentException ? ErrorText.OneLine(e.Message) : ErrorText.Describe(e))}");
             return 1;
         }
     }

@@ -16,7 +16,7 @@ public static class TortureCommand
 {
     public static IEnumerable<Command> Create()
     {
-        var trials = new Option<int>("--trials") { Description = "Crash trials to run.", DefaultValueFactory = _ => 20 };
+        var trials = new Option<int>("--trials") { Description = "Crash trials to run (1 or more).", DefaultValueFactory = _ => 20 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the first trial (trial i uses seed + i).", DefaultValueFactory = _ => Environment.TickCount & 0xffff };
         var folder = new Option<DirectoryInfo?>("--folder") { Description = "Where to put the trial stores (default: a new temporary folder, deleted afterwards)." };
         var torture = new Command("torture", "Crash the store again and again (SIGKILL mid-workload) and prove that nothing acknowledged is lost.") { trials, seed, folder };

@@ -5,37 +5,62 @@ namespace Packtree.Storage;
 
 /// <summary>
 /// A store file, opened for exclusive use: the operating system's lock keeps a second process (or a
-/// second store in this one) from opening it at the same time.
+/// second store in this one) from opening it at the same time. Opened read-only, it shares the file
+/// with other readers only, and asks for read access alone (so a file the user may only read opens).
 /// </summary>
 public sealed class FileStorageDevice : StorageDevice
 {
     private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;
 
-    private FileStorageDevice(FileStream stream, string path)
+    private FileStorageDevice(FileStream stream, string path, bool readOnly)
     {
         _stream = stream;
         _handle = stream.SafeFileHandle;
         Path = path;
+        IsReadOnly = readOnly;
     }
 
     /// <summary>The file's path.</summary>
     public string Path { get; }
 
+    /// <summary>Whether the file was opened for reading only: writes and flushes throw.</summary>
+    public bool IsReadOnly { get; }
+
     /// <summary>Opens (or creates) the file at <paramref name="path"/> for exclusive reading and writing.</summary>
-    /// <exception cref="IOException">Another process, or another store here, has the file open; the message says so.</exception>
-    public static FileStorageDevice Open(string path, bool create)
+    /// <exception cref="IOException">Another process, or another store here, has the file open; or the path is a directory, a device or anything but a regular file; the message says which.</exception>
+    public static FileStorageDevice Open(string path, bool create) =>
+        Open(path, create ? FileMode.OpenOrCreate : FileMode.Open, readOnly: false);
+
+    /// <summary>
+    /// Opens the existing file at <paramref name="path"/> for reading only, shared with other read-only
+    /// opens; a writer is refused while it is open, and it is refused while a writer has the file.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">A writer has the file open; or the path is a directory, a device or anything but a regular file; the message says which.</exception>
+    public static FileStorageDevice OpenReadOnly(string path) => Open(path, FileMode.Open, readOnly: true);
+
+    private static FileStorageDevice Open(string path, FileMode mode, bool readOnly)
     {
         var full = System.IO.Path.GetFullPath(path);
+        // A directory is refused by the open itself, but as "access denied", which misleads.
+        if (Directory.Exists(full)) throw new IOException($"The store file '{full}' is a directory, not a regular file.");
+        FileStream stream;
         try
         {
-            var stream = new FileStream(full, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.RandomAccess);
-            return new FileStorageDevice(stream, full);
+            // On Unix, FileShare is an advisory flock: None takes it exclusively, Read shared.
+            stream = new FileStream(full, mode, readOnly ? FileAccess.Read : FileAccess.ReadWrite, readOnly ? FileShare.Read : FileShare.None, bufferSize: 0, FileOptions.RandomAccess);
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new IOException($"The store file '{full}' cannot be opened: another process (or another store in this one) has it open, or the file system refused ({e.Message}).", e);
         }
+        if (FileKind.NotRegular(stream) is { } kind)
+        {
+            stream.Dispose();
+            throw new IOException($"The store file '{full}' is not a regular file (it is {kind}); a store needs a file of its own.");
+        }
+        return new FileStorageDevice(stream, full, readOnly);
     }
 
     /// <inheritdoc />
@@ -55,14 +80,26 @@ public sealed class FileStorageDevice : StorageDevice
     }
 
     /// <inheritdoc />
-    public override void Write(long offset, ReadOnlySpan<byte> source) => RandomAccess.Write(_handle, source, offset);
+    /// <exception cref="InvalidOperationException">The file was opened read-only.</exception>
+    public override void Write(long offset, ReadOnlySpan<byte> source)
+    {
+        ThrowIfReadOnly();
+        RandomAccess.Write(_handle, source, offset);
+    }
 
     /// <inheritdoc />
-    public override void Flush() => _stream.Flush(flushToDisk: true);
+    /// <exception cref="InvalidOperationException">The file was opened read-only.</exception>
+    public override void Flush()
+    {
+        ThrowIfReadOnly();
+        _stream.Flush(flushToDisk: true);
+    }
 
     /// <summary>On Linux, punches a hole (fallocate PUNCH_HOLE, size kept), so freed node buckets take no disk space; elsewhere, or where the file system refuses, nothing.</summary>
+    /// <exception cref="InvalidOperationException">The file was opened read-only.</exception>
     public override void Discard(long offset, long length)
     {
+        ThrowIfReadOnly();
         if (!OperatingSystem.IsLinux() || length <= 0) return;
         const int keepSize = 0x01, punchHole = 0x02;
         var added = false;
@@ -78,6 +115,12 @@ public sealed class FileStorageDevice : StorageDevice
         {
             if (added) _handle.DangerousRelease();
         }
+    }
+
+    // A store that means to write must not reach here read-only: a silent no-op would lose data.
+    private void ThrowIfReadOnly()
+    {
+        if (IsReadOnly) throw new InvalidOperationException($"The store file '{Path}' was opened read-only; it cannot be written or flushed.");
     }
 
     [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]
