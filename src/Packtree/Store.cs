@@ -81,7 +81,7 @@ public sealed partial class Store : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         var readOnly = options is { ReadOnly: true } or { Salvage: true };
-        if (readOnly && !File.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
+        if (readOnly && !File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
         var device = readOnly ? FileStorageDevice.OpenReadOnly(path) : FileStorageDevice.Open(path, create: true);
         try
         {

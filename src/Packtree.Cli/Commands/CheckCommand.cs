@@ -15,19 +15,20 @@ public static class CheckCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "The store file." };
-        var command = new Command("check", "Verify a store file: checksums, nodes, tree topology, buckets, journal.") { path };
-        command.SetAction(parse => Check(parse.GetValue(path)!));
+        var salvage = new Option<bool>("--salvage") { Description = "Check what can be read of a store whose journal is damaged: replay up to the last intact commit and report the lost ones (read-only)." };
+        var command = new Command("check", "Verify a store file: checksums, nodes, tree topology, buckets, journal.") { path, salvage };
+        command.SetAction(parse => Check(parse.GetValue(path)!, salvage: parse.GetValue(salvage)));
         return command;
     }
 
     /// <summary>Checks the store file at <paramref name="path"/>: 0 when clean, 1 with problems (printed), 2 when it cannot be opened.</summary>
-    public static int Check(string path, bool quiet = false)
+    public static int Check(string path, bool quiet = false, bool salvage = false)
     {
         var notes = new List<string>();
         var problems = new List<string>();
         try
         {
-            return Check(path, notes, problems, quiet);
+            return Check(path, notes, problems, quiet, salvage);
         }
         catch (Exception e)
         {
@@ -45,7 +46,7 @@ public static class CheckCommand
         }
     }
 
-    private static int Check(string path, List<string> notes, List<string> problems, bool quiet)
+    private static int Check(string path, List<string> notes, List<string> problems, bool quiet, bool salvage)
     {
         if (!File.Exists(path) && !Directory.Exists(path)) // a directory is refused below, with its own message
         {
@@ -83,7 +84,7 @@ public static class CheckCommand
         Store store;
         try
         {
-            store = Store.Open(path, new StoreOptions { ReadOnly = true });
+            store = Store.Open(path, new StoreOptions { ReadOnly = true, Salvage = salvage });
         }
         catch (Exception e)
         {

@@ -10,6 +10,17 @@ public static class StoreCommands
 {
     private static readonly Argument<string> PathArgument = new("path") { Description = "The store file." };
 
+    private static Option<bool> SalvageOption() => new("--salvage") { Description = "Read a store whose journal is damaged as of its last intact commit (the lost commits are named on stderr)." };
+
+    /// <summary>Opens a store to read; salvaging, says on stderr what was lost.</summary>
+    private static Store OpenToRead(string path, bool salvage)
+    {
+        var store = OpenStore(path, new StoreOptions { ReadOnly = true, Salvage = salvage });
+        if (salvage && store.Recovery.LostCommits is { } lost)
+            Console.Error.WriteLine($"packtree: salvaged as of commit {store.LastCommit}; commits {lost.First} to {lost.Last} are lost ({store.Recovery.LossReason}).");
+        return store;
+    }
+
     private static Option<string> TreeOption() => new("--tree") { Description = "The tree (default: \"default\").", DefaultValueFactory = _ => "default" };
 
     public static IEnumerable<Command> Create()
@@ -25,10 +36,11 @@ public static class StoreCommands
         var key = new Argument<string>("key") { Description = "The position: inode:offset:snapshot, inode:offset, POS_MIN, POS_MAX or SPOS_MAX." };
         var tree = TreeOption();
         var hex = new Option<bool>("--hex") { Description = "Print the value as hex." };
-        var command = new Command("get", "Print the value at a position.") { PathArgument, key, tree, hex };
+        var salvage = SalvageOption();
+        var command = new Command("get", "Print the value at a position.") { PathArgument, key, tree, hex, salvage };
         command.SetAction(parse => Run(() =>
         {
-            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenToRead(parse.GetValue(PathArgument)!, parse.GetValue(salvage));
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var value = t.Get(Bpos.Parse(parse.GetValue(key)!));
             if (value is null)
@@ -69,10 +81,11 @@ public static class StoreCommands
         var reverse = new Option<bool>("--reverse") { Description = "Newest... largest position first." };
         var limit = new Option<int?>("--limit") { Description = "At most this many keys (0 or more; default: all)." }.AtLeast(0);
         var hex = new Option<bool>("--hex") { Description = "Print values as hex." };
-        var command = new Command("scan", "Print the keys and values of a range, in order.") { PathArgument, tree, from, to, reverse, limit, hex };
+        var salvage = SalvageOption();
+        var command = new Command("scan", "Print the keys and values of a range, in order.") { PathArgument, tree, from, to, reverse, limit, hex, salvage };
         command.SetAction(parse => Run(() =>
         {
-            using var store = OpenStore(parse.GetValue(PathArgument)!, new StoreOptions { ReadOnly = true });
+            using var store = OpenToRead(parse.GetValue(PathArgument)!, parse.GetValue(salvage));
             if (!store.TryGetTree(parse.GetValue(tree)!, out var t)) return Missing(parse.GetValue(tree)!);
             var range = new KeyRange(parse.GetValue(from) is { } f ? Bpos.Parse(f) : null, parse.GetValue(to) is { } e ? Bpos.Parse(e) : null);
             var left = parse.GetValue(limit) ?? int.MaxValue;
