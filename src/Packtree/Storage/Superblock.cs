@@ -131,6 +131,8 @@ public sealed record Superblock
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]);
         var computed = Crc32Checksum(s[..(FixedBytes + payloadBytes)]);
         if (stored != computed) return Fail($"at byte {at}: checksum {stored:x8}, the bytes give {computed:x8}", out problem);
+        if (s[(FixedBytes + payloadBytes)..SlotBytes].IndexOfAnyExcept((byte)0) is var stray and >= 0)
+            return Fail($"at byte {at}: byte {FixedBytes + payloadBytes + stray} of the copy, after its tree list, is not zero", out problem);
         var version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version > CurrentVersion)
             throw new NotSupportedException($"The store was written in format version {version}; this Packtree reads version {CurrentVersion}. Use a newer Packtree.");
