@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+using Packtree.Storage;
+
+namespace Packtree.Tests.Storage;
+
+/// <summary>
+/// Superblocks crafted with a valid checksum but impossible geometry: each copy is refused with the
+/// field named, so a store whose copies are both crafted is an error, never a crash or a huge allocation.
+/// </summary>
+public sealed class HostileSuperblockTests
+{
+    private static readonly StoreOptions Small = new() { NodeBytes = 4096, BlockBytes = 512, JournalBytes = 1 << 20 };
+
+    public static TheoryData<string, int, long, int, string> Fields => new()
+    {
+        { "node bytes 3", 32, 3, 4, "node size 3" },
+        { "node bytes 3 KiB", 32, 3072, 4, "node size 3072" },
+        { "block bytes 0", 36, 0, 4, "block size 0" },
+        { "block bytes = node bytes", 36, 4096, 4, "block size 4096" },
+        { "journal offset moved", 40, 4096, 8, "journal offset 4096" },
+        { "journal of 0 bytes", 48, 0, 8, "journal size 0" },
+        { "journal of 1 TiB", 48, 1L << 40, 8, "journal size 1099511627776" },
+        { "journal not a multiple of 4 KiB", 48, (1 << 20) + 8, 8, "journal size" },
+        { "node area overlapping the journal", 56, Superblock.JournalOffset + 4096, 8, "node area at byte" },
+        { "node area far away", 56, 1L << 31, 8, "node area at byte" },
+        { "negative journal tail", 72, -8, 8, "journal tail -8" },
+        { "journal tail past the journal", 72, 1 << 20, 8, "journal tail 1048576" },
+        { "unaligned journal tail", 72, 12, 8, "journal tail 12" },
+        { "generation 0", 16, 0, 8, "generation 0" },
+        { "reserved bytes", 100, 1, 1, "reserved bytes" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public void ACopyWithImpossibleGeometryIsRefusedAndTheOtherUsed(string what, int offset, long value, int width, string message)
+    {
+        var image = StoreImage(out var current);
+        var copy = image.AsSpan(current * Superblock.SlotBytes, Superblock.SlotBytes);
+        Write(copy, offset, value, width);
+        Reseal(copy);
+        using (var store = Store.Open(new FaultyDevice(image.ToArray()), Small))
+        {
+            Assert.Contains(message, store.Recovery.Reason, StringComparison.Ordinal);
+            Assert.Equal([9], store.GetOrCreateTree("t").Get(new Bpos(1, 2, 3)));
+        }
+
+        // Both copies crafted: not a store this code will read, said with both reasons; no crash, what={what}.
+        var other = image.AsSpan((1 - current) * Superblock.SlotBytes, Superblock.SlotBytes);
+        Write(other, offset, value, width);
+        Reseal(other);
+        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(image), Small));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains("both superblock copies", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TreeRecordsThatMakeNoSenseAreRefused()
+    {
+        // Root at sector 1 (inside the superblocks), a root level of 200, a negative count, id 0.
+        foreach (var (offset, value, width, message) in new (int, long, int, string)[]
+        {
+            (128 + 4, 1, 8, "not the start of a node bucket"),
+            (128 + 22, 200, 1, "root level 200"),
+            (128 + 24, -1, 8, "key count -1"),
+            (128, 0, 4, "id 0"),
+            (128 + 20, 0, 2, "sectors written"),
+        })
+        {
+            var image = StoreImage(out var current);
+            var copy = image.AsSpan(current * Superblock.SlotBytes, Superblock.SlotBytes);
+            Write(copy, offset, value, width);
+            Reseal(copy);
+            using var store = Store.Open(new FaultyDevice(image), Small);
+            Assert.Contains(message, store.Recovery.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void OpeningReadsTheJournalInPiecesWhateverItsSize()
+    {
+        // A 1 GiB journal (sparse): opening allocates a bounded amount, not the journal's size.
+        using var folder = new TempFolder();
+        var path = folder.File("big-journal.packtree");
+        var options = new StoreOptions { JournalBytes = 1L << 30 };
+        using (var store = Store.Open(path, options)) store.GetOrCreateTree("t").Put(Bpos.Min, [1]);
+        GC.Collect();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using (var store = Store.Open(path, options with { ReadOnly = true })) Assert.Equal([1], store.GetOrCreateTree("t").Get(Bpos.Min));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 64L << 20, $"opening allocated {allocated:N0} bytes for a 1 GiB journal");
+    }
+
+    private static byte[] StoreImage(out int current)
+    {
+        var device = new FaultyDevice();
+        using (var store = Store.Open(device, Small))
+        {
+            store.GetOrCreateTree("t").Put(new Bpos(1, 2, 3), [9]);
+            store.Checkpoint();
+        }
+        var image = device.Snapshot();
+        var generations = new[] { 0, 1 }.Select(slot => Superblock.TryRead(image.AsSpan(slot * Superblock.SlotBytes, Superblock.SlotBytes), 0, out _)!.Generation).ToArray();
+        current = generations[0] > generations[1] ? 0 : 1;
+        return image;
+    }
+
+    private static void Write(Span<byte> copy, int offset, long value, int width)
+    {
+        switch (width)
+        {
+            case 1: copy[offset] = (byte)value; break;
+            case 2: BinaryPrimitives.WriteInt16LittleEndian(copy[offset..], (short)value); break;
+            case 4: BinaryPrimitives.WriteInt32LittleEndian(copy[offset..], (int)value); break;
+            default: BinaryPrimitives.WriteInt64LittleEndian(copy[offset..], value); break;
+        }
+    }
+
+    /// <summary>A valid CRC-32 over the copy as it now is: only the crafted field is wrong.</summary>
+    private static void Reseal(Span<byte> copy)
+    {
+        var payload = BinaryPrimitives.ReadInt32LittleEndian(copy[84..]);
+        copy[120..124].Clear();
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(copy[..(128 + payload)]);
+        BinaryPrimitives.WriteUInt32LittleEndian(copy[120..], crc.GetCurrentHashAsUInt32());
+    }
+}
