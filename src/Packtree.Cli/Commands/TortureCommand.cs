@@ -36,20 +36,26 @@ public static class TortureCommand
     {
         var workload = new TortureWorkload(seed);
         using var store = Store.Open(path, TortureWorkload.Options(Durability.Buffered));
-        var trees = TortureWorkload.TreeNames.Select(store.GetOrCreateTree).ToArray();
+        var trees = TortureWorkload.TreeNames.Select(store.GetOrCreateTree).ToList();
         Console.Out.WriteLine($"ready {store.LastCommit}"); // the trees' creations are the first commits
         var batch = new WriteBatch();
         for (var commit = 1UL; ; commit++)
         {
-            var (updates, durable) = workload.Next();
+            var next = workload.Next();
+            if (next.NewTree is { } name)
+            {
+                trees.Add(store.GetOrCreateTree(name)); // a commit of its own, durable when it returns
+                Console.Out.WriteLine($"ack {store.LastCommit}");
+                continue;
+            }
             batch.Clear();
-            foreach (var (tree, key, value) in updates)
+            foreach (var (tree, key, value) in next.Updates)
             {
                 if (value is null) batch.Delete(trees[tree], key);
                 else batch.Put(trees[tree], key, value);
             }
-            store.Write(batch, durable ? Durability.Flush : Durability.Buffered);
-            if (durable) Console.Out.WriteLine($"ack {store.LastCommit}");
+            store.Write(batch, next.Durable ? Durability.Flush : Durability.Buffered);
+            if (next.Durable) Console.Out.WriteLine($"ack {store.LastCommit}");
             if (commit % 400 == 0) store.Checkpoint();
         }
     }
@@ -66,11 +72,22 @@ public static class TortureCommand
             {
                 var trialSeed = seed + trial;
                 var path = Path.Combine(root, $"trial-{trialSeed}.packtree");
-                var (acked, firstCommit, killedAfter) = RunWorker(path, trialSeed, random.Next(50, 1200));
-                var verdict = CheckTrial(path, trialSeed, acked, firstCommit);
+                ulong acked = 0;
+                long killedAfter = 0;
+                string? verdict;
+                var covered = "";
+                try
+                {
+                    (acked, var firstCommit, killedAfter) = RunWorker(path, trialSeed, random.Next(50, 1200));
+                    verdict = CheckTrial(path, trialSeed, acked, firstCommit, out covered);
+                }
+                catch (Exception e)
+                {
+                    verdict = ErrorText.Describe(e); // a worker that failed on its own, or a store that would not open
+                }
                 if (verdict is not null) failures++;
                 AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} durable commits acknowledged — " +
-                    (verdict is null ? "[green]ok[/]" : $"[red]{Markup.Escape(verdict)}[/]"));
+                    (verdict is null ? $"[green]ok[/] ({covered})" : $"[red]{Markup.Escape(verdict)}[/]"));
                 if (verdict is null) File.Delete(path);
             }
         }
@@ -116,25 +133,33 @@ public static class TortureCommand
     }
 
     /// <summary>Reopens the trial's store and compares it with the model; null when it passes, else what went wrong.</summary>
-    private static string? CheckTrial(string path, int seed, ulong acked, ulong firstCommit)
+    private static string? CheckTrial(string path, int seed, ulong acked, ulong firstCommit, out string covered)
     {
+        covered = "";
         if (CheckCommand.Check(path, quiet: true) != 0) return "packtree check found problems";
         using var store = Store.Open(path, TortureWorkload.Options(Durability.Flush) with { ReadOnly = true });
         var recovered = store.LastCommit;
         if (recovered < acked) return $"recovered up to commit {recovered}, but commit {acked} was acknowledged durable";
-        var models = TortureWorkload.TreeNames.Select(_ => new SortedDictionary<Bpos, byte[]>()).ToArray();
+        var models = TortureWorkload.TreeNames.Select(_ => new SortedDictionary<Bpos, byte[]>()).ToList();
         var workload = new TortureWorkload(seed);
+        var huge = 0;
         for (var commit = firstCommit; commit <= recovered; commit++)
         {
-            foreach (var (tree, key, value) in workload.Next().Updates)
+            var next = workload.Next();
+            if (next.Updates.Count > ushort.MaxValue) huge++;
+            if (next.NewTree is not null) models.Add([]);
+            foreach (var (tree, key, value) in next.Updates)
             {
                 if (value is null) models[tree].Remove(key);
                 else models[tree][key] = value;
             }
         }
-        for (var i = 0; i < models.Length; i++)
+        var names = Enumerable.Range(0, models.Count).Select(TortureWorkload.NameOf).ToList();
+        covered = $"{recovered} commits recovered, {names.Count} trees, {huge} batches over 65,535 updates";
+        if (!store.TreeNames.SequenceEqual(names)) return $"the store has trees {string.Join(", ", store.TreeNames)}; commit {recovered} leaves {string.Join(", ", names)}";
+        for (var i = 0; i < models.Count; i++)
         {
-            if (!store.TryGetTree(TortureWorkload.TreeNames[i], out var tree)) return $"tree {TortureWorkload.TreeNames[i]} is missing";
+            if (!store.TryGetTree(names[i], out var tree)) return $"tree {names[i]} is missing";
             using var expected = models[i].GetEnumerator();
             foreach (var (key, value) in tree.Scan())
             {
