@@ -13,6 +13,7 @@ public static class Program
         ["unpack"] = s => UnpackSuite.Run(s.Quick),
         ["node"] = s => NodeSuite.Run(s.Quick),
         ["tree"] = TreeSuite.Run,
+        ["commits"] = CommitsSuite.Run,
         ["peers"] = PeersSuite.Run,
     };
 

@@ -139,7 +139,7 @@ public sealed partial class Store : IDisposable
             using var read = BeginRead();
             if (_nodes is null || _journal is null || _device is null) return default;
             return new StoreStatistics(_device.Length, _nodes.Buckets.UsedCount, _nodes.Buckets.FreeCount + _nodes.Buckets.PendingCount,
-                _nodes.NodeCount, _nodes.NodesRead, _nodes.NodesEvicted, _journal.UsedBytes, _journal.RegionBytes, _superblock!.Generation);
+                _nodes.NodeCount, _nodes.NodesRead, _nodes.NodesEvicted, _journal.UsedBytes, _journal.RegionBytes, _superblock!.Generation, _journal.Flushes);
         }
     }
 
@@ -227,18 +227,26 @@ public sealed partial class Store : IDisposable
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
         ulong seq;
-        EnterWrite();
+        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
         try
         {
-            var records = _journal is null ? null : batch.JournalRecords();
-            seq = BeginCommit(records is null ? 0 : JournalEntry.Bytes(records));
-            if (records is not null) AppendToJournal(seq, records);
-            batch.Apply(seq);
-            EndCommit();
+            EnterWrite();
+            try
+            {
+                var records = _journal is null ? null : batch.JournalRecords();
+                seq = BeginCommit(records is null ? 0 : JournalEntry.Bytes(records));
+                if (records is not null) AppendToJournal(seq, records);
+                batch.Apply(seq);
+                EndCommit();
+            }
+            finally
+            {
+                ExitWrite();
+            }
         }
         finally
         {
-            ExitWrite();
+            _journal?.Arrived();
         }
         StoreMetrics.Commits.Add(1);
         AfterCommit(seq, durability);
@@ -323,18 +331,26 @@ public sealed partial class Store : IDisposable
     internal void Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
     {
         ulong seq;
-        EnterWrite();
+        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
         try
         {
-            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(value.Length));
-            AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
-            tree.Btree.JournalSeq = seq;
-            tree.Btree.Put(key, value);
-            EndCommit();
+            EnterWrite();
+            try
+            {
+                seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(value.Length));
+                AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
+                tree.Btree.JournalSeq = seq;
+                tree.Btree.Put(key, value);
+                EndCommit();
+            }
+            finally
+            {
+                ExitWrite();
+            }
         }
         finally
         {
-            ExitWrite();
+            _journal?.Arrived();
         }
         StoreMetrics.Puts.Add(1);
         StoreMetrics.Commits.Add(1);
@@ -346,18 +362,26 @@ public sealed partial class Store : IDisposable
     {
         ulong seq;
         bool existed;
-        EnterWrite();
+        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
         try
         {
-            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(0));
-            AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
-            tree.Btree.JournalSeq = seq;
-            existed = tree.Btree.Delete(key);
-            EndCommit();
+            EnterWrite();
+            try
+            {
+                seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(0));
+                AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
+                tree.Btree.JournalSeq = seq;
+                existed = tree.Btree.Delete(key);
+                EndCommit();
+            }
+            finally
+            {
+                ExitWrite();
+            }
         }
         finally
         {
-            ExitWrite();
+            _journal?.Arrived();
         }
         StoreMetrics.Deletes.Add(1);
         StoreMetrics.Commits.Add(1);

@@ -10,4 +10,5 @@ namespace Packtree;
 /// <param name="JournalUsedBytes">Journal bytes holding commits since the last checkpoint.</param>
 /// <param name="JournalBytes">Size of the journal.</param>
 /// <param name="SuperblockGeneration">Checkpoints written over the store's life.</param>
-public readonly record struct StoreStatistics(long FileBytes, int NodeBuckets, int FreeBuckets, int CachedNodes, long NodesRead, long NodesEvicted, long JournalUsedBytes, long JournalBytes, ulong SuperblockGeneration);
+/// <param name="JournalFlushes">Flushes made since the store opened to make commits durable (concurrent committers share them).</param>
+public readonly record struct StoreStatistics(long FileBytes, int NodeBuckets, int FreeBuckets, int CachedNodes, long NodesRead, long NodesEvicted, long JournalUsedBytes, long JournalBytes, ulong SuperblockGeneration, long JournalFlushes);
