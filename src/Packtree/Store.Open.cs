@@ -47,7 +47,14 @@ public sealed partial class Store
             _trees.Clear();
             _treesById.Clear();
             var reason = $"copy {valid[0].Slot} (generation {valid[0].Copy!.Generation}) could not be used: {e.Message}";
-            return OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason) with { UsedOlderCopy = true };
+            try
+            {
+                return OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason) with { UsedOlderCopy = true };
+            }
+            catch (Exception again) when (again is InvalidDataException or CorruptNodeException)
+            {
+                throw new InvalidDataException($"Neither superblock copy opens: {reason}; and copy {valid[1].Slot} (generation {valid[1].Copy!.Generation}): {again.Message}", again);
+            }
         }
     }
 
@@ -96,9 +103,9 @@ public sealed partial class Store
             var nodes = new PersistentNodeStore(device, _codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
             return [.. older.Trees.SelectMany(t => OpenTree(nodes, t).NodeAddresses()).Select(current.BucketOf)];
         }
-        catch (Exception e) when (e is InvalidDataException or CorruptNodeException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return [];
+            return []; // best effort: a copy whose nodes cannot be read is no fallback to protect
         }
     }
 

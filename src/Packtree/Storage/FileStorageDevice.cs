@@ -117,6 +117,33 @@ public sealed class FileStorageDevice : StorageDevice
         }
     }
 
+    /// <summary>On Linux, the next offset at or after <paramref name="offset"/> that is not in a hole (lseek SEEK_DATA); elsewhere <paramref name="offset"/>.</summary>
+    public override long NextData(long offset)
+    {
+        if (!OperatingSystem.IsLinux()) return offset;
+        const int seekData = 3;
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            var next = Lseek((int)_handle.DangerousGetHandle(), offset, seekData);
+            // -1: no data after the offset (ENXIO) or the file system cannot tell; only the first is a hole to skip.
+            if (next >= offset) return next;
+            return Marshal.GetLastPInvokeError() == 6 /* ENXIO */ ? long.MaxValue : offset;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return offset;
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static extern long Lseek(int fd, long offset, int whence);
+
     // A store that means to write must not reach here read-only: a silent no-op would lose data.
     private void ThrowIfReadOnly()
     {

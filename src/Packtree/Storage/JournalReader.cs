@@ -113,15 +113,23 @@ public static class JournalReader
         (ulong, ulong, long)? claim = null;
         var checksumBuffer = new byte[64 * 1024];
         var step = piece.Length - JournalEntry.HeaderBytes; // pieces overlap by a header, so no header is cut in two
+        Span<byte> magic = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(magic, JournalEntry.Magic);
         for (long start = 0; start + JournalEntry.HeaderBytes <= regionBytes; start += step)
         {
+            // Holes of a sparse file hold no entries: skip them without reading (a fresh 4 GiB journal is mostly hole).
+            var data = device.NextData(regionOffset + start) - regionOffset;
+            if (data > start) start = Math.Min(data, regionBytes) & ~7L;
+            if (start + JournalEntry.HeaderBytes > regionBytes) break;
             var length = (int)Math.Min(piece.Length, regionBytes - start);
             var span = piece.AsSpan(0, length);
             device.Read(regionOffset + start, span);
-            for (var i = 0; i + JournalEntry.HeaderBytes <= length && i < step; i += 8)
+            var limit = Math.Min(length - JournalEntry.HeaderBytes, step - 1);
+            for (var i = span.IndexOf(magic); i >= 0 && i <= limit; i = Next(span, i, magic))
             {
+                if (i % 8 != 0) continue; // entries are 8-byte aligned
                 var h = JournalEntry.ReadHeader(span[i..]);
-                if (h.Magic != JournalEntry.Magic || h.Seq < missing || h.Seq <= highest && (claim is not null || h.DurableSeq < missing)) continue;
+                if (h.Seq < missing || h.Seq <= highest && (claim is not null || h.DurableSeq < missing)) continue;
                 var at = start + i;
                 if (h.Length < JournalEntry.HeaderBytes || h.Length % 8 != 0 || h.Length > regionBytes - at) continue;
                 if (JournalEntry.Checksum(device, regionOffset + at, h.Length, checksumBuffer) != h.Checksum) continue;
@@ -130,6 +138,13 @@ public static class JournalReader
             }
         }
         return (highest, claim);
+    }
+
+    /// <summary>The next occurrence of <paramref name="magic"/> after <paramref name="i"/> (vectorized search), or -1.</summary>
+    private static int Next(ReadOnlySpan<byte> span, int i, ReadOnlySpan<byte> magic)
+    {
+        var next = span[(i + 1)..].IndexOf(magic);
+        return next < 0 ? -1 : i + 1 + next;
     }
 }
 

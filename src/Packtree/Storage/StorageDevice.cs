@@ -21,6 +21,13 @@ public abstract class StorageDevice : IDisposable
     {
     }
 
+    /// <summary>
+    /// The first offset at or after <paramref name="offset"/> that may hold data: a device that knows
+    /// where its holes are (a sparse file) lets readers skip them; by default, <paramref name="offset"/>
+    /// itself. <see cref="long.MaxValue"/> when nothing follows.
+    /// </summary>
+    public virtual long NextData(long offset) => offset;
+
     /// <summary>Returns once everything written so far is on stable storage (fsync).</summary>
     public abstract void Flush();
 
