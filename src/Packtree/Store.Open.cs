@@ -20,8 +20,9 @@ public sealed partial class Store
 
     private StoreRecovery OpenFile(StorageDevice device)
     {
-        if (device.Length == 0)
+        if (device.Length == 0 || (Superblock.ReadCopies(device).All(c => c.Copy is null) && IsAllZeros(device)))
         {
+            // Empty, or zeros only: a store whose creation was cut short before its first superblock copy was whole.
             if (IsReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
             var fresh = NewSuperblock(Options);
             fresh.Write(device);
@@ -56,6 +57,21 @@ public sealed partial class Store
                 throw new InvalidDataException($"Neither superblock copy opens: {reason}; and copy {valid[1].Slot} (generation {valid[1].Copy!.Generation}): {again.Message}", again);
             }
         }
+    }
+
+    /// <summary>Whether every byte of the device is zero (holes skipped; stops at the first byte that is not).</summary>
+    private static bool IsAllZeros(StorageDevice device)
+    {
+        var piece = new byte[1 << 16];
+        for (long at = 0; at < device.Length; at += piece.Length)
+        {
+            at = Math.Min(device.NextData(at), device.Length);
+            if (at >= device.Length) break;
+            var span = piece.AsSpan(0, (int)Math.Min(piece.Length, device.Length - at));
+            device.Read(at, span);
+            if (span.IndexOfAnyExcept((byte)0) >= 0) return false;
+        }
+        return true;
     }
 
     private StoreRecovery OpenFrom(StorageDevice device, Superblock superblock, int slot, Superblock? older, string reason)

@@ -60,6 +60,14 @@ public sealed partial class Store : IDisposable
         Path = path;
         Recovery = OpenFile(device);
         _codec = _nodes!.Codec;
+        if (!IsReadOnly && (Recovery.CommitsReplayed > 0 || Recovery.LostCommits is not null))
+        {
+            // Make what was replayed durable before anything new is written (the crashed process may never
+            // have flushed it, yet new entries will say it is), and number new commits above every entry
+            // the journal still holds past its end, so that none of those is ever taken for a new one.
+            _commitSeq = Math.Max(_commitSeq, Recovery.LostCommits?.Last ?? 0);
+            CheckpointLocked();
+        }
         if (options.Durability == Durability.Buffered && !IsReadOnly)
             _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
     }
