@@ -68,6 +68,10 @@ public sealed partial class Store : IDisposable
             _commitSeq = Math.Max(_commitSeq, Recovery.LostCommits?.Last ?? 0);
             CheckpointLocked();
         }
+        else if (!IsReadOnly)
+        {
+            device.Flush(); // what a crashed process wrote and never flushed (its last superblock copy, say) is durable before we build on it
+        }
         if (options.Durability == Durability.Buffered && !IsReadOnly)
             _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
     }
