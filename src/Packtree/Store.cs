@@ -133,16 +133,6 @@ public sealed partial class Store : IDisposable
     /// <summary>The last commit applied.</summary>
     public ulong LastCommit => Volatile.Read(ref _commitSeq);
 
-    /// <summary>The names of the store's trees, in creation order.</summary>
-    public IReadOnlyList<string> TreeNames
-    {
-        get
-        {
-            using var read = BeginRead();
-            return [.. _trees.Values.OrderBy(t => t.Id).Select(t => t.Name)];
-        }
-    }
-
     /// <summary>Figures about the store on disk (zeros in memory).</summary>
     public StoreStatistics Statistics
     {
@@ -155,80 +145,6 @@ public sealed partial class Store : IDisposable
         }
     }
 
-    /// <summary>
-    /// The tree called <paramref name="name"/>, created empty if there is none. On disk the creation is
-    /// a commit of its own, durable when this returns; an empty tree takes no node on disk.
-    /// </summary>
-    /// <exception cref="ArgumentException">The name is empty, over 255 UTF-8 bytes, holds control characters, or is not valid UTF-16 (an unpaired surrogate).</exception>
-    /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
-    public Tree GetOrCreateTree(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
-        if (TryGetTree(name, out var existing)) return existing;
-        ulong seq;
-        Tree tree;
-        EnterWrite();
-        try
-        {
-            if (_trees.TryGetValue(name, out existing)) return existing;
-            var id = NextTreeId();
-            CheckTreeFits(name, id);
-            var nameBytes = Superblock.StrictUtf8.GetBytes(name);
-            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(nameBytes.Length));
-            AppendToJournal(seq, JournalOp.CreateTree, id, default, nameBytes);
-            NodeStore nodes = _nodes is null ? new InMemoryNodeStore(_codec, Options.CodecOptions) : _nodes;
-            tree = new Tree(this, name, new Btree(nodes, id));
-            AddTree(tree);
-            EndCommit();
-        }
-        finally
-        {
-            ExitWrite();
-        }
-        AfterCommit(seq, Durability.Flush);
-        return tree;
-    }
-
-    /// <summary>Why <paramref name="name"/> cannot name a tree, or null.</summary>
-    internal static string? NameProblem(string name)
-    {
-        if (name.Length == 0) return "a tree name has at least one character";
-        if (name.Any(char.IsControl)) return "a tree name has no control characters";
-        int bytes;
-        try
-        {
-            bytes = Superblock.StrictUtf8.GetByteCount(name);
-        }
-        catch (System.Text.EncoderFallbackException)
-        {
-            return "it is not valid UTF-16 (an unpaired surrogate), so it has no UTF-8 form to store";
-        }
-        return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
-    }
-
-    /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
-    private void CheckTreeFits(string name, uint id)
-    {
-        if (id >= 1u << 20)
-            throw new InvalidOperationException($"The store has used all {(1 << 20) - 1} tree ids; tree '{name}' cannot be created.");
-        if (_superblock is null) return;
-        var listBytes = _treesById.Values.Sum(t => Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(t.Name));
-        var needed = Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(name);
-        if (listBytes + needed > Superblock.TreeListCapacity)
-            throw new InvalidOperationException($"The store's tree list is full: its {_trees.Count} trees take {listBytes} of the superblock's {Superblock.TreeListCapacity} bytes, and tree '{name}' needs {needed} more ({Superblock.TreeRecordBytes} plus its name's UTF-8 bytes); nothing was created.");
-    }
-
-    private uint NextTreeId() => _treesById.Count == 0 ? 1 : _treesById.Keys.Max() + 1;
-
-    /// <summary>The tree called <paramref name="name"/>, if the store has one.</summary>
-    public bool TryGetTree(string name, [NotNullWhen(true)] out Tree? tree)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        using var read = BeginRead();
-        return _trees.TryGetValue(name, out tree);
-    }
-
     /// <summary>Applies every update of <paramref name="batch"/> atomically: a reader sees all of them or none, and after a crash all or none survive.</summary>
     /// <param name="batch">The updates.</param>
     /// <param name="durability">When to return (on disk); the store's <see cref="StoreOptions.Durability"/> by default.</param>
@@ -239,26 +155,18 @@ public sealed partial class Store : IDisposable
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
         ulong seq;
-        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
+        EnterCommit();
         try
         {
-            EnterWrite();
-            try
-            {
-                var records = _journal is null ? null : batch.JournalRecords();
-                seq = BeginCommit(records is null ? 0 : JournalEntry.Bytes(records));
-                if (records is not null) AppendToJournal(seq, records);
-                batch.Apply(seq);
-                EndCommit();
-            }
-            finally
-            {
-                ExitWrite();
-            }
+            var records = _journal is null ? null : batch.JournalRecords();
+            seq = BeginCommit(records is null ? 0 : JournalEntry.Bytes(records));
+            if (records is not null) AppendToJournal(seq, records);
+            batch.Apply(seq);
+            EndCommit();
         }
         finally
         {
-            _journal?.Arrived();
+            ExitCommit();
         }
         StoreMetrics.Commits.Add(1);
         AfterCommit(seq, durability);
@@ -337,32 +245,22 @@ public sealed partial class Store : IDisposable
         _device?.Dispose();
     }
 
-    internal Tree? TreeById(uint id) => _treesById.GetValueOrDefault(id);
-
     /// <summary>Puts one value as one commit.</summary>
     internal void Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
     {
         ulong seq;
-        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
+        EnterCommit();
         try
         {
-            EnterWrite();
-            try
-            {
-                seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(value.Length));
-                AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
-                tree.Btree.JournalSeq = seq;
-                tree.Btree.Put(key, value);
-                EndCommit();
-            }
-            finally
-            {
-                ExitWrite();
-            }
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(value.Length));
+            AppendToJournal(seq, JournalOp.Put, tree.Id, key, value);
+            tree.Btree.JournalSeq = seq;
+            tree.Btree.Put(key, value);
+            EndCommit();
         }
         finally
         {
-            _journal?.Arrived();
+            ExitCommit();
         }
         StoreMetrics.Puts.Add(1);
         StoreMetrics.Commits.Add(1);
@@ -374,26 +272,18 @@ public sealed partial class Store : IDisposable
     {
         ulong seq;
         bool existed;
-        _journal?.Arriving(); // group commit: a flush about to start waits a moment for this entry
+        EnterCommit();
         try
         {
-            EnterWrite();
-            try
-            {
-                seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(0));
-                AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
-                tree.Btree.JournalSeq = seq;
-                existed = tree.Btree.Delete(key);
-                EndCommit();
-            }
-            finally
-            {
-                ExitWrite();
-            }
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(0));
+            AppendToJournal(seq, JournalOp.Delete, tree.Id, key, []);
+            tree.Btree.JournalSeq = seq;
+            existed = tree.Btree.Delete(key);
+            EndCommit();
         }
         finally
         {
-            _journal?.Arrived();
+            ExitCommit();
         }
         StoreMetrics.Deletes.Add(1);
         StoreMetrics.Commits.Add(1);
@@ -439,10 +329,25 @@ public sealed partial class Store : IDisposable
 
     internal void ExitWrite() => _lock.ExitWrite();
 
-    private void AddTree(Tree tree)
+    /// <summary>Takes the write lock for a commit, telling the journal first that an entry is on its way (group commit: a flush about to start waits a moment for it).</summary>
+    private void EnterCommit()
     {
-        _trees.Add(tree.Name, tree);
-        _treesById.Add(tree.Id, tree);
+        _journal?.Arriving();
+        try
+        {
+            EnterWrite();
+        }
+        catch
+        {
+            _journal?.Arrived();
+            throw;
+        }
+    }
+
+    private void ExitCommit()
+    {
+        ExitWrite();
+        _journal?.Arrived();
     }
 
     /// <summary>A sequence number for the next commit; makes journal room first (write lock held). A commit too large for the journal is refused before anything changes.</summary>

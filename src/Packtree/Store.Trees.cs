@@ -1,0 +1,101 @@
+using System.Diagnostics.CodeAnalysis;
+using Packtree.Storage;
+using Packtree.Trees;
+
+namespace Packtree;
+
+// The catalogue of named trees: creating one (a commit of its own), finding one, and the rules for names.
+public sealed partial class Store
+{
+    /// <summary>The names of the store's trees, in creation order.</summary>
+    public IReadOnlyList<string> TreeNames
+    {
+        get
+        {
+            using var read = BeginRead();
+            return [.. _trees.Values.OrderBy(t => t.Id).Select(t => t.Name)];
+        }
+    }
+
+    /// <summary>
+    /// The tree called <paramref name="name"/>, created empty if there is none. On disk the creation is
+    /// a commit of its own, durable when this returns; an empty tree takes no node on disk.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, over 255 UTF-8 bytes, holds control characters, or is not valid UTF-16 (an unpaired surrogate).</exception>
+    /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
+    public Tree GetOrCreateTree(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
+        if (TryGetTree(name, out var existing)) return existing;
+        ulong seq;
+        Tree tree;
+        EnterWrite();
+        try
+        {
+            if (_trees.TryGetValue(name, out existing)) return existing;
+            var id = NextTreeId();
+            CheckTreeFits(name, id);
+            var nameBytes = Superblock.StrictUtf8.GetBytes(name);
+            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(nameBytes.Length));
+            AppendToJournal(seq, JournalOp.CreateTree, id, default, nameBytes);
+            NodeStore nodes = _nodes is null ? new InMemoryNodeStore(_codec, Options.CodecOptions) : _nodes;
+            tree = new Tree(this, name, new Btree(nodes, id));
+            AddTree(tree);
+            EndCommit();
+        }
+        finally
+        {
+            ExitWrite();
+        }
+        AfterCommit(seq, Durability.Flush);
+        return tree;
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot name a tree, or null.</summary>
+    internal static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "a tree name has at least one character";
+        if (name.Any(char.IsControl)) return "a tree name has no control characters";
+        int bytes;
+        try
+        {
+            bytes = Superblock.StrictUtf8.GetByteCount(name);
+        }
+        catch (System.Text.EncoderFallbackException)
+        {
+            return "it is not valid UTF-16 (an unpaired surrogate), so it has no UTF-8 form to store";
+        }
+        return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
+    }
+
+    /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
+    private void CheckTreeFits(string name, uint id)
+    {
+        if (id >= 1u << 20)
+            throw new InvalidOperationException($"The store has used all {(1 << 20) - 1} tree ids; tree '{name}' cannot be created.");
+        if (_superblock is null) return;
+        var listBytes = _treesById.Values.Sum(t => Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(t.Name));
+        var needed = Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(name);
+        if (listBytes + needed > Superblock.TreeListCapacity)
+            throw new InvalidOperationException($"The store's tree list is full: its {_trees.Count} trees take {listBytes} of the superblock's {Superblock.TreeListCapacity} bytes, and tree '{name}' needs {needed} more ({Superblock.TreeRecordBytes} plus its name's UTF-8 bytes); nothing was created.");
+    }
+
+    private uint NextTreeId() => _treesById.Count == 0 ? 1 : _treesById.Keys.Max() + 1;
+
+    /// <summary>The tree called <paramref name="name"/>, if the store has one.</summary>
+    public bool TryGetTree(string name, [NotNullWhen(true)] out Tree? tree)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        using var read = BeginRead();
+        return _trees.TryGetValue(name, out tree);
+    }
+
+    internal Tree? TreeById(uint id) => _treesById.GetValueOrDefault(id);
+
+    private void AddTree(Tree tree)
+    {
+        _trees.Add(tree.Name, tree);
+        _treesById.Add(tree.Id, tree);
+    }
+}
