@@ -36,7 +36,7 @@ public sealed class PersistentNodeStore : NodeStore
         _nodeAreaOffset = nodeAreaOffset;
         _cacheBudget = cacheBudgetBytes;
         _scratch = new byte[codec.Geometry.NodeBytes];
-        _rules = new TreeKeyRules(codec.Geometry);
+        _rules = new TreeKeyRules(codec.Geometry, nodeAreaOffset, () => device.Length);
     }
 
     /// <inheritdoc />

@@ -8,19 +8,24 @@ namespace Packtree.Trees;
 /// What a store's trees require of the keys of a node read from the store file, as bcachefs validates
 /// keys per level when it reads a node (§3.11), with Packtree's value encoding. A leaf holds values
 /// (types 64 to 71, padding within the value, none above the tree's largest) and deleted keys. An
-/// interior node holds <c>btree_ptr_v2</c> pointers (a 48-byte value whose min_key is not above the
-/// key) and deleted keys, and its pointers tile its range with no gap or overlap. A node that breaks
+/// interior node holds <c>btree_ptr_v2</c> pointers (a 48-byte value whose min_key is not above the key,
+/// at most a node's sectors written, and an extent pointer to the start of a node bucket within the
+/// file) and deleted keys, and its pointers tile its range with no gap or overlap. A node that breaks
 /// them is corrupt, whatever its checksum says.
 /// </summary>
 public sealed class TreeKeyRules : NodeKeyRules
 {
     private readonly NodeGeometry _geometry;
+    private readonly long _nodeAreaOffset;
+    private readonly Func<long> _fileBytes;
     private readonly int _maxValueBytes;
 
-    /// <summary>Rules for nodes of <paramref name="geometry"/>.</summary>
-    public TreeKeyRules(NodeGeometry geometry)
+    /// <summary>Rules for nodes of <paramref name="geometry"/> whose buckets start at <paramref name="nodeAreaOffset"/> of a file of <paramref name="fileBytes"/> bytes (asked when a pointer is checked).</summary>
+    public TreeKeyRules(NodeGeometry geometry, long nodeAreaOffset, Func<long> fileBytes)
     {
         _geometry = geometry;
+        _nodeAreaOffset = nodeAreaOffset;
+        _fileBytes = fileBytes;
         _maxValueBytes = TreeValues.MaxBytesFor(geometry.NodeBytes);
     }
 
@@ -43,6 +48,10 @@ public sealed class TreeKeyRules : NodeKeyRules
         if ((BinaryPrimitives.ReadUInt64LittleEndian(value[40..]) & 1) == 0) return "the pointer's first extent entry is not a pointer (type bit 0 clear)";
         var pointer = BtreePointer.Read(value);
         if (pointer.MinKey > position) return $"the pointer's min_key {pointer.MinKey} is above it";
+        if (pointer.SectorsWritten > _geometry.NodeSectors) return $"the pointer says {pointer.SectorsWritten} sectors of the child are written; a node has {_geometry.NodeSectors}";
+        var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
+        if (offset < _nodeAreaOffset || (offset - _nodeAreaOffset) % _geometry.NodeBytes != 0 || offset >= _fileBytes())
+            return $"the pointer's child at sector {pointer.Sector} (byte {offset}) is not the start of a node bucket of the store file (from byte {_nodeAreaOffset}, {_geometry.NodeBytes} bytes each, {_fileBytes()} bytes in all)";
         return null;
     }
 
