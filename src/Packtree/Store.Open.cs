@@ -125,31 +125,46 @@ public sealed partial class Store
         }
     }
 
-    /// <summary>Applies one replayed commit.</summary>
+    /// <summary>
+    /// Applies one replayed commit. Every record is checked before any is applied, so that a commit the
+    /// store cannot apply whole changes nothing: the replay fails, or (salvage) ends just before it.
+    /// </summary>
     /// <exception cref="InvalidDataException">The commit names a tree the store does not have, creates one it has, or holds a value too large for its tree.</exception>
     private void Replay(ulong seq, IReadOnlyList<JournalRecord> records)
     {
-        foreach (var record in records)
+        var names = new string?[records.Count];
+        var creating = new Dictionary<uint, string>();
+        for (var i = 0; i < records.Count; i++)
         {
+            var record = records[i];
             if (record.Op == JournalOp.CreateTree)
             {
-                ReplayCreateTree(seq, record);
+                creating.Add(record.TreeId, names[i] = CreatedTreeName(seq, record, creating));
                 continue;
             }
-            var tree = TreeById(record.TreeId) ?? throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
-            tree.Btree.JournalSeq = seq;
-            if (record.Op == JournalOp.Delete)
+            var tree = TreeById(record.TreeId);
+            if (tree is null && !creating.ContainsKey(record.TreeId)) throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
+            var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(_codec.Geometry.NodeBytes);
+            if (record.Op == JournalOp.Put && record.Value.Length > largest)
+                throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree?.Name ?? creating[record.TreeId]}', whose largest is {largest}");
+        }
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            if (record.Op == JournalOp.CreateTree)
             {
-                tree.Btree.Delete(record.Key);
+                AddTree(new Tree(this, names[i]!, new Btree(_nodes!, record.TreeId)));
                 continue;
             }
-            if (record.Value.Length > tree.MaxValueBytes)
-                throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree.Name}', whose largest is {tree.MaxValueBytes}");
-            tree.Btree.Put(record.Key, record.Value.Span);
+            var tree = TreeById(record.TreeId)!;
+            tree.Btree.JournalSeq = seq;
+            if (record.Op == JournalOp.Delete) tree.Btree.Delete(record.Key);
+            else tree.Btree.Put(record.Key, record.Value.Span);
         }
     }
 
-    private void ReplayCreateTree(ulong seq, JournalRecord record)
+    /// <summary>The name of the tree a replayed record creates, checked: valid, new, with the next id (after those <paramref name="creating"/> earlier in the commit).</summary>
+    private string CreatedTreeName(ulong seq, JournalRecord record, Dictionary<uint, string> creating)
     {
         string name;
         try
@@ -161,9 +176,11 @@ public sealed partial class Store
             throw new InvalidDataException($"commit {seq} creates a tree whose name is not valid UTF-8");
         }
         if (NameProblem(name) is { } problem) throw new InvalidDataException($"commit {seq} creates a tree named '{name}': {problem}");
-        if (_trees.ContainsKey(name)) throw new InvalidDataException($"commit {seq} creates tree '{name}', which exists");
-        if (record.TreeId != NextTreeId()) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {record.TreeId}; the next id is {NextTreeId()}");
-        AddTree(new Tree(this, name, new Btree(_nodes!, record.TreeId)));
+        if (_trees.ContainsKey(name) || creating.ContainsValue(name)) throw new InvalidDataException($"commit {seq} creates tree '{name}', which exists");
+        var next = creating.Count == 0 ? NextTreeId() : creating.Keys.Max() + 1;
+        if (record.TreeId != next) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {record.TreeId}; the next id is {next}");
+        if (next >= 1u << 20) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {next}, past the largest tree id {(1 << 20) - 1}");
+        return name;
     }
 
     private static Superblock NewSuperblock(StoreOptions options) => new()

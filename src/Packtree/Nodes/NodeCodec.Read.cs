@@ -17,8 +17,10 @@ public sealed partial class NodeCodec
     /// <param name="name">How errors name the node (its address, say).</param>
     /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
     /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (§3.10).</param>
+    /// <param name="rules">What the store requires of its keys beyond the format (types per level, values, how pointers tile), checked as they are read; none when null.</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
-    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null)
+    public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null,
+        NodeKeyRules? rules = null)
     {
         blacklist ??= JournalSeqBlacklist.Empty;
         if (node.Length != Geometry.NodeBytes)
@@ -70,7 +72,7 @@ public sealed partial class NodeCodec
                 if (expected is not null) CheckExpected(header, expected, name);
             }
             ValidateBsetHeader(bset, name, index, bsetAt, written, first);
-            ValidateKeys(header!, node.Slice(keysAt, keysLength), name, index, keysAt);
+            ValidateKeys(header!, node.Slice(keysAt, keysLength), name, index, keysAt, rules);
             var record = new BsetRecord(bset, written, keysAt, keysLength, sectors);
             bsets.Add(record);
             written += sectors;
@@ -83,7 +85,7 @@ public sealed partial class NodeCodec
             throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
 
         if (expected is { RangeUpdated: true }) header = header with { MinKey = expected.MinKey, MaxKey = expected.MaxKey };
-        var (merged, count) = Merge(header, node, merging);
+        var (merged, count) = Merge(header, node, merging, rules, name, bsets);
         var journalSeq = merging.Max(b => b.Header.JournalSeq);
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
     }
@@ -138,7 +140,7 @@ public sealed partial class NodeCodec
     }
 
     /// <summary>Every key lies inside the bset, has format 0 or 1 and a consistent size, lies in the node's range, and follows the previous key.</summary>
-    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt)
+    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt, NodeKeyRules? rules)
     {
         var format = header.Format;
         var havePrevious = false;
@@ -154,15 +156,18 @@ public sealed partial class NodeCodec
             var key = keys.Slice(at, length);
             var keyFormat = key[1] & 0x7f;
             Bpos position;
+            int keyBytes;
             if (keyFormat == Bkey.FormatLocalBtree)
             {
                 if (!format.IsPackedHeaderValid(key, out var reason)) throw Corrupt(name, index, where, $"packed key: {reason}");
                 position = format.UnpackPosition(key);
+                keyBytes = format.KeyBytes;
             }
             else if (keyFormat == Bkey.FormatCurrent)
             {
                 if (u64s < Bkey.U64sUnpacked) throw Corrupt(name, index, where, $"an unpacked key of u64s {u64s}, below {Bkey.U64sUnpacked}");
                 position = Bkey.Read(key).Position;
+                keyBytes = Bkey.ByteCount;
             }
             else
             {
@@ -170,6 +175,7 @@ public sealed partial class NodeCodec
             }
             if (position < header.MinKey || position > header.MaxKey)
                 throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinKey}..{header.MaxKey}");
+            if (rules?.KeyProblem(header, position, key[2], key[keyBytes..]) is { } problem) throw Corrupt(name, index, where, $"key at {position}: {problem}");
             var deleted = key[2] == (byte)BkeyType.Deleted;
             // Strictly increasing; one position may repeat only as a deleted key followed by a live one.
             if (havePrevious && (position < previous || (position == previous && !(previousDeleted && !deleted))))
@@ -181,8 +187,12 @@ public sealed partial class NodeCodec
         }
     }
 
-    /// <summary>Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the same position is dropped, and so is every deleted key and every key outside the (possibly repaired) range.</summary>
-    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets)
+    /// <summary>
+    /// Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the
+    /// same position is dropped, and so is every deleted key and every key outside the (possibly repaired)
+    /// range. The survivors are then put to <paramref name="rules"/>.
+    /// </summary>
+    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, string name, List<BsetRecord> writes)
     {
         var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
         foreach (var bset in bsets)
@@ -200,16 +210,37 @@ public sealed partial class NodeCodec
         // Ties by buffer address: earlier in the node is an older write.
         entries.Sort((a, b) => a.Position != b.Position ? a.Position.CompareTo(b.Position) : a.Offset.CompareTo(b.Offset));
         var merged = new List<byte>();
-        var count = 0;
+        var survivors = new List<(int Offset, int MergedAt)>();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             if (entry.Position < header.MinKey || entry.Position > header.MaxKey) continue; // only after a repaired range
             if (entry.Deleted || (i + 1 < entries.Count && entries[i + 1].Position == entry.Position)) continue;
+            survivors.Add((entry.Offset, merged.Count));
             merged.AddRange(node.Slice(entry.Offset, entry.Length));
-            count++;
         }
-        return ([.. merged], count);
+        byte[] result = [.. merged];
+        if (rules is not null) CheckMerged(header, result, survivors, rules, name, writes);
+        return (result, survivors.Count);
+    }
+
+    /// <summary>Puts the merged keys to the store's rules; a violation names the surviving key's place on disk.</summary>
+    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, string name, List<BsetRecord> writes)
+    {
+        var keys = new NodeKey[survivors.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var at = survivors[i].MergedAt;
+            var length = merged[at] * 8;
+            var packed = (merged[at + 1] & 0x7f) == Bkey.FormatLocalBtree;
+            var position = packed ? header.Format.UnpackPosition(merged.AsSpan(at, length)) : Bkey.Read(merged.AsSpan(at, length)).Position;
+            var keyBytes = packed ? header.Format.KeyBytes : Bkey.ByteCount;
+            keys[i] = new NodeKey(position, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));
+        }
+        if (rules.MergedProblem(header, keys, out var index) is not { } problem) return;
+        var offset = keys.Length == 0 ? NodeHeader.ByteCount : survivors[Math.Clamp(index, 0, keys.Length - 1)].Offset;
+        var bset = writes.FindLastIndex(w => w.KeysOffset <= offset);
+        throw Corrupt(name, Math.Max(bset, 0), offset, problem);
     }
 
     private static CorruptNodeException Corrupt(string name, int bset, int byteOffset, string rule) => new(name, bset, byteOffset, rule);

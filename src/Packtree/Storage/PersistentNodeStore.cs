@@ -5,8 +5,9 @@ using Packtree.Trees;
 namespace Packtree.Storage;
 
 /// <summary>
-/// Nodes in the store file, with a cache. A node is read through the codec with full validation the
-/// first time a pointer leads to it, and kept in a slot; pointers carry the slot as their cache hint.
+/// Nodes in the store file, with a cache. A node is read through the codec with full validation (the
+/// format's rules and the trees', <see cref="TreeKeyRules"/>) the first time a pointer leads to it, and
+/// kept in a slot; pointers carry the slot as their cache hint.
 /// Dirty nodes stay; clean nodes unused for longest are evicted when the cache passes its budget.
 /// Node writes go to node-sized buckets: a node's later writes are appended in its bucket (as in
 /// bcachefs); a rewritten, split or merged node goes to a new bucket.
@@ -21,6 +22,7 @@ public sealed class PersistentNodeStore : NodeStore
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<ulong, int> _slotBySector = [];
     private readonly byte[] _scratch;
+    private readonly TreeKeyRules _rules;
     private BtreeNode?[] _slots = new BtreeNode?[64];
     private int _slotCount;
     private long _clock;
@@ -34,6 +36,7 @@ public sealed class PersistentNodeStore : NodeStore
         _nodeAreaOffset = nodeAreaOffset;
         _cacheBudget = cacheBudgetBytes;
         _scratch = new byte[codec.Geometry.NodeBytes];
+        _rules = new TreeKeyRules(codec.Geometry, nodeAreaOffset, () => device.Length);
     }
 
     /// <inheritdoc />
@@ -91,7 +94,7 @@ public sealed class PersistentNodeStore : NodeStore
             if (pointer.Sector == 0) throw new InvalidOperationException($"Btree {expected.BtreeId}: the pointer to the node at level {expected.Level}, {expected.MinKey}..{expected.MaxKey}, names no place and the node is not in memory.");
             var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
             _device.Read(offset, _scratch);
-            var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"at byte {offset} of the store file", CodecOptions, expected);
+            var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"at byte {offset} of the store file", CodecOptions, expected, rules: _rules);
             node.Address = pointer.Sector;
             node.LastUsed = _clock;
             Place(node);

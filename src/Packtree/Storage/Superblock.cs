@@ -127,7 +127,7 @@ public sealed record Superblock
         problem = null;
         if (BinaryPrimitives.ReadUInt64LittleEndian(s) != Magic) return Fail($"at byte {at}: no superblock magic (found {BinaryPrimitives.ReadUInt64LittleEndian(s):x16})", out problem);
         var payloadBytes = BinaryPrimitives.ReadInt32LittleEndian(s[84..]);
-        if (payloadBytes < 0 || FixedBytes + payloadBytes > SlotBytes) return Fail($"at byte {at}: the tree list claims {payloadBytes} bytes", out problem);
+        if (payloadBytes < 0 || payloadBytes > TreeListCapacity) return Fail($"at byte {at}: the tree list claims {payloadBytes} bytes", out problem);
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]);
         var computed = Crc32Checksum(s[..(FixedBytes + payloadBytes)]);
         if (stored != computed) return Fail($"at byte {at}: checksum {stored:x8}, the bytes give {computed:x8}", out problem);

@@ -32,7 +32,8 @@ public sealed partial class Btree
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
     }
 
-    /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint).</summary>
+    /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint that counted <paramref name="count"/> keys).</summary>
+    /// <exception cref="InvalidDataException">The root is a leaf holding another number of keys than <paramref name="count"/>.</exception>
     public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count)
     {
         _store = store;
@@ -41,6 +42,10 @@ public sealed partial class Btree
         RootPointer = root;
         Count = count;
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
+        // A root leaf is all the keys there are: its count is checked at once; a deeper tree's when Verify walks it.
+        if (rootLevel == 0 && _root.KeyOffsets().Count() is var keys && keys != count)
+            throw new InvalidDataException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.");
+        CountUnconfirmed = rootLevel != 0;
     }
 
     /// <summary>The btree id written in every node's header.</summary>
@@ -54,6 +59,12 @@ public sealed partial class Btree
 
     /// <summary>Live keys in the tree.</summary>
     public long Count { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="Count"/> started from a count read from a store file that no walk of the leaves
+    /// has confirmed yet: a disagreement found then is damage in the file, not a fault of the tree.
+    /// </summary>
+    public bool CountUnconfirmed { get; private set; }
 
     /// <summary>Bumped by every change: a cursor that saw another version re-seeks.</summary>
     public ulong Version { get; private set; }

@@ -1,0 +1,22 @@
+using Packtree.Keys;
+
+namespace Packtree.Nodes;
+
+/// <summary>
+/// What a store requires of its nodes' keys beyond the key format's rules, as bcachefs validates keys
+/// per btree and level when it reads a node: which key types a level holds and what their values must
+/// say, and how the keys that survive the merge fit together (an interior node's pointers tile its
+/// range). The codec asks as it reads, so that a key breaking them is reported like any other
+/// corruption, with the node, the write and the byte offset.
+/// </summary>
+public abstract class NodeKeyRules
+{
+    /// <summary>Why a key of <paramref name="type"/> with <paramref name="value"/> cannot be in the node <paramref name="header"/> describes; null when it can. Asked of every key of every write.</summary>
+    public abstract string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value);
+
+    /// <summary>Why the node's surviving keys, in order, cannot stand together; null when they can. <paramref name="index"/> names the key at fault (the last one when none alone is).</summary>
+    public abstract string? MergedProblem(NodeHeader header, IReadOnlyList<NodeKey> keys, out int index);
+}
+
+/// <summary>A key that survived a node's merge: its position, type and value.</summary>
+public readonly record struct NodeKey(Bpos Position, byte Type, ReadOnlyMemory<byte> Value);

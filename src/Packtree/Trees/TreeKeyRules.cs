@@ -1,0 +1,79 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Trees;
+
+/// <summary>
+/// What a store's trees require of the keys of a node read from the store file, as bcachefs validates
+/// keys per level when it reads a node (§3.11), with Packtree's value encoding. A leaf holds values
+/// (types 64 to 71, padding within the value, none above the tree's largest) and deleted keys. An
+/// interior node holds <c>btree_ptr_v2</c> pointers (a 48-byte value whose min_key is not above the key,
+/// at most a node's sectors written, and an extent pointer to the start of a node bucket within the
+/// file) and deleted keys, and its pointers tile its range with no gap or overlap. A node that breaks
+/// them is corrupt, whatever its checksum says.
+/// </summary>
+public sealed class TreeKeyRules : NodeKeyRules
+{
+    private readonly NodeGeometry _geometry;
+    private readonly long _nodeAreaOffset;
+    private readonly Func<long> _fileBytes;
+    private readonly int _maxValueBytes;
+
+    /// <summary>Rules for nodes of <paramref name="geometry"/> whose buckets start at <paramref name="nodeAreaOffset"/> of a file of <paramref name="fileBytes"/> bytes (asked when a pointer is checked).</summary>
+    public TreeKeyRules(NodeGeometry geometry, long nodeAreaOffset, Func<long> fileBytes)
+    {
+        _geometry = geometry;
+        _nodeAreaOffset = nodeAreaOffset;
+        _fileBytes = fileBytes;
+        _maxValueBytes = TreeValues.MaxBytesFor(geometry.NodeBytes);
+    }
+
+    /// <inheritdoc />
+    public override string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value)
+    {
+        if (type == (byte)BkeyType.Deleted) return null;
+        if (header.Level == 0)
+        {
+            if (!TreeValues.IsValueType(type))
+                return $"a leaf key of type {BkeyTypes.Name(type)}; leaves hold values (types {TreeValues.TypeBase} to {TreeValues.TypeBase + 7}) and deleted keys";
+            var padding = type - TreeValues.TypeBase;
+            if (padding > value.Length) return $"its type says {padding} bytes of padding, but its value has {value.Length} bytes";
+            if (value.Length - padding > _maxValueBytes) return $"a value of {value.Length - padding} bytes; the largest a tree of {_geometry.NodeBytes}-byte nodes holds is {_maxValueBytes}";
+            return null;
+        }
+        if (type != (byte)BkeyType.BtreePtrV2)
+            return $"an interior key of type {BkeyTypes.Name(type)}; interior nodes hold btree_ptr_v2 pointers and deleted keys";
+        if (value.Length != BtreePointer.ValueBytes) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytes}";
+        if ((BinaryPrimitives.ReadUInt64LittleEndian(value[40..]) & 1) == 0) return "the pointer's first extent entry is not a pointer (type bit 0 clear)";
+        var pointer = BtreePointer.Read(value);
+        if (pointer.MinKey > position) return $"the pointer's min_key {pointer.MinKey} is above it";
+        if (pointer.SectorsWritten > _geometry.NodeSectors) return $"the pointer says {pointer.SectorsWritten} sectors of the child are written; a node has {_geometry.NodeSectors}";
+        var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
+        if (offset < _nodeAreaOffset || (offset - _nodeAreaOffset) % _geometry.NodeBytes != 0 || offset >= _fileBytes())
+            return $"the pointer's child at sector {pointer.Sector} (byte {offset}) is not the start of a node bucket of the store file (from byte {_nodeAreaOffset}, {_geometry.NodeBytes} bytes each, {_fileBytes()} bytes in all)";
+        return null;
+    }
+
+    /// <inheritdoc />
+    public override string? MergedProblem(NodeHeader header, IReadOnlyList<NodeKey> keys, out int index)
+    {
+        index = 0;
+        if (header.Level == 0) return null;
+        if (keys.Count == 0) return "an interior node holds no pointers";
+        var next = header.MinKey;
+        for (index = 0; index < keys.Count; index++)
+        {
+            var minKey = BtreePointer.Read(keys[index].Value.Span).MinKey;
+            if (minKey != next)
+            {
+                return index == 0
+                    ? $"the first child starts at {minKey}, the node at {header.MinKey}"
+                    : $"the child ending at {keys[index].Position} starts at {minKey}, not just after the previous child's end at {keys[index - 1].Position}";
+            }
+            if (index < keys.Count - 1) next = keys[index].Position.Successor(); // below a later key, so below SPOS_MAX
+        }
+        index = keys.Count - 1;
+        return keys[index].Position != header.MaxKey ? $"the last child ends at {keys[index].Position}, the node at {header.MaxKey}" : null;
+    }
+}
