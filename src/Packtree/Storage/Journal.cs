@@ -193,7 +193,8 @@ public sealed class Journal
         var seen = WrittenSeq;
         var lastArrival = now;
         var spin = new SpinWait();
-        while (now < deadline && (Volatile.Read(ref _arriving) > 0 || now - lastArrival < quiet))
+        // Done once as many commits wait as the last flush served and nobody else is on the way, or when arrivals stop.
+        while (now < deadline && (Volatile.Read(ref _arriving) > 0 || (now - lastArrival < quiet && (long)(seen - DurableSeq) < _lastFlushServed)))
         {
             spin.SpinOnce(sleep1Threshold: -1); // yield, never sleep a whole millisecond
             now = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -209,7 +210,7 @@ public sealed class Journal
     private const int QuietMicroseconds = 40;
 
     /// <summary>The longest a flush waits for arriving committers.</summary>
-    public const int GatherMicroseconds = 200;
+    public const int GatherMicroseconds = 100;
 
     /// <summary>A checkpoint has put every commit in the nodes: the commits before the previous checkpoint are no longer kept.</summary>
     public void Reclaim()
