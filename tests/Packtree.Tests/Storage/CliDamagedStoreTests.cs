@@ -32,7 +32,7 @@ public sealed class CliDamagedStoreTests
             if (size == 2) BinaryPrimitives.WriteInt16LittleEndian(copy[offset..], (short)value);
             else if (size == 4) BinaryPrimitives.WriteInt32LittleEndian(copy[offset..], (int)value);
             else BinaryPrimitives.WriteInt64LittleEndian(copy[offset..], value);
-            Reseal(copy);
+            ImageBytes.ResealSuperblock(copy);
         }
         File.WriteAllBytes(path, bytes);
 
@@ -50,11 +50,4 @@ public sealed class CliDamagedStoreTests
         Assert.Single(get.Errors.Trim().Split('\n'));
     }
 
-    /// <summary>The superblock CRC-32 (docs/FORMAT.md): bytes 0 .. 128 + tree list bytes, the field at 120 taken as 0.</summary>
-    private static void Reseal(Span<byte> copy)
-    {
-        var listBytes = BinaryPrimitives.ReadInt32LittleEndian(copy[84..]);
-        copy.Slice(120, 4).Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(copy[120..], System.IO.Hashing.Crc32.HashToUInt32(copy[..(128 + listBytes)]));
-    }
 }

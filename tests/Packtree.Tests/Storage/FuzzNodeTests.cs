@@ -125,11 +125,11 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
             _ => (22, 2, "u64s"),
         };
         var at = bsetAt + offset;
-        var old = Read(node, at, size);
+        var old = ImageBytes.Read(node, at, size);
         var value = name == "flags" && random.Next(2) == 0
             ? (old & ~0xFUL) | (uint)random.Next(0, 16) // another checksum type
             : FuzzSuperblockTests.InterestingValue(random, old, 0, size);
-        Write(node, at, size, value);
+        ImageBytes.Write(node, at, size, value);
         return $"write {w} bset {name} (node byte {at}) {old:x} -> {value:x}";
     }
 
@@ -212,11 +212,11 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
             changed.Write(node[at..]);
             return $"write {w} pointer at node byte {value}: min_key {old} -> {changed}";
         }
-        var was = Read(node, at, size);
+        var was = ImageBytes.Read(node, at, size);
         var now = name == "extent pointer" && random.Next(2) == 0
             ? was + ((ulong)(random.Next(-3, 4) * nodes.Codec.Geometry.NodeBytes / NodeGeometry.SectorBytes) << 4) // another bucket
             : FuzzSuperblockTests.InterestingValue(random, was, 0, size);
-        Write(node, at, size, now);
+        ImageBytes.Write(node, at, size, now);
         return $"write {w} pointer at node byte {value}: {name} {was:x} -> {now:x}";
     }
 
@@ -307,24 +307,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
         }
     }
 
-    private static ulong Read(ReadOnlySpan<byte> s, int offset, int size) => size switch
-    {
-        1 => s[offset],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(s[offset..]),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(s[offset..]),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(s[offset..]),
-    };
 
-    private static void Write(Span<byte> s, int offset, int size, ulong value)
-    {
-        switch (size)
-        {
-            case 1: s[offset] = (byte)value; break;
-            case 2: BinaryPrimitives.WriteUInt16LittleEndian(s[offset..], (ushort)value); break;
-            case 4: BinaryPrimitives.WriteUInt32LittleEndian(s[offset..], (uint)value); break;
-            default: BinaryPrimitives.WriteUInt64LittleEndian(s[offset..], value); break;
-        }
-    }
 
     /// <summary>A node in the image: where, what its parent's pointer (or the superblock) says of it, its writes, and who reaches it.</summary>
     private sealed record NodeSpot(string Tree, uint TreeId, long Offset, ulong Seq, int SectorsWritten, int Level, Bpos Min, Bpos Max, bool RangeUpdated, IReadOnlyList<BsetRecord> Writes, string Reach)

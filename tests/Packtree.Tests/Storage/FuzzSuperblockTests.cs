@@ -57,7 +57,7 @@ public sealed class FuzzSuperblockTests(ITestOutputHelper output)
                     5 => WriteRun(copy, choices),
                     _ => EditTrees(copy, choices),
                 });
-                Reseal(copy);
+                ImageBytes.ResealSuperblock(copy);
             }
             // With the current copy intact, and the older one not made to look newer, nothing may change;
             // nor when the current copy no longer reads, for the older one is then used and its journal is
@@ -89,11 +89,11 @@ public sealed class FuzzSuperblockTests(ITestOutputHelper output)
             var field = TreeFields[random.Next(TreeFields.Length)];
             (offset, size, name) = (FixedBytes + trees[tree] + field.Offset, field.Size, $"tree {tree}'s {field.Name}");
         }
-        var old = Read(copy, offset, size);
+        var old = ImageBytes.Read(copy, offset, size);
         var value = name.EndsWith("'s id", StringComparison.Ordinal) && random.Next(3) == 0
             ? (ulong)(random.Next(3) switch { 0 => (1 << 20) - 1, 1 => 1 << 20, _ => random.Next(5, 9) }) // the largest id, one past it, an unused one
-            : InterestingValue(random, old, Read(other, offset, size), size);
-        Write(copy, offset, size, value);
+            : InterestingValue(random, old, ImageBytes.Read(other, offset, size), size);
+        ImageBytes.Write(copy, offset, size, value);
         return $"{name} (byte {offset}) {old} -> {value}";
     }
 
@@ -334,29 +334,5 @@ public sealed class FuzzSuperblockTests(ITestOutputHelper output)
     /// <summary>Bytes the checksum covers (as the tree-list size says, within the copy).</summary>
     private static int Covered(ReadOnlySpan<byte> copy) => Math.Clamp(FixedBytes + BinaryPrimitives.ReadInt32LittleEndian(copy[84..]), FixedBytes, Superblock.SlotBytes);
 
-    private static ulong Read(ReadOnlySpan<byte> s, int offset, int size) => size switch
-    {
-        1 => s[offset],
-        2 => BinaryPrimitives.ReadUInt16LittleEndian(s[offset..]),
-        4 => BinaryPrimitives.ReadUInt32LittleEndian(s[offset..]),
-        _ => BinaryPrimitives.ReadUInt64LittleEndian(s[offset..]),
-    };
 
-    private static void Write(Span<byte> s, int offset, int size, ulong value)
-    {
-        switch (size)
-        {
-            case 1: s[offset] = (byte)value; break;
-            case 2: BinaryPrimitives.WriteUInt16LittleEndian(s[offset..], (ushort)value); break;
-            case 4: BinaryPrimitives.WriteUInt32LittleEndian(s[offset..], (uint)value); break;
-            default: BinaryPrimitives.WriteUInt64LittleEndian(s[offset..], value); break;
-        }
-    }
-
-    /// <summary>The superblock CRC-32 (docs/FORMAT.md): bytes 0 .. 128 + tree list bytes, the field at 120 taken as 0; over the whole copy when the size is out of bounds.</summary>
-    private static void Reseal(Span<byte> copy)
-    {
-        copy.Slice(120, 4).Clear();
-        BinaryPrimitives.WriteUInt32LittleEndian(copy[120..], System.IO.Hashing.Crc32.HashToUInt32(copy[..Covered(copy)]));
-    }
 }

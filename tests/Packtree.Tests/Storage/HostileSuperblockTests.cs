@@ -37,8 +37,8 @@ public sealed class HostileSuperblockTests
     {
         var image = StoreImage(out var current);
         var copy = image.AsSpan(current * Superblock.SlotBytes, Superblock.SlotBytes);
-        Write(copy, offset, value, width);
-        Reseal(copy);
+        ImageBytes.Write(copy, offset, width, (ulong)value);
+        ImageBytes.ResealSuperblock(copy);
         using (var store = Store.Open(new FaultyDevice(image.ToArray()), Small))
         {
             Assert.Contains(message, store.Recovery.Reason, StringComparison.Ordinal);
@@ -47,8 +47,8 @@ public sealed class HostileSuperblockTests
 
         // Both copies crafted: not a store this code will read, said with both reasons; no crash, what={what}.
         var other = image.AsSpan((1 - current) * Superblock.SlotBytes, Superblock.SlotBytes);
-        Write(other, offset, value, width);
-        Reseal(other);
+        ImageBytes.Write(other, offset, width, (ulong)value);
+        ImageBytes.ResealSuperblock(other);
         var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(image), Small));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Contains("both superblock copies", error.Message, StringComparison.Ordinal);
@@ -69,8 +69,8 @@ public sealed class HostileSuperblockTests
         {
             var image = StoreImage(out var current);
             var copy = image.AsSpan(current * Superblock.SlotBytes, Superblock.SlotBytes);
-            Write(copy, offset, value, width);
-            Reseal(copy);
+            ImageBytes.Write(copy, offset, width, (ulong)value);
+            ImageBytes.ResealSuperblock(copy);
             using var store = Store.Open(new FaultyDevice(image), Small);
             Assert.Contains(message, store.Recovery.Reason, StringComparison.Ordinal);
         }
@@ -105,24 +105,4 @@ public sealed class HostileSuperblockTests
         return image;
     }
 
-    private static void Write(Span<byte> copy, int offset, long value, int width)
-    {
-        switch (width)
-        {
-            case 1: copy[offset] = (byte)value; break;
-            case 2: BinaryPrimitives.WriteInt16LittleEndian(copy[offset..], (short)value); break;
-            case 4: BinaryPrimitives.WriteInt32LittleEndian(copy[offset..], (int)value); break;
-            default: BinaryPrimitives.WriteInt64LittleEndian(copy[offset..], value); break;
-        }
-    }
-
-    /// <summary>A valid CRC-32 over the copy as it now is: only the crafted field is wrong.</summary>
-    private static void Reseal(Span<byte> copy)
-    {
-        var payload = BinaryPrimitives.ReadInt32LittleEndian(copy[84..]);
-        copy[120..124].Clear();
-        var crc = new System.IO.Hashing.Crc32();
-        crc.Append(copy[..(128 + payload)]);
-        BinaryPrimitives.WriteUInt32LittleEndian(copy[120..], crc.GetCurrentHashAsUInt32());
-    }
 }

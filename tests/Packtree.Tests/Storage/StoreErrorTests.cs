@@ -35,7 +35,8 @@ public sealed class StoreErrorTests
             var superblock = Superblock.TryRead(copy, 0, out _)!;
             var image = superblock.ToBytes();
             BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(8), Superblock.CurrentVersion + 1);
-            Reseal(image).CopyTo(copy); // a good checksum: only the version is wrong
+            ImageBytes.ResealSuperblock(image); // a good checksum: only the version is wrong
+            image.CopyTo(copy);
         }
         var error = Assert.Throws<NotSupportedException>(() => Store.Open(new FaultyDevice(bytes), Small));
         Assert.Contains($"format version {Superblock.CurrentVersion + 1}", error.Message, StringComparison.Ordinal);
@@ -130,16 +131,6 @@ public sealed class StoreErrorTests
         for (var i = 0; i < 3000; i++) Assert.Equal(BitConverter.GetBytes(i), t.Get(new Bpos(2, (ulong)i, 0)));
     }
 
-    private static byte[] Reseal(byte[] image)
-    {
-        var crc = new System.IO.Hashing.Crc32();
-        var payload = BinaryPrimitives.ReadInt32LittleEndian(image.AsSpan(84));
-        var copy = image.ToArray();
-        copy.AsSpan(120, 4).Clear();
-        crc.Append(copy.AsSpan(0, 128 + payload));
-        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(120), crc.GetCurrentHashAsUInt32());
-        return copy;
-    }
 }
 
 /// <summary>The journal's end is told apart from damage in its middle.</summary>
