@@ -34,7 +34,7 @@ public sealed class CliArgumentTests
         Assert.Equal(1, exit);
         Assert.Contains("not valid UTF-8 text", errors, StringComparison.Ordinal);
         Assert.Contains("--hex", errors, StringComparison.Ordinal);
-        Assert.Equal(1, errors.Trim().Split('\n').Length);
+        Assert.Single(errors.Trim().Split('\n'));
         Assert.False(File.Exists(path)); // refused before the store was created
 
         var error = Assert.Throws<FormatException>(() => Packtree.Cli.Commands.ValueText.Parse("a\uD800b", hex: false));
