@@ -9,6 +9,7 @@ namespace Packtree.Tests.Api;
 /// and had started by after it — batches are seen whole, values never go back in time, scans stay in
 /// order — while the trees split and merge under them.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConcurrencyTests
 {
     private const int Slots = 6000;

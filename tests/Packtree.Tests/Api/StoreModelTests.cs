@@ -9,6 +9,7 @@ namespace Packtree.Tests.Api;
 /// walks both ways, range scans with random bounds and batches across trees, with Verify after each
 /// run of steps, under each unpack strategy, in small nodes so the trees grow several levels.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StoreModelTests
 {
     public static TheoryData<UnpackStrategy> Strategies => [UnpackStrategy.Generic, UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];

@@ -9,6 +9,7 @@ namespace Packtree.Tests.Codegen;
 /// with bcachefs.
 /// </summary>
 [Trait("Category", "Vectors")]
+[Trait("Category", "Slow")]
 public sealed class NoDynamicCodeFallbackTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 namespace Packtree.Tests.Storage;
 
 /// <summary>The packtree command refuses arguments it cannot honour, before it touches a store.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliArgumentTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

@@ -8,6 +8,7 @@ namespace Packtree.Tests.Storage;
 /// However a store file is damaged, the packtree command reports it (check: as a problem; the other
 /// commands: one line) with exit code 1, and never shows a stack trace.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CliDamagedStoreTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

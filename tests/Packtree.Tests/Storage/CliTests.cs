@@ -1,6 +1,7 @@
 namespace Packtree.Tests.Storage;
 
 /// <summary>The store commands of the packtree tool on a real file.</summary>
+[Trait("Category", "Slow")]
 public sealed class CliTests
 {
     [Fact]

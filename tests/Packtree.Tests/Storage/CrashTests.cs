@@ -6,6 +6,7 @@ namespace Packtree.Tests.Storage;
 /// exactly the state after some prefix of the commits that includes every acknowledged durable one.
 /// PACKTREE_TORTURE_TRIALS sets how many (20 by default).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrashTests
 {
     [Fact]

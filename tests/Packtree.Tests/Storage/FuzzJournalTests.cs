@@ -13,6 +13,7 @@ namespace Packtree.Tests.Storage;
 /// damaged entry that no later entry proves durable drops that commit and all after it, and one that a
 /// later entry proves durable is an error.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FuzzJournalTests(ITestOutputHelper output)
 {
     /// <summary>Header fields: offset, size, name.</summary>

@@ -14,6 +14,7 @@ namespace Packtree.Tests.Storage;
 /// value), interior pointers; and changed without resealing. The nodes the current superblock copy
 /// reaches, those only the older copy reaches, and stale ones neither does.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FuzzNodeTests(ITestOutputHelper output)
 {
     [Fact]

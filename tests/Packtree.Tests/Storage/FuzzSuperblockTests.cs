@@ -10,6 +10,7 @@ namespace Packtree.Tests.Storage;
 /// catch is caught by the validation behind it: single fields set to telling values, bit flips, byte
 /// runs, tree-list edits. The current copy, the older one, or both.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FuzzSuperblockTests(ITestOutputHelper output)
 {
     private const int FixedBytes = 128;

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Packtree.Tests.Storage;
 
 /// <summary>`packtree bench peers` runs end to end at a small size: every engine measured or skipped with a reason, JSON and charts written.</summary>
+[Trait("Category", "Slow")]
 public sealed class PeersBenchTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Packtree.Tests.Storage;
 /// sets it); <c>PACKTREE_LONG_TESTS=1</c> runs ten times more; <c>PACKTREE_POWERLOSS_SEED=N</c> runs only
 /// trial N and writes its operations and the fate of every pending write at each cut to the test output.
 /// </remarks>
+[Trait("Category", "Slow")]
 public sealed class PowerLossTests(ITestOutputHelper output)
 {
     private const int Trials = 400;

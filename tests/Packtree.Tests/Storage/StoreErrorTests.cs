@@ -6,6 +6,7 @@ using Packtree.Storage;
 namespace Packtree.Tests.Storage;
 
 /// <summary>Bad files, a second opener, a full disk, damaged bytes: each a clear error, nothing acknowledged lost.</summary>
+[Trait("Category", "Slow")]
 public sealed class StoreErrorTests
 {
     private static readonly StoreOptions Small = new() { NodeBytes = 4096, BlockBytes = 512, JournalBytes = 1024 * 1024, CacheBytes = 16 * 4096 * 4 };

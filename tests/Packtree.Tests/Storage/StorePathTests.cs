@@ -1,6 +1,7 @@
 namespace Packtree.Tests.Storage;
 
 /// <summary>A store is a regular file: a device or a directory at the path is refused, by the library and by the packtree command.</summary>
+[Trait("Category", "Slow")]
 public sealed class StorePathTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

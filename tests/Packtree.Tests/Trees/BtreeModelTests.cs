@@ -6,6 +6,7 @@ using Packtree.Trees;
 namespace Packtree.Tests.Trees;
 
 /// <summary>The btree against a sorted dictionary: random puts, overwrites, deletes and gets over trees grown several levels deep in small nodes.</summary>
+[Trait("Category", "Slow")]
 public sealed class BtreeModelTests
 {
     public static TheoryData<UnpackStrategy> Strategies => [UnpackStrategy.Generic, UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
