@@ -68,19 +68,26 @@ public sealed class NodeCodecTests
     }
 
     [Fact]
-    public void GarbageNeverCrashesOrHangsTheReader()
+    public async Task GarbageNeverCrashesOrHangsTheReader()
     {
-        var random = new Random(5);
-        var codec = new NodeCodec(new NodeGeometry(4096, 512), Magic, ChecksumType.Crc32cNonzero);
-        for (var trial = 0; trial < 2000; trial++)
+        var trials = 0;
+        var run = Task.Run(() =>
         {
-            var bytes = new byte[4096];
-            random.NextBytes(bytes);
-            if (trial % 2 == 0) BitConverter.TryWriteBytes(bytes.AsSpan(16), Magic); // get past the magic
-            var seq = BitConverter.ToUInt64(bytes, 136);
-            var ex = Record.Exception(() => codec.Read(bytes, seq, random.Next(0, 9), "garbage"));
-            Assert.True(ex is null or CorruptNodeException, $"trial {trial}: {ex}");
-        }
+            var random = new Random(5);
+            var codec = new NodeCodec(new NodeGeometry(4096, 512), Magic, ChecksumType.Crc32cNonzero);
+            for (var trial = 0; trial < 2000; trial++, Volatile.Write(ref trials, trial))
+            {
+                var bytes = new byte[4096];
+                random.NextBytes(bytes);
+                if (trial % 2 == 0) BitConverter.TryWriteBytes(bytes.AsSpan(16), Magic); // get past the magic
+                var seq = BitConverter.ToUInt64(bytes, 136);
+                var ex = Record.Exception(() => codec.Read(bytes, seq, random.Next(0, 9), "garbage"));
+                Assert.True(ex is null or CorruptNodeException, $"trial {trial}: {ex}");
+            }
+        });
+        // A hang is a failure too: 2,000 reads take well under a second, so a minute means one never returned.
+        Assert.True(run == await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1))), $"the reader hung on garbage trial {Volatile.Read(ref trials)}");
+        await run;
     }
 
     [Fact]
