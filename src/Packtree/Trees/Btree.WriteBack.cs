@@ -1,5 +1,3 @@
-using Packtree.Storage;
-
 namespace Packtree.Trees;
 
 // Write-back for a checkpoint: every dirty node is written, children before parents, and each written

@@ -1,8 +1,8 @@
 using Packtree.Codegen;
 using Packtree.Nodes;
-using Packtree.Trees;
+using Packtree.Storage;
 
-namespace Packtree.Storage;
+namespace Packtree.Trees;
 
 /// <summary>
 /// Nodes in the store file, with a cache. A node is read through the codec with full validation (the
