@@ -108,9 +108,10 @@ public static class JournalEntry
     /// and the records must end exactly where the entry's padding begins, with the padding zero: an entry
     /// is read to its end. Null with the reason otherwise.
     /// </summary>
-    public static List<JournalRecord>? TryParseRecords(byte[] entry, int count, out string? problem)
+    public static List<JournalRecord>? TryParseRecords(ReadOnlyMemory<byte> entry, int count, out string? problem)
     {
         problem = null;
+        var bytes = entry.Span;
         var records = new List<JournalRecord>(Math.Min(count, entry.Length / RecordHeaderBytes));
         var at = HeaderBytes;
         for (var i = 0; i < count; i++)
@@ -120,11 +121,11 @@ public static class JournalEntry
                 problem = $"record {i} of {count} starts at entry byte {at}, past the entry's {entry.Length} bytes";
                 return null;
             }
-            var op = (JournalOp)entry[at];
-            var valueLength = BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(at + 2));
-            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || entry[at + 1] != 0)
+            var op = (JournalOp)bytes[at];
+            var valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(at + 2)..]);
+            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || bytes[at + 1] != 0)
             {
-                problem = $"record {i} at entry byte {at} has operation {entry[at]} (flags {entry[at + 1]}), which names no operation";
+                problem = $"record {i} at entry byte {at} has operation {bytes[at]} (flags {bytes[at + 1]}), which names no operation";
                 return null;
             }
             if (op == JournalOp.Delete && valueLength != 0)
@@ -137,10 +138,10 @@ public static class JournalEntry
                 problem = $"record {i} at entry byte {at} has a value of {valueLength} bytes running past the entry's end";
                 return null;
             }
-            records.Add(new JournalRecord(op, BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(at + 4)), Bpos.Read(entry.AsSpan(at + 8)), entry.AsMemory(at + RecordHeaderBytes, valueLength)));
+            records.Add(new JournalRecord(op, BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at + 4)..]), Bpos.Read(bytes[(at + 8)..]), entry.Slice(at + RecordHeaderBytes, valueLength)));
             at += RecordHeaderBytes + valueLength;
         }
-        if (((at + 7) & ~7) != entry.Length || entry.AsSpan(at).IndexOfAnyExcept((byte)0) >= 0)
+        if (((at + 7) & ~7) != entry.Length || bytes[at..].IndexOfAnyExcept((byte)0) >= 0)
         {
             problem = $"its {count} records end at entry byte {at}, but the entry has {entry.Length} bytes";
             return null;

@@ -39,7 +39,7 @@ public static class JournalReader
             var h = JournalEntry.ReadHeader(header);
             if (h.Magic != JournalEntry.Magic || h.Length < JournalEntry.HeaderBytes || h.Length % 8 != 0 || h.Length > regionBytes - at || h.Length > Math.Max(maxEntry, JournalEntry.HeaderBytes))
                 break; // never written, or torn: the end of the log
-            if (JournalEntry.Checksum(device, regionOffset + at, h.Length, piece) != h.Checksum) break;
+            if (ReadChecked(device, regionOffset + at, h, piece) is not { } entry) break;
             if (h.Seq < seq) break; // an entry of an earlier lap around the region: the end of the log
             var where = $"journal entry at byte {regionOffset + at} of the store file";
             if (h.Seq > seq)
@@ -68,8 +68,6 @@ public static class JournalReader
                 damage = $"{where} (commit {seq}) is of kind {h.Kind}, which names no kind";
                 break;
             }
-            var entry = new byte[h.Length];
-            device.Read(regionOffset + at, entry);
             var records = JournalEntry.TryParseRecords(entry, h.Count, out var problem);
             if (records is null)
             {
@@ -138,6 +136,26 @@ public static class JournalReader
             }
         }
         return (highest, claim);
+    }
+
+    /// <summary>
+    /// The entry <paramref name="h"/> heads, read once, or null when its checksum fails. An entry that fits
+    /// <paramref name="piece"/> is read into it (valid until the next read); a larger one is checked in
+    /// pieces first and only then read whole, so a damaged length never costs a large allocation.
+    /// </summary>
+    private static ReadOnlyMemory<byte>? ReadChecked(StorageDevice device, long offset, JournalEntryHeader h, byte[] piece)
+    {
+        if (h.Length <= piece.Length)
+        {
+            var entry = piece.AsMemory(0, h.Length);
+            device.Read(offset, entry.Span);
+            if (JournalEntry.Checksum(entry.Span) != h.Checksum) return null; // (a conditional would turn null into an empty memory)
+            return entry;
+        }
+        if (JournalEntry.Checksum(device, offset, h.Length, piece) != h.Checksum) return null;
+        var whole = new byte[h.Length];
+        device.Read(offset, whole);
+        return new ReadOnlyMemory<byte>(whole);
     }
 
     /// <summary>The next occurrence of <paramref name="magic"/> after <paramref name="i"/> (vectorized search), or -1.</summary>
