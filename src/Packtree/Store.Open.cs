@@ -20,7 +20,8 @@ public sealed partial class Store
 
     private StoreRecovery OpenFile(StorageDevice device)
     {
-        if (device.Length == 0 || (Superblock.ReadCopies(device).All(c => c.Copy is null) && IsAllZeros(device)))
+        var copies = device.Length == 0 ? null : Superblock.ReadCopies(device);
+        if (copies is null || (copies.All(c => c.Copy is null) && IsAllZeros(device)))
         {
             // Empty, or zeros only: a store whose creation was cut short before its first superblock copy was whole.
             if (IsReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
@@ -31,10 +32,8 @@ public sealed partial class Store
             return new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null);
         }
 
-        var copies = Superblock.ReadCopies(device);
         var valid = copies.Select((c, slot) => (c.Copy, Slot: slot)).Where(c => c.Copy is not null).OrderByDescending(c => c.Copy!.Generation).ToList();
-        if (valid.Count == 0)
-            throw new InvalidDataException($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", copies.Select((c, slot) => $"superblock copy {slot} {c.Problem}"))}.");
+        if (valid.Count == 0) throw Superblock.NoValidCopy(copies);
         var other = 1 - valid[0].Slot;
         var why = copies[other].Copy is null ? $"copy {other} {copies[other].Problem}" : $"copy {other} is older (generation {copies[other].Copy!.Generation})";
         try
@@ -175,11 +174,11 @@ public sealed partial class Store
         {
             throw new InvalidDataException($"commit {seq} creates a tree whose name is not valid UTF-8");
         }
-        if (NameProblem(name) is { } problem) throw new InvalidDataException($"commit {seq} creates a tree named '{name}': {problem}");
+        if (Superblock.NameProblem(name) is { } problem) throw new InvalidDataException($"commit {seq} creates a tree named '{name}': {problem}");
         if (_trees.ContainsKey(name) || creating.ContainsValue(name)) throw new InvalidDataException($"commit {seq} creates tree '{name}', which exists");
         var next = creating.Count == 0 ? NextTreeId() : creating.Keys.Max() + 1;
         if (record.TreeId != next) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {record.TreeId}; the next id is {next}");
-        if (next >= 1u << 20) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {next}, past the largest tree id {(1 << 20) - 1}");
+        if (next > NodeHeader.MaxBtreeId) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {next}, past the largest tree id {NodeHeader.MaxBtreeId}");
         return name;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Packtree.Nodes;
 using Packtree.Storage;
 using Packtree.Trees;
 
@@ -26,7 +27,7 @@ public sealed partial class Store
     public Tree GetOrCreateTree(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
+        if (Superblock.NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
         if (TryGetTree(name, out var existing)) return existing;
         ulong seq;
         Tree tree;
@@ -52,31 +53,14 @@ public sealed partial class Store
         return tree;
     }
 
-    /// <summary>Why <paramref name="name"/> cannot name a tree, or null.</summary>
-    internal static string? NameProblem(string name)
-    {
-        if (name.Length == 0) return "a tree name has at least one character";
-        if (name.Any(char.IsControl)) return "a tree name has no control characters";
-        int bytes;
-        try
-        {
-            bytes = Superblock.StrictUtf8.GetByteCount(name);
-        }
-        catch (System.Text.EncoderFallbackException)
-        {
-            return "it is not valid UTF-16 (an unpaired surrogate), so it has no UTF-8 form to store";
-        }
-        return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
-    }
-
     /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
     private void CheckTreeFits(string name, uint id)
     {
-        if (id >= 1u << 20)
-            throw new InvalidOperationException($"The store has used all {(1 << 20) - 1} tree ids; tree '{name}' cannot be created.");
+        if (id > NodeHeader.MaxBtreeId)
+            throw new InvalidOperationException($"The store has used all {NodeHeader.MaxBtreeId} tree ids; tree '{name}' cannot be created.");
         if (_superblock is null) return;
-        var listBytes = _treesById.Values.Sum(t => Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(t.Name));
-        var needed = Superblock.TreeRecordBytes + Superblock.StrictUtf8.GetByteCount(name);
+        var listBytes = _treesById.Values.Sum(t => Superblock.RecordBytes(t.Name));
+        var needed = Superblock.RecordBytes(name);
         if (listBytes + needed > Superblock.TreeListCapacity)
             throw new InvalidOperationException($"The store's tree list is full: its {_trees.Count} trees take {listBytes} of the superblock's {Superblock.TreeListCapacity} bytes, and tree '{name}' needs {needed} more ({Superblock.TreeRecordBytes} plus its name's UTF-8 bytes); nothing was created.");
     }

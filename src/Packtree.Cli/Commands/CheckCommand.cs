@@ -58,21 +58,11 @@ public static class CheckCommand
         try
         {
             using var device = FileStorageDevice.OpenReadOnly(path);
-            var buffer = new byte[Superblock.SlotBytes];
-            for (var slot = 0; slot < 2; slot++)
+            foreach (var (slot, (copy, problem)) in Superblock.ReadCopies(device).Index())
             {
-                device.Read(slot * (long)Superblock.SlotBytes, buffer);
-                try
-                {
-                    var copy = Superblock.TryRead(buffer, slot * (long)Superblock.SlotBytes, out var problem);
-                    if (copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0) notes.Add($"superblock copy {slot}: not written yet");
-                    else if (copy is null) notes.Add($"superblock copy {slot} {problem} (the other copy is used; an interrupted checkpoint leaves this)");
-                    else notes.Add($"superblock copy {slot}: generation {copy.Generation}, checkpoint at commit {copy.CheckpointSeq}");
-                }
-                catch (Exception e) when (e is not NotSupportedException)
-                {
-                    problems.Add($"superblock copy {slot} at byte {slot * (long)Superblock.SlotBytes}: {ErrorText.Describe(e)}");
-                }
+                notes.Add(copy is null
+                    ? $"superblock copy {slot} {problem}" + (problem!.EndsWith("not written", StringComparison.Ordinal) ? "" : " (the other copy is used; an interrupted checkpoint leaves this)")
+                    : $"superblock copy {slot}: generation {copy.Generation}, checkpoint at commit {copy.CheckpointSeq}");
             }
         }
         catch (Exception e) when (e is IOException or NotSupportedException)

@@ -24,6 +24,9 @@ public sealed record NodeHeader(ulong Magic, ulong Flags, Bpos MinKey, Bpos MaxK
 
     private const ulong NewExtentOverwriteBit = 1UL << 8;
 
+    /// <summary>The largest btree id: the header keeps it in 20 bits.</summary>
+    public const uint MaxBtreeId = (1 << 20) - 1;
+
     /// <summary>The btree ID: flags bits 0..3 and 9..24.</summary>
     public uint BtreeId => (uint)(Flags & 0xF) | (uint)((Flags >> 9) & 0xFFFF) << 4;
 
@@ -39,7 +42,7 @@ public sealed record NodeHeader(ulong Magic, ulong Flags, Bpos MinKey, Bpos MaxK
     /// <summary>The flags word for a node of <paramref name="btreeId"/> at <paramref name="level"/>, generation <paramref name="nodeSeq"/>.</summary>
     public static ulong MakeFlags(uint btreeId, int level, uint nodeSeq)
     {
-        if (btreeId >= 1 << 20) throw new ArgumentOutOfRangeException(nameof(btreeId), btreeId, "A btree ID has 20 bits.");
+        if (btreeId > MaxBtreeId) throw new ArgumentOutOfRangeException(nameof(btreeId), btreeId, "A btree ID has 20 bits.");
         if ((uint)level > 15) throw new ArgumentOutOfRangeException(nameof(level), level, "A node level has 4 bits (0..15).");
         return (btreeId & 0xF) | ((ulong)level << 4) | NewExtentOverwriteBit | ((ulong)(btreeId >> 4) << 9) | ((ulong)nodeSeq << 32);
     }

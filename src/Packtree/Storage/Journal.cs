@@ -59,9 +59,6 @@ public sealed class Journal
     /// <summary>Bytes of commits since the last checkpoint.</summary>
     public long UsedBytes => Distance(Tail, Head);
 
-    /// <summary>Bytes kept: commits since the checkpoint before last.</summary>
-    public long RetainedBytes => Distance(RetainedTail, Head);
-
     /// <summary>The highest sequence number written (not necessarily durable).</summary>
     public ulong WrittenSeq => Volatile.Read(ref _writtenSeq);
 

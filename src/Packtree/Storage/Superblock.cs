@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Packtree.Nodes;
 
 namespace Packtree.Storage;
 
@@ -45,8 +46,29 @@ public sealed record Superblock
     /// <summary>UTF-8 that refuses what it cannot encode or decode exactly (an unpaired surrogate, invalid bytes), instead of replacing it.</summary>
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Bytes of the tree list.</summary>
-    public int TreeListBytes => Trees.Sum(t => TreeRecordBytes + StrictUtf8.GetByteCount(t.Name));
+    /// <summary>Bytes the record of a tree named <paramref name="name"/> takes in the tree list.</summary>
+    public static int RecordBytes(string name) => TreeRecordBytes + StrictUtf8.GetByteCount(name);
+
+    /// <summary>Why <paramref name="name"/> cannot name a tree (as the tree list stores names), or null.</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0) return "a tree name has at least one character";
+        if (name.Any(char.IsControl)) return "a tree name has no control characters";
+        int bytes;
+        try
+        {
+            bytes = StrictUtf8.GetByteCount(name);
+        }
+        catch (EncoderFallbackException)
+        {
+            return "it is not valid UTF-16 (an unpaired surrogate), so it has no UTF-8 form to store";
+        }
+        return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
+    }
+
+    /// <summary>The error for a file neither of whose copies is valid, with both reasons.</summary>
+    public static InvalidDataException NoValidCopy(IEnumerable<(Superblock? Copy, string? Problem)> copies) =>
+        new($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", copies.Select((c, slot) => $"superblock copy {slot} {c.Problem}"))}.");
 
     /// <summary>Copy number; the higher valid one is current.</summary>
     public required ulong Generation { get; init; }
@@ -208,8 +230,8 @@ public sealed record Superblock
     private static string? TreeProblem(TreeRecord tree, Superblock superblock, ulong reserved)
     {
         if (reserved != 0) return "reserved bytes are not zero";
-        if (tree.Id == 0 || tree.Id >= 1u << 20) return $"id {tree.Id} (1 to {(1 << 20) - 1})";
-        if (tree.Name.Length == 0 || tree.Name.Any(char.IsControl)) return "an empty name or one with control characters";
+        if (tree.Id == 0 || tree.Id > NodeHeader.MaxBtreeId) return $"id {tree.Id} (1 to {NodeHeader.MaxBtreeId})";
+        if (NameProblem(tree.Name) is { } name) return name;
         if (tree.Count < 0) return $"key count {tree.Count}";
         if (tree.RootLevel >= 16) return $"root level {tree.RootLevel} (below 16)";
         if (tree.RootSector == 0)
@@ -237,16 +259,6 @@ public sealed record Superblock
             copies[slot] = (copy, copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 ? $"at byte {slot * (long)SlotBytes}: not written" : problem);
         }
         return copies;
-    }
-
-    /// <summary>Reads both copies and returns the current one.</summary>
-    /// <exception cref="InvalidDataException">Neither copy is valid; the message gives both reasons.</exception>
-    public static Superblock ReadCurrent(StorageDevice device, out IReadOnlyList<string> problems)
-    {
-        var copies = ReadCopies(device);
-        problems = [.. copies.Select((c, slot) => c.Copy is null ? $"superblock copy {slot} {c.Problem}" : null).OfType<string>()];
-        var best = copies.Select(c => c.Copy).OfType<Superblock>().MaxBy(c => c.Generation);
-        return best ?? throw new InvalidDataException($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", problems)}.");
     }
 
     /// <summary>Writes this copy to its slot (generation parity) and flushes.</summary>

@@ -58,8 +58,7 @@ public sealed partial class Btree
             count++;
             if (level == 0)
             {
-                if (!TreeValues.IsValueType(key.Type)) throw Broken(node, $"leaf key at {position} has type {BkeyTypes.Name(key.Type)}");
-                if (key.Type - TreeValues.TypeBase > value.Length) throw Broken(node, $"leaf key at {position} pads more bytes than its value has");
+                if (TreeValues.LeafKeyProblem(key.Type, value.Length, MaxValueBytes) is { } problem) throw Broken(node, $"leaf key at {position}: {problem}");
                 continue;
             }
             if (key.Type != (byte)BkeyType.BtreePtrV2) throw Broken(node, $"interior key at {position} has type {BkeyTypes.Name(key.Type)}");

@@ -24,7 +24,7 @@ public sealed partial class Btree
     /// <summary>A new, empty tree: one leaf over [POS_MIN, SPOS_MAX].</summary>
     public Btree(NodeStore store, uint id)
     {
-        if (id >= 1u << 20) throw new ArgumentOutOfRangeException(nameof(id), id, "A btree id has 20 bits in the node header.");
+        if (id > NodeHeader.MaxBtreeId) throw new ArgumentOutOfRangeException(nameof(id), id, "A btree id has 20 bits in the node header.");
         _store = store;
         Id = id;
         _root = NewNode(level: 0, Bpos.Min, Bpos.Max, nodeSeq: 1);

@@ -176,11 +176,7 @@ public sealed class PersistentNodeStore : NodeStore
             // A node's log keeps every version of its keys until it is rewritten; once it takes over twice
             // what its live keys need, or the next write does not fit, the node is compacted to a new bucket.
             var logBytes = (long)node.WrittenSectors * NodeGeometry.SectorBytes;
-            if (node.Address != 0 && (!node.NextWriteFits() || logBytes > 2L * (node.LiveBytes + Codec.Geometry.BlockBytes + NodeHeader.ByteCount)))
-            {
-                node.Rewrite();
-                MoveOut(node);
-            }
+            if (node.Address != 0 && (!node.NextWriteFits() || logBytes > 2L * (node.LiveBytes + Codec.Geometry.BlockBytes + NodeHeader.ByteCount))) Rehome(node);
             if (node.Address == 0)
             {
                 var bucket = Buckets.Allocate();
@@ -238,10 +234,15 @@ public sealed class PersistentNodeStore : NodeStore
     {
         lock (_lock)
         {
-            if (node.Address == 0) return;
-            node.Rewrite();
-            MoveOut(node);
+            if (node.Address != 0) Rehome(node);
         }
+    }
+
+    /// <summary>Rewrites <paramref name="node"/> and gives up its bucket: its next write is a first write to a new one.</summary>
+    private void Rehome(BtreeNode node)
+    {
+        node.Rewrite();
+        MoveOut(node);
     }
 
     /// <summary>Drops clean nodes unused for longest until the cache is a tenth under budget; never a node of the running operation.</summary>

@@ -33,15 +33,7 @@ public sealed class TreeKeyRules : NodeKeyRules
     public override string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value)
     {
         if (type == (byte)BkeyType.Deleted) return null;
-        if (header.Level == 0)
-        {
-            if (!TreeValues.IsValueType(type))
-                return $"a leaf key of type {BkeyTypes.Name(type)}; leaves hold values (types {TreeValues.TypeBase} to {TreeValues.TypeBase + 7}) and deleted keys";
-            var padding = type - TreeValues.TypeBase;
-            if (padding > value.Length) return $"its type says {padding} bytes of padding, but its value has {value.Length} bytes";
-            if (value.Length - padding > _maxValueBytes) return $"a value of {value.Length - padding} bytes; the largest a tree of {_geometry.NodeBytes}-byte nodes holds is {_maxValueBytes}";
-            return null;
-        }
+        if (header.Level == 0) return TreeValues.LeafKeyProblem(type, value.Length, _maxValueBytes);
         if (type != (byte)BkeyType.BtreePtrV2)
             return $"an interior key of type {BkeyTypes.Name(type)}; interior nodes hold btree_ptr_v2 pointers and deleted keys";
         if (value.Length != BtreePointer.ValueBytes) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytes}";

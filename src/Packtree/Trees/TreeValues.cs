@@ -18,6 +18,16 @@ public static class TreeValues
     /// <summary>Whether <paramref name="type"/> is a value type of this encoding.</summary>
     public static bool IsValueType(byte type) => type is >= TypeBase and < TypeBase + 8;
 
+    /// <summary>Why a leaf key of <paramref name="type"/> with <paramref name="valueBytes"/> value bytes is no value a tree of <paramref name="maxValueBytes"/> holds; null when it is.</summary>
+    public static string? LeafKeyProblem(byte type, int valueBytes, int maxValueBytes)
+    {
+        if (!IsValueType(type)) return $"a leaf key of type {Keys.BkeyTypes.Name(type)}; leaves hold values (types {TypeBase} to {TypeBase + 7}) and deleted keys";
+        var padding = type - TypeBase;
+        if (padding > valueBytes) return $"its type says {padding} bytes of padding, but its value has {valueBytes} bytes";
+        if (valueBytes - padding > maxValueBytes) return $"a value of {valueBytes - padding} bytes; the largest the tree holds is {maxValueBytes}";
+        return null;
+    }
+
     /// <summary>The key for a value of <paramref name="length"/> bytes at <paramref name="position"/>.</summary>
     public static Bkey KeyFor(Bpos position, int length)
     {

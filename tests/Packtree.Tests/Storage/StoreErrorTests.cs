@@ -113,7 +113,7 @@ public sealed class StoreErrorTests
 
         // Flip one byte inside the keys of the root node.
         long nodeArea;
-        using (var device = FileStorageDevice.Open(path, create: false)) nodeArea = (long)Superblock.ReadCurrent(device, out _).Trees[0].RootSector * 512;
+        using (var device = FileStorageDevice.Open(path, create: false)) nodeArea = (long)Superblock.ReadCopies(device).Select(c => c.Copy).OfType<Superblock>().MaxBy(c => c.Generation)!.Trees[0].RootSector * 512;
         var bytes = File.ReadAllBytes(path);
         bytes[nodeArea + 200] ^= 0x40;
         File.WriteAllBytes(path, bytes);
