@@ -86,8 +86,8 @@ public sealed class RecoveryTests
     {
         // After a reopen, buckets only the older copy reaches are still held: more work, then damage the newer copy.
         var (device, model) = Busy(8_000, crash: false);
-        var store = Store.Open(new FaultyDevice(device.Snapshot()), Small);
-        var again = (FaultyDevice)typeof(Store).GetField("_device", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(store)!;
+        var again = new FaultyDevice(device.Snapshot());
+        var store = Store.Open(again, Small);
         var tree = store.GetOrCreateTree("t");
         var random = new Random(11);
         for (var i = 0; i < 3000; i++)
