@@ -18,7 +18,7 @@ public sealed partial class Store
     /// <summary>Whether writes are refused: opened read-only, or to salvage.</summary>
     public bool IsReadOnly => Options.ReadOnly || Options.Salvage;
 
-    private StoreRecovery OpenFile(StorageDevice device)
+    private (StorePersistence, StoreRecovery) OpenFile(StorageDevice device)
     {
         var copies = device.Length == 0 ? null : Superblock.ReadCopies(device);
         if (copies is null || (copies.All(c => c.Copy is null) && IsAllZeros(device)))
@@ -27,9 +27,9 @@ public sealed partial class Store
             if (IsReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
             var fresh = NewSuperblock(Options);
             fresh.Write(device);
-            Load(device, fresh, older: null);
-            _journal = new Journal(device, Superblock.JournalOffset, fresh.JournalBytes, 0, 0, 0, 0);
-            return new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null);
+            var nodes = Load(device, fresh, older: null);
+            var journal = new Journal(device, Superblock.JournalOffset, fresh.JournalBytes, 0, 0, 0, 0);
+            return (new FilePersistence(device, fresh, nodes, journal, Options), new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null));
         }
 
         var valid = copies.Select((c, slot) => (c.Copy, Slot: slot)).Where(c => c.Copy is not null).OrderByDescending(c => c.Copy!.Generation).ToList();
@@ -49,7 +49,8 @@ public sealed partial class Store
             var reason = $"copy {valid[0].Slot} (generation {valid[0].Copy!.Generation}) could not be used: {e.Message}";
             try
             {
-                return OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason) with { UsedOlderCopy = true };
+                var (persistence, recovery) = OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason);
+                return (persistence, recovery with { UsedOlderCopy = true });
             }
             catch (Exception again) when (again is InvalidDataException or CorruptNodeException)
             {
@@ -73,30 +74,30 @@ public sealed partial class Store
         return true;
     }
 
-    private StoreRecovery OpenFrom(StorageDevice device, Superblock superblock, int slot, Superblock? older, string reason)
+    private (StorePersistence, StoreRecovery) OpenFrom(StorageDevice device, Superblock superblock, int slot, Superblock? older, string reason)
     {
-        Load(device, superblock, older);
-        var replay = JournalReader.Replay(device, Superblock.JournalOffset, superblock.JournalBytes, superblock.JournalTail, superblock.CheckpointSeq + 1, Replay, Options.Salvage);
+        var nodes = Load(device, superblock, older);
+        var replay = JournalReader.Replay(device, Superblock.JournalOffset, superblock.JournalBytes, superblock.JournalTail, superblock.CheckpointSeq + 1,
+            (seq, records) => Replay(seq, records, nodes), Options.Salvage);
         _commitSeq = replay.LastSeq;
         var retainedTail = older is not null && older.Generation + 1 == superblock.Generation ? older.JournalTail : superblock.JournalTail;
-        _journal = new Journal(device, Superblock.JournalOffset, superblock.JournalBytes, retainedTail, superblock.JournalTail, replay.Head, replay.LastSeq);
+        var journal = new Journal(device, Superblock.JournalOffset, superblock.JournalBytes, retainedTail, superblock.JournalTail, replay.Head, replay.LastSeq);
         var loss = replay.Loss;
-        return new StoreRecovery(slot, superblock.Generation, superblock.CheckpointSeq, reason, replay.LastSeq - superblock.CheckpointSeq, replay.LastSeq,
-            loss is null ? null : (loss.FirstSeq, loss.LastSeq), loss is null ? null : $"commit {loss.FirstSeq}'s entry at byte {loss.Offset} of the store file: {loss.Reason}");
+        return (new FilePersistence(device, superblock, nodes, journal, Options), new StoreRecovery(slot, superblock.Generation, superblock.CheckpointSeq, reason, replay.LastSeq - superblock.CheckpointSeq, replay.LastSeq,
+            loss is null ? null : (loss.FirstSeq, loss.LastSeq), loss is null ? null : $"commit {loss.FirstSeq}'s entry at byte {loss.Offset} of the store file: {loss.Reason}"));
     }
 
     /// <summary>The trees of <paramref name="superblock"/> and the buckets in use (its trees', and those only the older copy still reaches).</summary>
-    private void Load(StorageDevice device, Superblock superblock, Superblock? older)
+    private PersistentNodeStore Load(StorageDevice device, Superblock superblock, Superblock? older)
     {
         var geometry = new NodeGeometry(superblock.NodeBytes, superblock.BlockBytes);
-        _codec = new NodeCodec(geometry, superblock.NodeMagic);
-        var nodes = new PersistentNodeStore(device, _codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
-        _nodes = nodes;
-        _superblock = superblock;
+        var codec = new NodeCodec(geometry, superblock.NodeMagic);
+        var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
         foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record)));
         var used = _trees.Values.SelectMany(t => t.Btree.NodeAddresses()).Select(nodes.BucketOf);
         var bucketCount = Math.Max(0, (device.Length - superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes);
         nodes.Buckets.Reset(used, older is null ? [] : OlderCopyBuckets(device, older, nodes), bucketCount);
+        return nodes;
     }
 
     private static Btree OpenTree(NodeStore nodes, TreeRecord record)
@@ -115,7 +116,7 @@ public sealed partial class Store
     {
         try
         {
-            var nodes = new PersistentNodeStore(device, _codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
+            var nodes = new PersistentNodeStore(device, current.Codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
             return [.. older.Trees.SelectMany(t => OpenTree(nodes, t).NodeAddresses()).Select(current.BucketOf)];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -129,7 +130,7 @@ public sealed partial class Store
     /// store cannot apply whole changes nothing: the replay fails, or (salvage) ends just before it.
     /// </summary>
     /// <exception cref="InvalidDataException">The commit names a tree the store does not have, creates one it has, or holds a value too large for its tree.</exception>
-    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records)
+    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records, PersistentNodeStore nodes)
     {
         var names = new string?[records.Count];
         var creating = new Dictionary<uint, string>();
@@ -143,7 +144,7 @@ public sealed partial class Store
             }
             var tree = TreeById(record.TreeId);
             if (tree is null && !creating.ContainsKey(record.TreeId)) throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
-            var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(_codec.Geometry.NodeBytes);
+            var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(nodes.Codec.Geometry.NodeBytes);
             if (record.Op == JournalOp.Put && record.Value.Length > largest)
                 throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree?.Name ?? creating[record.TreeId]}', whose largest is {largest}");
         }
@@ -152,7 +153,7 @@ public sealed partial class Store
             var record = records[i];
             if (record.Op == JournalOp.CreateTree)
             {
-                AddTree(new Tree(this, names[i]!, new Btree(_nodes!, record.TreeId)));
+                AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId)));
                 continue;
             }
             var tree = TreeById(record.TreeId)!;

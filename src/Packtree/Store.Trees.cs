@@ -31,25 +31,21 @@ public sealed partial class Store
         if (TryGetTree(name, out var existing)) return existing;
         ulong seq;
         Tree tree;
-        EnterWrite();
+        EnterCommit();
         try
         {
             if (_trees.TryGetValue(name, out existing)) return existing;
             var id = NextTreeId();
             CheckTreeFits(name, id);
-            var nameBytes = Superblock.StrictUtf8.GetBytes(name);
-            seq = BeginCommit(_journal is null ? 0 : JournalEntry.Bytes(nameBytes.Length));
-            AppendToJournal(seq, JournalOp.CreateTree, id, default, nameBytes);
-            NodeStore nodes = _nodes is null ? new InMemoryNodeStore(_codec, Options.CodecOptions) : _nodes;
-            tree = new Tree(this, name, new Btree(nodes, id));
-            AddTree(tree);
-            EndCommit();
+            tree = new Tree(this, name, new Btree(_persistence.NodesForNewTree(), id));
+            var commit = new CreateTreeCommit(this, tree, Superblock.StrictUtf8.GetBytes(name));
+            seq = CommitLocked(ref commit);
         }
         finally
         {
-            ExitWrite();
+            ExitCommit();
         }
-        AfterCommit(seq, Durability.Flush);
+        _persistence.WaitDurable(seq); // a tree's creation is always durable before it is used
         return tree;
     }
 
@@ -58,7 +54,7 @@ public sealed partial class Store
     {
         if (id > NodeHeader.MaxBtreeId)
             throw new InvalidOperationException($"The store has used all {NodeHeader.MaxBtreeId} tree ids; tree '{name}' cannot be created.");
-        if (_superblock is null) return;
+        if (!_persistence.IsPersistent) return; // only the superblock's tree list is bounded
         var listBytes = _treesById.Values.Sum(t => Superblock.RecordBytes(t.Name));
         var needed = Superblock.RecordBytes(name);
         if (listBytes + needed > Superblock.TreeListCapacity)

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Packtree.Keys;
 using Packtree.Storage;
 
@@ -82,7 +81,6 @@ internal sealed class FuzzImage
     /// <summary>Runs the workload against a store and records every commit as it is made.</summary>
     private sealed class Builder
     {
-        private static readonly FieldInfo JournalField = typeof(Store).GetField("_journal", BindingFlags.NonPublic | BindingFlags.Instance)!;
         private readonly Random _random;
         private readonly FaultyDevice _device = new();
         private readonly Store _store;
@@ -129,7 +127,7 @@ internal sealed class FuzzImage
         {
             Create("main");
             Create("side");
-            var journal = (Journal)JournalField.GetValue(_store)!;
+            var journal = _store.Journal!;
             // Large batches until the journal wraps after the last checkpoint, then a few small commits that need no checkpoint.
             for (var round = 0; ; round++)
             {

@@ -1,0 +1,149 @@
+using Packtree.Nodes;
+using Packtree.Storage;
+using Packtree.Trees;
+
+namespace Packtree;
+
+/// <summary>
+/// A store kept in a file (docs/FORMAT.md): commits go to the journal before they are applied; a
+/// checkpoint writes the changed nodes, children before parents, and then a superblock copy with the new
+/// roots. Opening (choosing a copy, replaying) is <see cref="Store"/>'s; this is the open store's state.
+/// </summary>
+internal sealed class FilePersistence : StorePersistence
+{
+    private readonly StorageDevice _device;
+    private readonly PersistentNodeStore _nodes;
+    private readonly Journal _journal;
+    private readonly bool _readOnly;
+    private Superblock _superblock;
+    private Timer? _flushTimer;
+    private Exception? _failure;
+    private volatile bool _closed;
+
+    public FilePersistence(StorageDevice device, Superblock superblock, PersistentNodeStore nodes, Journal journal, StoreOptions options)
+    {
+        _device = device;
+        _superblock = superblock;
+        _nodes = nodes;
+        _journal = journal;
+        _readOnly = options.ReadOnly || options.Salvage;
+        if (options.Durability == Durability.Buffered && !_readOnly)
+            _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
+    }
+
+    public override NodeCodec Codec => _nodes.Codec;
+
+    public override Journal Journal => _journal;
+
+    public override bool IsPersistent => true;
+
+    public override Exception? Failure => _failure;
+
+    public override StoreStatistics Statistics => new(_device.Length, _nodes.Buckets.UsedCount, _nodes.Buckets.FreeCount + _nodes.Buckets.PendingCount,
+        _nodes.NodeCount, _nodes.NodesRead, _nodes.NodesEvicted, _journal.UsedBytes, _journal.RegionBytes, _superblock.Generation, _journal.Flushes);
+
+    public override NodeStore NodesForNewTree() => _nodes;
+
+    public override void CommitArriving() => _journal.Arriving();
+
+    public override void CommitArrived() => _journal.Arrived();
+
+    public override void MakeRoom(long entryBytes, IEnumerable<Tree> trees, ulong lastSeq)
+    {
+        if (entryBytes > _journal.MaxEntryBytes)
+            throw new InvalidOperationException($"A commit of {entryBytes} bytes exceeds the journal's largest entry ({_journal.MaxEntryBytes} bytes, a quarter of its {_journal.RegionBytes}); split the batch or create the store with a larger journal. Nothing was written.");
+        // The journal keeps the commits since the checkpoint before last: two checkpoints free it all.
+        for (var i = 0; i < 2 && !_journal.HasRoomFor(entryBytes); i++) Checkpoint(trees, lastSeq);
+    }
+
+    /// <summary>
+    /// Checkpoints once the journal is half full, or once the node cache is over its budget: dirty nodes
+    /// cannot be dropped until they are written, so memory stays bounded by writing them rather than by growing.
+    /// </summary>
+    public override void CommitApplied(IEnumerable<Tree> trees, ulong lastSeq)
+    {
+        if (_nodes.CachedBytes > _nodes.CacheBudget)
+        {
+            _nodes.BeginOperation(); // the commit is done: the nodes it touched may go too
+            _nodes.EvictIfOverBudget();
+        }
+        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget)
+        {
+            Checkpoint(trees, lastSeq);
+            _nodes.EvictIfOverBudget();
+        }
+    }
+
+    public override void WaitDurable(ulong seq)
+    {
+        try
+        {
+            _journal.WaitDurable(seq);
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    public override void Flush() => WaitDurable(_journal.WrittenSeq);
+
+    public override void Checkpoint(IEnumerable<Tree> trees, ulong lastSeq)
+    {
+        try
+        {
+            var ordered = trees.OrderBy(t => t.Id).ToList();
+            foreach (var tree in ordered) tree.Btree.WriteBack(_nodes);
+            _device.Flush();
+            var next = _superblock with
+            {
+                Generation = _superblock.Generation + 1,
+                CheckpointSeq = lastSeq,
+                JournalTail = _journal.Head,
+                Trees = [.. ordered.Select(t => t.Btree.RootPointer.Sector == 0
+                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0) // empty: no node on disk
+                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count))],
+            };
+            next.Write(_device);
+            _superblock = next;
+            _journal.Reclaim();
+            _journal.MarkDurable();
+            _nodes.CheckpointDone();
+        }
+        catch (IOException e)
+        {
+            Fail(e);
+            throw;
+        }
+    }
+
+    public override void Close(IEnumerable<Tree> trees, ulong lastSeq)
+    {
+        Abandon();
+        if (_failure is null && !_readOnly) Checkpoint(trees, lastSeq);
+    }
+
+    public override void Abandon()
+    {
+        _closed = true;
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+    }
+
+    public override void Dispose() => _device.Dispose();
+
+    private void Fail(Exception e) => _failure ??= e;
+
+    private void FlushQuietly()
+    {
+        try
+        {
+            if (!_closed && _failure is null) _journal.WaitDurable(_journal.WrittenSeq);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            if (e is IOException) Fail(e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Packtree.Keys;
+using Packtree.Storage;
+
+namespace Packtree;
+
+// The one commit path: every change (a put, a delete, a batch, a tree's creation) is numbered, journaled
+// (on disk) before it is applied, applied under the write lock, and then made durable if asked.
+public sealed partial class Store
+{
+    /// <summary>Applies every update of <paramref name="batch"/> atomically: a reader sees all of them or none, and after a crash all or none survive.</summary>
+    /// <param name="batch">The updates.</param>
+    /// <param name="durability">When to return (on disk); the store's <see cref="StoreOptions.Durability"/> by default.</param>
+    /// <exception cref="ArgumentException">The batch names a tree of another store.</exception>
+    public void Write(WriteBatch batch, Durability? durability = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.CheckTrees(this);
+        if (batch.Count == 0) return;
+        var commit = new BatchCommit(batch);
+        Commit(ref commit, durability);
+    }
+
+    /// <summary>Puts one value as one commit.</summary>
+    internal void Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
+    {
+        var commit = new PutCommit(tree, key, value);
+        Commit(ref commit, null);
+    }
+
+    /// <summary>Deletes one key as one commit.</summary>
+    internal bool Delete(Tree tree, Bpos key)
+    {
+        var commit = new DeleteCommit(tree, key);
+        Commit(ref commit, null);
+        return commit.Existed;
+    }
+
+    /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>
+    private void Commit<T>(scoped ref T commit, Durability? durability) where T : ICommit, allows ref struct
+    {
+        EnterCommit();
+        ulong seq;
+        try
+        {
+            seq = CommitLocked(ref commit);
+        }
+        finally
+        {
+            ExitCommit();
+        }
+        StoreMetrics.Commits.Add(1);
+        if ((durability ?? Options.Durability) == Durability.Flush) _persistence.WaitDurable(seq);
+    }
+
+    /// <summary>
+    /// Numbers, journals and applies a commit (write lock held). Room is made first, so a commit too large
+    /// for the journal is refused before anything changes; a failed journal write means the commit never
+    /// happened, and its number is reused.
+    /// </summary>
+    private ulong CommitLocked<T>(scoped ref T commit) where T : ICommit, allows ref struct
+    {
+        var seq = _commitSeq + 1;
+        if (_persistence.Journal is { } journal)
+        {
+            _persistence.MakeRoom(commit.EntryBytes, _treesById.Values, _commitSeq);
+            commit.AppendTo(journal, seq);
+        }
+        _commitSeq = seq;
+        commit.Apply(seq);
+        _persistence.CommitApplied(_treesById.Values, _commitSeq);
+        return seq;
+    }
+
+    /// <summary>Takes the write lock for a commit, telling the persistence first that a commit is on its way (group commit).</summary>
+    private void EnterCommit()
+    {
+        _persistence.CommitArriving();
+        try
+        {
+            EnterWrite();
+        }
+        catch
+        {
+            _persistence.CommitArrived();
+            throw;
+        }
+    }
+
+    private void ExitCommit()
+    {
+        ExitWrite();
+        _persistence.CommitArrived();
+    }
+
+    /// <summary>What one commit changes: the size and bytes of its journal entry, and how it is applied.</summary>
+    private interface ICommit
+    {
+        long EntryBytes { get; }
+
+        void AppendTo(Journal journal, ulong seq);
+
+        void Apply(ulong seq);
+    }
+
+    private readonly ref struct PutCommit(Tree tree, Bpos key, ReadOnlySpan<byte> value) : ICommit
+    {
+        private readonly ReadOnlySpan<byte> _value = value;
+
+        public long EntryBytes => JournalEntry.Bytes(_value.Length);
+
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Put, tree.Id, key, _value);
+
+        public void Apply(ulong seq)
+        {
+            tree.Btree.JournalSeq = seq;
+            tree.Btree.Put(key, _value);
+            StoreMetrics.Puts.Add(1);
+        }
+    }
+
+    private struct DeleteCommit(Tree tree, Bpos key) : ICommit
+    {
+        public bool Existed { get; private set; }
+
+        public readonly long EntryBytes => JournalEntry.Bytes(0);
+
+        public readonly void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Delete, tree.Id, key, []);
+
+        public void Apply(ulong seq)
+        {
+            tree.Btree.JournalSeq = seq;
+            Existed = tree.Btree.Delete(key);
+            StoreMetrics.Deletes.Add(1);
+        }
+    }
+
+    /// <summary>A batch; its journal records are built only when there is a journal.</summary>
+    private struct BatchCommit(WriteBatch batch) : ICommit
+    {
+        private List<JournalRecord>? _records;
+
+        public long EntryBytes => JournalEntry.Bytes(_records ??= batch.JournalRecords());
+
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, _records ??= batch.JournalRecords());
+
+        public readonly void Apply(ulong seq) => batch.Apply(seq);
+    }
+
+    /// <summary>A tree's creation: journaled with its name, applied by adding it to the catalogue.</summary>
+    private readonly struct CreateTreeCommit(Store store, Tree tree, byte[] name) : ICommit
+    {
+        public long EntryBytes => JournalEntry.Bytes(name.Length);
+
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.CreateTree, tree.Id, default, name);
+
+        public void Apply(ulong seq) => store.AddTree(tree);
+    }
+}
