@@ -105,7 +105,7 @@ public sealed partial class Store : IDisposable
     }
 
     /// <summary>Opens a store on <paramref name="device"/> (empty: a new store). The store owns the device from then on.</summary>
-    public static Store Open(StorageDevice device, StoreOptions? options = null)
+    internal static Store Open(StorageDevice device, StoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         try

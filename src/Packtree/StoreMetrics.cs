@@ -1,15 +1,24 @@
 using System.Diagnostics.Metrics;
+using Packtree.Codegen;
+using Packtree.Trees;
 
 namespace Packtree;
 
 /// <summary>
 /// Operations on stores, through <see cref="System.Diagnostics.Metrics"/> (meter <c>Packtree</c>).
-/// Structural changes are counted by meter <c>Packtree.Trees</c> and compiled key code by <c>Packtree.Codegen</c>.
+/// Structural changes are counted by meter <c>Packtree.Trees</c> (<see cref="TreesMeterName"/>) and compiled key code by
+/// <c>Packtree.Codegen</c> (<see cref="CodegenMeterName"/>).
 /// </summary>
 public static class StoreMetrics
 {
     /// <summary>The meter's name, for listeners.</summary>
     public const string MeterName = "Packtree";
+
+    /// <summary>The name of the meter that counts structural changes of trees: splits, compactions, merges, new roots.</summary>
+    public const string TreesMeterName = TreeMetrics.MeterName;
+
+    /// <summary>The name of the meter of compiled key code: compilations, compile time, cache hits, misses and evictions.</summary>
+    public const string CodegenMeterName = CodegenMetrics.MeterName;
 
     private static readonly Meter Meter = new(MeterName);
 

@@ -18,7 +18,7 @@ public sealed record StoreOptions
     /// <summary>Under <see cref="UnpackStrategy.Auto"/>, keys a format unpacks before its code is compiled (0 compiles at once).</summary>
     public long CompileThreshold { get; init; } = KeyCodecOptions.DefaultCompileThreshold;
 
-    /// <summary>Check every fast unpack against the generic one (slow; for diagnosing).</summary>
+    /// <summary>Check every fast unpack against the generic one (slow; for diagnosing): a mismatch throws an <see cref="InvalidOperationException"/> that shows both results.</summary>
     public bool VerifyUnpack { get; init; }
 
     /// <summary>When a commit returns, for stores on disk: <see cref="Durability.Flush"/> (the default) after its journal entry is on stable storage.</summary>

@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Cli.Bench;
 
 /// <summary>A format and keys packed in it back to back (no values), as in a bset.</summary>
-public sealed class KeySet
+internal sealed class KeySet
 {
     private KeySet(string name, BkeyFormat format, Bkey[] keys)
     {

@@ -59,7 +59,7 @@ public static class KeysSuite
     }
 
     /// <summary>Widths in field order, e.g. <c>8/24/0/8/0/0</c>.</summary>
-    public static string FormatWidths(BkeyFormat format)
+    internal static string FormatWidths(BkeyFormat format)
     {
         var widths = new int[BkeyFields.Count];
         for (var i = 0; i < widths.Length; i++) widths[i] = format.Fields[i].Width;

@@ -9,7 +9,7 @@ namespace Packtree.Codegen;
 /// unaligned 8-byte load and a shift. Only for byte-aligned formats; <see cref="KeyCodecFactory"/>
 /// gives other formats the generic codec, as bcachefs falls back to its generic unpacker.
 /// </summary>
-public sealed class ByteAlignedKeyCodec : KeyCodec
+internal sealed class ByteAlignedKeyCodec : KeyCodec
 {
     private readonly FieldLoad[] _loads = new FieldLoad[BkeyFields.Count];
 

@@ -6,7 +6,7 @@ namespace Packtree.Codegen;
 /// Counters of the code generator, published on the meter <c>Packtree.Codegen</c>
 /// (<see cref="System.Diagnostics.Metrics"/>) and readable in-process for tests and benchmarks.
 /// </summary>
-public static class CodegenMetrics
+internal static class CodegenMetrics
 {
     /// <summary>Name of the meter.</summary>
     public const string MeterName = "Packtree.Codegen";

@@ -10,7 +10,7 @@ namespace Packtree.Codegen;
 /// many threads ask at once. When full, the oldest entries are dropped; nodes still holding their
 /// codec keep it, and the runtime collects the code once nothing refers to it.
 /// </summary>
-public sealed class CompiledCodeCache
+internal sealed class CompiledCodeCache
 {
     private readonly ConcurrentDictionary<BkeyFormat, Lazy<CompiledKeyCodec>> _entries = new();
     private readonly ConcurrentQueue<BkeyFormat> _insertionOrder = new();

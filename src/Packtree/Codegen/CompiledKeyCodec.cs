@@ -12,7 +12,7 @@ namespace Packtree.Codegen;
 /// offsets as constants, compiled by the runtime. Per-key functions for single keys, and kernels
 /// (whole loops) for runs of keys. Results are identical to the generic codec.
 /// </summary>
-public sealed class CompiledKeyCodec : KeyCodec
+internal sealed class CompiledKeyCodec : KeyCodec
 {
     private readonly Functions _code;
 

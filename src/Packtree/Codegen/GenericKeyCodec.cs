@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Codegen;
 
 /// <summary>The portable baseline: the key layer's table-driven reader, valid for every format, no set-up cost.</summary>
-public sealed class GenericKeyCodec(BkeyFormat format) : KeyCodec(format)
+internal sealed class GenericKeyCodec(BkeyFormat format) : KeyCodec(format)
 {
     /// <inheritdoc/>
     public override UnpackStrategy Strategy => UnpackStrategy.Generic;

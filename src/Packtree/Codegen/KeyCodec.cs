@@ -11,7 +11,7 @@ namespace Packtree.Codegen;
 /// u64s gives its length in words (key plus value); keys with format 0 are packed in
 /// <see cref="Format"/>, keys with format 1 are unpacked 40-byte headers.
 /// </remarks>
-public abstract class KeyCodec
+internal abstract class KeyCodec
 {
     /// <summary>Creates a codec for <paramref name="format"/>.</summary>
     protected KeyCodec(BkeyFormat format)

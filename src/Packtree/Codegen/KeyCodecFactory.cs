@@ -9,7 +9,7 @@ namespace Packtree.Codegen;
 /// <c>PACKTREE_UNPACK</c> (generic, byte-aligned, compiled, auto) and <c>PACKTREE_VERIFY_UNPACK=1</c>
 /// override the options for the whole process, so that a test suite can run under each strategy.
 /// </summary>
-public static class KeyCodecFactory
+internal static class KeyCodecFactory
 {
     /// <summary>Name of the environment variable that forces a strategy.</summary>
     public const string StrategyEnvironmentVariable = "PACKTREE_UNPACK";

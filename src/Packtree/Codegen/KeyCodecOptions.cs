@@ -1,7 +1,7 @@
 namespace Packtree.Codegen;
 
 /// <summary>How nodes get the code that reads their keys.</summary>
-public sealed record KeyCodecOptions
+internal sealed record KeyCodecOptions
 {
     /// <summary>
     /// Keys a format's codec reads on the portable path before <see cref="UnpackStrategy.Auto"/>

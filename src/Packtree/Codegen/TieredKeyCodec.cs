@@ -12,7 +12,7 @@ namespace Packtree.Codegen;
 /// Once compiled, every operation uses the compiled code: <c>packtree bench unpack</c> measures it at
 /// least as fast as the portable paths for every operation, and 4–6× faster for runs of keys.
 /// </remarks>
-public sealed class TieredKeyCodec : KeyCodec
+internal sealed class TieredKeyCodec : KeyCodec
 {
     private readonly KeyCodec _portable;
     private readonly CompiledCodeCache _cache;

@@ -7,7 +7,7 @@ namespace Packtree.Codegen;
 /// <see cref="CodecMismatchException"/>, printing both results, when they differ: the fast path and
 /// its slow twin side by side, as in bcachefs's debug builds.
 /// </summary>
-public sealed class VerifyingKeyCodec(KeyCodec inner) : KeyCodec(inner.Format)
+internal sealed class VerifyingKeyCodec(KeyCodec inner) : KeyCodec(inner.Format)
 {
     private readonly GenericKeyCodec _reference = new(inner.Format);
 

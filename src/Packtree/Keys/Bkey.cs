@@ -17,7 +17,7 @@ namespace Packtree.Keys;
 /// </list>
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = ByteCount)]
-public struct Bkey : IEquatable<Bkey>
+internal struct Bkey : IEquatable<Bkey>
 {
     /// <summary>Size of the unpacked header in bytes.</summary>
     public const int ByteCount = 40;

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>The six fields of a key, in packing order (bcachefs's <c>enum bch_bkey_fields</c>).</summary>
-public enum BkeyField
+internal enum BkeyField
 {
     /// <summary>Position, most significant part (64 bits unpacked).</summary>
     Inode = 0,

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>Facts about the six key fields that every format shares.</summary>
-public static class BkeyFields
+internal static class BkeyFields
 {
     /// <summary>Number of fields in a key (bcachefs's <c>BKEY_NR_FIELDS</c>).</summary>
     public const int Count = 6;

@@ -4,7 +4,7 @@ namespace Packtree.Keys;
 
 // Bit utilities over the key bits (the top KeyBits bits of a packed key), used by the
 // auxiliary search trees. Key-bit index 0 is bit (64 * KeyU64s - KeyBits) of the key.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     private int KeyBitsLow => 64 * KeyU64s - KeyBits;
 

@@ -4,7 +4,7 @@ namespace Packtree.Keys;
 
 // Comparing packed keys: the position fields sit at the top of the key, most significant first,
 // so two keys of one format order like the unsigned integers formed by their top KeyBits bits.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     /// <summary>
     /// Compares the positions of two keys packed in this format without unpacking them.

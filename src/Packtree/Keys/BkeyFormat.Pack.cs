@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Packtree.Keys;
 
 // Packing whole keys: every field must fit its width after subtracting its offset.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     /// <summary>
     /// Packs <paramref name="key"/> into <see cref="KeyBytes"/> bytes of <paramref name="destination"/>

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 // Packing bare positions, used as search keys inside a node.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     /// <summary>
     /// Packs <paramref name="position"/> exactly: header u64s = key_u64s, format 0, type 0, the

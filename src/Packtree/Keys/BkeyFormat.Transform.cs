@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 // Repacking a key from one format into another, as when keys move into a node with a new format.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     /// <summary>
     /// Repacks a key of format <paramref name="inputFormat"/> (key followed by its value words) into

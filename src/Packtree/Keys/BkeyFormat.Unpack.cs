@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Packtree.Keys;
 
 // Generic unpacking: every field is read through its FieldLayout, whatever the format.
-public sealed partial class BkeyFormat
+internal sealed partial class BkeyFormat
 {
     /// <summary>Unpacks a key packed in this format (the generic bit-stream path).</summary>
     /// <param name="packed">The packed key: at least <see cref="KeyBytes"/> bytes; the value, if any, follows and is not read.</param>

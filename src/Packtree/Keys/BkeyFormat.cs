@@ -14,7 +14,7 @@ namespace Packtree.Keys;
 /// bytes 8..55 the six offsets as little-endian u64.
 /// The operations on packed keys live in the other parts of this partial class, one per file.
 /// </remarks>
-public sealed partial class BkeyFormat : IEquatable<BkeyFormat>
+internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
 {
     /// <summary>Size of the on-disk image in bytes.</summary>
     public const int ByteCount = 56;

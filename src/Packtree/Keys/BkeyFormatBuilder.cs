@@ -6,7 +6,7 @@ namespace Packtree.Keys;
 /// minimum and maximum, give each field the width of its range, then spend the spare bits of the
 /// last word rounding widths up to whole bytes so that the byte-aligned fast path applies.
 /// </summary>
-public sealed class BkeyFormatBuilder
+internal sealed class BkeyFormatBuilder
 {
     private readonly ulong[] _min = new ulong[BkeyFields.Count];
     private readonly ulong[] _max = new ulong[BkeyFields.Count];

@@ -12,7 +12,7 @@ namespace Packtree.Keys;
 /// <param name="Offset">The field's offset (for <see cref="BkeyFormatRule.FieldTooLarge"/>), else 0.</param>
 /// <param name="Limit">What the rule allows: 6 fields, the field's unpacked maximum, or the correct key_u64s.</param>
 /// <param name="Detail">A sentence explaining the failure to a person.</param>
-public sealed record BkeyFormatError(BkeyFormatRule Rule, int Field, ulong Got, ulong Offset, ulong Limit, string Detail)
+internal sealed record BkeyFormatError(BkeyFormatRule Rule, int Field, ulong Got, ulong Offset, ulong Limit, string Detail)
 {
     /// <summary>The text bcachefs prints for the same failure, word for word.</summary>
     public string BcachefsText => Rule switch

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>The validity rules of a key format, checked in this order (bcachefs's <c>bch2_bkey_format_invalid</c>).</summary>
-public enum BkeyFormatRule
+internal enum BkeyFormatRule
 {
     /// <summary><c>nr_fields</c> must be 6.</summary>
     FieldCount,

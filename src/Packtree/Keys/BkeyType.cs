@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>Key (value) types, with bcachefs's on-disk numbers (<c>enum bch_bkey_type</c>).</summary>
-public enum BkeyType : byte
+internal enum BkeyType : byte
 {
     /// <summary><c>deleted</c></summary>
     Deleted = 0,

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>Names of key types as bcachefs prints them.</summary>
-public static class BkeyTypes
+internal static class BkeyTypes
 {
     /// <summary>One past the largest known type number (bcachefs's <c>KEY_TYPE_MAX</c>).</summary>
     public const int Count = 39;

@@ -8,7 +8,7 @@ namespace Packtree.Keys;
 /// The version is not part of the sort key.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = ByteCount)]
-public readonly struct Bversion : IEquatable<Bversion>, IComparable<Bversion>
+internal readonly struct Bversion : IEquatable<Bversion>, IComparable<Bversion>
 {
     /// <summary>Size of the on-disk image in bytes.</summary>
     public const int ByteCount = 12;

@@ -8,4 +8,4 @@ namespace Packtree.Keys;
 /// </summary>
 /// <param name="ByteOffset">Start of the 8-byte load, relative to the key (-7..32).</param>
 /// <param name="Shift">Right shift after the load: 64 - width.</param>
-public readonly record struct ByteAlignedField(int ByteOffset, int Shift);
+internal readonly record struct ByteAlignedField(int ByteOffset, int Shift);

@@ -10,7 +10,7 @@ namespace Packtree.Keys;
 /// <param name="Width">Width in bits (0..64).</param>
 /// <param name="Mask">ones(Width).</param>
 /// <param name="Offset">Bias added when unpacking.</param>
-public readonly record struct FieldLayout(int LowBit, int Width, ulong Mask, ulong Offset)
+internal readonly record struct FieldLayout(int LowBit, int Width, ulong Mask, ulong Offset)
 {
     /// <summary>Bit position of the field's most significant bit, or -1 for a zero-width field.</summary>
     public int HighBit => Width == 0 ? -1 : LowBit + Width - 1;

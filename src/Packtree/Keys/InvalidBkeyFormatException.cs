@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>A key format breaks one of bcachefs's validity rules; <see cref="Error"/> says which.</summary>
-public sealed class InvalidBkeyFormatException : FormatException
+internal sealed class InvalidBkeyFormatException : FormatException
 {
     /// <summary>Creates the exception for <paramref name="error"/>.</summary>
     public InvalidBkeyFormatException(BkeyFormatError error)

@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
 /// <summary>The outcome of packing a search position lossily (bcachefs's <c>enum bkey_pack_pos_ret</c>).</summary>
-public enum PackPositionResult
+internal enum PackPositionResult
 {
     /// <summary>The packed position equals the input.</summary>
     Exact = 0,

@@ -7,7 +7,7 @@ namespace Packtree.Nodes;
 /// <param name="Exponent">Bit position of the mantissa's lowest bit in the packed key; <see cref="Failed"/> means compare the real key.</param>
 /// <param name="KeyOffset">Offset of the node's key from the start of its cacheline, in words.</param>
 /// <param name="Mantissa">16 key bits.</param>
-public readonly record struct BkeyFloat(byte Exponent, byte KeyOffset, ushort Mantissa)
+internal readonly record struct BkeyFloat(byte Exponent, byte KeyOffset, ushort Mantissa)
 {
     /// <summary>Exponent of a node whose mantissa cannot be used (bcachefs's <c>BFLOAT_FAILED</c>).</summary>
     public const byte Failed = 255;

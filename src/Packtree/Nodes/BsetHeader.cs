@@ -6,7 +6,7 @@ namespace Packtree.Nodes;
 /// bcachefs's 24-byte <c>struct bset</c> header: seq (le64), journal_seq (le64), flags (le32),
 /// version (le16), u64s (le16: the length of the key area that follows, in words).
 /// </summary>
-public readonly record struct BsetHeader(ulong Seq, ulong JournalSeq, uint Flags, ushort Version, ushort U64s)
+internal readonly record struct BsetHeader(ulong Seq, ulong JournalSeq, uint Flags, ushort Version, ushort U64s)
 {
     /// <summary>Size on disk.</summary>
     public const int ByteCount = 24;

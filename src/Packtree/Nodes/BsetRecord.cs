@@ -6,4 +6,4 @@ namespace Packtree.Nodes;
 /// <param name="KeysOffset">Byte offset of the first key within the node.</param>
 /// <param name="KeysLength">Bytes of keys.</param>
 /// <param name="Sectors">Sectors the write occupies, padding included.</param>
-public readonly record struct BsetRecord(BsetHeader Header, int SectorOffset, int KeysOffset, int KeysLength, int Sectors);
+internal readonly record struct BsetRecord(BsetHeader Header, int SectorOffset, int KeysOffset, int KeysLength, int Sectors);

@@ -4,7 +4,7 @@ using Packtree.Keys;
 namespace Packtree.Nodes;
 
 // Reading single keys in place by byte offset, for the tree above: no iterator, no copy.
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>A slot the layer that owns the node may use to find it again (its cache entry, say); the node ignores it.</summary>
     public int Handle { get; set; } = -1;

@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Nodes;
 
 // Inserting, overwriting and deleting keys (§5.3–§5.4 of the design facts).
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>
     /// Inserts <paramref name="key"/> with <paramref name="value"/>, replacing any live key at its

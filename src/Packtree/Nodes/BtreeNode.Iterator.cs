@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Nodes;
 
 // The node iterator: keys of all bsets in order (position, deleted first, older bset first).
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>Every live key in order, with its value.</summary>
     public IEnumerable<(Bkey Key, ReadOnlyMemory<byte> Value)> LiveKeys()

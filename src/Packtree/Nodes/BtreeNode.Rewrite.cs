@@ -5,7 +5,7 @@ namespace Packtree.Nodes;
 
 // New nodes from old ones (§5.5–§5.8): rewrite (compaction), split and merge, each repacking the
 // live keys into the format computed for them.
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>
     /// Sorts the live keys into one bset, repacked in the format computed from them and the node's

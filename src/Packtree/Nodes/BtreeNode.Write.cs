@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Nodes;
 
 // Writing a node (§3.12): the unwritten bsets and whiteouts become one appended write.
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>
     /// Writes what is not yet on disk into <paramref name="disk"/>, the node's on-disk bytes: the first

@@ -15,7 +15,7 @@ namespace Packtree.Nodes;
 /// is marked deleted in place, so iteration needs no newest-wins tie-break. The partial class is split
 /// by operation: iteration, insertion, writing, rewriting.
 /// </remarks>
-public sealed partial class BtreeNode
+internal sealed partial class BtreeNode
 {
     /// <summary>At most this many bsets in memory (bcachefs's <c>MAX_BSETS</c>).</summary>
     public const int MaxBsets = 3;

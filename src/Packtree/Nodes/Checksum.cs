@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Packtree.Nodes;
 
 /// <summary>A 16-byte on-disk checksum (<c>struct bch_csum</c>): <see cref="Lo"/> at byte 0, <see cref="Hi"/> at byte 8, little-endian.</summary>
-public readonly record struct Checksum(ulong Lo, ulong Hi)
+internal readonly record struct Checksum(ulong Lo, ulong Hi)
 {
     /// <summary>Size on disk.</summary>
     public const int ByteCount = 16;

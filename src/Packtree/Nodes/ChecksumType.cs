@@ -1,7 +1,7 @@
 namespace Packtree.Nodes;
 
 /// <summary>Checksum types of a node write, with bcachefs's on-disk numbers (<c>enum bch_csum_type</c>).</summary>
-public enum ChecksumType : byte
+internal enum ChecksumType : byte
 {
     /// <summary>No checksum: the stored value is zero.</summary>
     None = 0,

@@ -10,7 +10,7 @@ namespace Packtree.Nodes;
 /// computed here because bcachefs's metadata variant (initial and final value all ones) is not one
 /// System.IO.Hashing offers.
 /// </summary>
-public static class Checksums
+internal static class Checksums
 {
     private const ulong Crc64Polynomial = 0x42F0E1EBA9EA3693;
     private static readonly ulong[] Crc64Table = BuildCrc64Table();

@@ -8,7 +8,7 @@ namespace Packtree.Nodes;
 /// "extra" trick: in the perfect tree of depth D the deepest nodes have the odd ranks, and only those
 /// below <see cref="Extra"/> exist.
 /// </summary>
-public static class Eytzinger
+internal static class Eytzinger
 {
     /// <summary>Depth D of the deepest level: floor(log2 n).</summary>
     public static int Depth(int n) => n <= 0 ? 0 : BitOperations.Log2((uint)n);

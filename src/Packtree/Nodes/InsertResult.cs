@@ -1,7 +1,7 @@
 namespace Packtree.Nodes;
 
 /// <summary>What became of an insert or delete in a node.</summary>
-public enum InsertResult
+internal enum InsertResult
 {
     /// <summary>Applied.</summary>
     Done,

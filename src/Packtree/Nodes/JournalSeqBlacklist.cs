@@ -5,7 +5,7 @@ namespace Packtree.Nodes;
 /// them so that a node write holding such updates is skipped on read, which keeps the global order of
 /// updates. Half-open ranges [start, end), as bcachefs's superblock field keeps them.
 /// </summary>
-public sealed class JournalSeqBlacklist
+internal sealed class JournalSeqBlacklist
 {
     private readonly List<(ulong Start, ulong End)> _ranges = [];
 

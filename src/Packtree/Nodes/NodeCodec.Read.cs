@@ -4,7 +4,7 @@ using Packtree.Keys;
 namespace Packtree.Nodes;
 
 // Reading a node: walk the log of writes, validate each, then merge the bsets newest-wins.
-public sealed partial class NodeCodec
+internal sealed partial class NodeCodec
 {
     /// <summary>
     /// Reads and validates a node. <paramref name="expectedSeq"/> and <paramref name="sectorsWritten"/>

@@ -14,7 +14,7 @@ namespace Packtree.Nodes;
 /// is a <see cref="CorruptNodeException"/> naming node, bset, byte offset and rule; reads never leave
 /// the buffer and every loop advances.
 /// </remarks>
-public sealed partial class NodeCodec
+internal sealed partial class NodeCodec
 {
     /// <summary>Metadata version Packtree writes in bset headers (bcachefs 1.39's number).</summary>
     public const ushort CurrentVersion = (1 << 10) | 39;

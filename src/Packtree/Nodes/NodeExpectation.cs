@@ -11,4 +11,4 @@ namespace Packtree.Nodes;
 /// The pointer's <c>BTREE_PTR_RANGE_UPDATED</c> flag: the range was changed by repair, so the pointer's
 /// range overrides the header's, and keys outside it are dropped after the read.
 /// </param>
-public sealed record NodeExpectation(uint BtreeId, int Level, Bpos MinKey, Bpos MaxKey, bool RangeUpdated = false);
+internal sealed record NodeExpectation(uint BtreeId, int Level, Bpos MinKey, Bpos MaxKey, bool RangeUpdated = false);

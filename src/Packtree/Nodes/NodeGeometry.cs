@@ -4,7 +4,7 @@ namespace Packtree.Nodes;
 /// Node and block sizes, validated as bcachefs requires: powers of two, a node of 512 bytes to
 /// 512 KiB, a block of 512 bytes to 32 KiB, the node larger than the block.
 /// </summary>
-public sealed record NodeGeometry
+internal sealed record NodeGeometry
 {
     /// <summary>bcachefs's default node size, 256 KiB.</summary>
     public const int DefaultNodeBytes = 256 * 1024;

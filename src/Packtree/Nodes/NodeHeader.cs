@@ -11,7 +11,7 @@ namespace Packtree.Nodes;
 /// Layout: csum 0..15, magic 16 (le64), flags 24 (le64), min_key 32 (bpos), max_key 52 (bpos),
 /// obsolete pointer 72..79 (zero), format 80..135, first bset header 136..159, keys from 160.
 /// </remarks>
-public sealed record NodeHeader(ulong Magic, ulong Flags, Bpos MinKey, Bpos MaxKey, BkeyFormat Format)
+internal sealed record NodeHeader(ulong Magic, ulong Flags, Bpos MinKey, Bpos MaxKey, BkeyFormat Format)
 {
     /// <summary>Size of the first write's header, first bset header included.</summary>
     public const int ByteCount = 160;

@@ -9,7 +9,7 @@ namespace Packtree.Nodes;
 /// newest version of every position, deleted keys dropped, in order, as one run of keys in their
 /// original packed or unpacked form.
 /// </summary>
-public sealed class NodeImage
+internal sealed class NodeImage
 {
     internal NodeImage(NodeHeader header, IReadOnlyList<BsetRecord> bsets, byte[] mergedKeys, int mergedCount, ulong journalSeq, int sectorsRead)
     {

@@ -9,7 +9,7 @@ namespace Packtree.Nodes;
 /// range). The codec asks as it reads, so that a key breaking them is reported like any other
 /// corruption, with the node, the write and the byte offset.
 /// </summary>
-public abstract class NodeKeyRules
+internal abstract class NodeKeyRules
 {
     /// <summary>Why a key of <paramref name="type"/> with <paramref name="value"/> cannot be in the node <paramref name="header"/> describes; null when it can. Asked of every key of every write.</summary>
     public abstract string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value);
@@ -19,4 +19,4 @@ public abstract class NodeKeyRules
 }
 
 /// <summary>A key that survived a node's merge: its position, type and value.</summary>
-public readonly record struct NodeKey(Bpos Position, byte Type, ReadOnlyMemory<byte> Value);
+internal readonly record struct NodeKey(Bpos Position, byte Type, ReadOnlyMemory<byte> Value);

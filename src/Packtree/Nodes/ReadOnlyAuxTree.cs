@@ -10,7 +10,7 @@ namespace Packtree.Nodes;
 /// walks the floats (a few cache lines), comparing real keys only where a mantissa cannot decide, and
 /// lands at most one cacheline before the answer; a short scan finishes.
 /// </summary>
-public sealed class ReadOnlyAuxTree
+internal sealed class ReadOnlyAuxTree
 {
     /// <summary>
     /// Bytes of keys per tree node (bcachefs's <c>BSET_CACHELINE</c>: 256 at its HEAD, 128 before 2021).

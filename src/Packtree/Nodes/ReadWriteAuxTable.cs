@@ -8,7 +8,7 @@ namespace Packtree.Nodes;
 /// for the last one below the search position and scans forward from it. Inserts and deletes update
 /// the samples in place (§4.7 of the design facts) instead of rebuilding them.
 /// </summary>
-public sealed class ReadWriteAuxTable
+internal sealed class ReadWriteAuxTable
 {
     /// <summary>Bytes of keys between samples, at least.</summary>
     public const int Spacing = 64;

@@ -7,7 +7,7 @@ namespace Packtree.Storage;
 /// the one after, the older superblock copy's trees may — that copy is the fallback when the newer one
 /// is damaged, so nothing it reaches is overwritten while it is a copy.
 /// </summary>
-public sealed class BucketAllocator
+internal sealed class BucketAllocator
 {
     private readonly SortedSet<long> _free = [];
     private readonly List<long> _freedSinceCheckpoint = [];

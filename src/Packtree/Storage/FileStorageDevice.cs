@@ -8,7 +8,7 @@ namespace Packtree.Storage;
 /// second store in this one) from opening it at the same time. Opened read-only, it shares the file
 /// with other readers only, and asks for read access alone (so a file the user may only read opens).
 /// </summary>
-public sealed class FileStorageDevice : StorageDevice
+internal sealed class FileStorageDevice : StorageDevice
 {
     private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;

@@ -15,7 +15,7 @@ namespace Packtree.Storage;
 /// write lock); making them durable is separate — the first committer to ask flushes every entry
 /// written so far, and those that asked meanwhile find their entry already durable.
 /// </remarks>
-public sealed class Journal
+internal sealed class Journal
 {
     private readonly StorageDevice _device;
     private readonly long _regionOffset;

@@ -10,7 +10,7 @@ namespace Packtree.Storage;
 /// to a multiple of 8 bytes. Reading checks every field, so a damaged entry with a valid checksum is
 /// still refused.
 /// </summary>
-public static class JournalEntry
+internal static class JournalEntry
 {
     /// <summary>"JRNL".</summary>
     public const uint Magic = 0x4C4E524A;
@@ -151,4 +151,4 @@ public static class JournalEntry
 }
 
 /// <summary>The fields of a journal entry header, as read.</summary>
-public readonly record struct JournalEntryHeader(uint Magic, int Length, ulong Seq, ulong DurableSeq, uint Checksum, ushort Kind, ushort Reserved, int Count, uint Reserved2);
+internal readonly record struct JournalEntryHeader(uint Magic, int Length, ulong Seq, ulong DurableSeq, uint Checksum, ushort Kind, ushort Reserved, int Count, uint Reserved2);

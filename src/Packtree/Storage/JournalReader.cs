@@ -6,7 +6,7 @@ namespace Packtree.Storage;
 /// Memory stays independent of the journal's size: entries are checked in pieces and only an entry
 /// being applied is held whole.
 /// </summary>
-public static class JournalReader
+internal static class JournalReader
 {
     private const int PieceBytes = 1 << 20;
 
@@ -170,11 +170,11 @@ public static class JournalReader
 /// <param name="Head">Where the next entry goes.</param>
 /// <param name="LastSeq">The last commit applied.</param>
 /// <param name="Loss">Commits the journal shows were made but could not be read back; null when none.</param>
-public readonly record struct JournalReplay(long Head, ulong LastSeq, JournalLoss? Loss);
+internal readonly record struct JournalReplay(long Head, ulong LastSeq, JournalLoss? Loss);
 
 /// <summary>Commits lost to journal damage: <paramref name="FirstSeq"/> to <paramref name="LastSeq"/> (at least; later ones may have left no trace).</summary>
 /// <param name="FirstSeq">The first commit that could not be read.</param>
 /// <param name="LastSeq">The highest commit an intact later entry shows was made.</param>
 /// <param name="Offset">File offset where the first lost commit's entry belongs.</param>
 /// <param name="Reason">What was found there.</param>
-public sealed record JournalLoss(ulong FirstSeq, ulong LastSeq, long Offset, string Reason);
+internal sealed record JournalLoss(ulong FirstSeq, ulong LastSeq, long Offset, string Reason);

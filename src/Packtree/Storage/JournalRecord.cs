@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Storage;
 
 /// <summary>What a journal record does.</summary>
-public enum JournalOp : byte
+internal enum JournalOp : byte
 {
     /// <summary>A value put at a position.</summary>
     Put = 1,
@@ -20,4 +20,4 @@ public enum JournalOp : byte
 /// <param name="TreeId">The tree's btree id.</param>
 /// <param name="Key">The position (zero for a tree creation).</param>
 /// <param name="Value">The value (empty for a delete; the name for a tree creation).</param>
-public readonly record struct JournalRecord(JournalOp Op, uint TreeId, Bpos Key, ReadOnlyMemory<byte> Value);
+internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, Bpos Key, ReadOnlyMemory<byte> Value);

@@ -4,7 +4,7 @@ namespace Packtree.Storage;
 /// Where a store's bytes live: read, write and flush at byte offsets. The file device is the real one;
 /// tests wrap it to tear writes, fail flushes or run out of space.
 /// </summary>
-public abstract class StorageDevice : IDisposable
+internal abstract class StorageDevice : IDisposable
 {
     /// <summary>Bytes the device holds now.</summary>
     public abstract long Length { get; }

@@ -13,7 +13,7 @@ namespace Packtree.Storage;
 /// <param name="RootSectorsWritten">Sectors of the root's log that belong to this checkpoint.</param>
 /// <param name="RootLevel">The root's level.</param>
 /// <param name="Count">Keys in the tree at the checkpoint.</param>
-public sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count);
+internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count);
 
 /// <summary>
 /// The store file's superblock (docs/FORMAT.md): kept twice, at bytes 0 and 65,536, written in turn
@@ -21,7 +21,7 @@ public sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong Ro
 /// geometry and the last checkpoint: every tree's root and the journal position after which commits
 /// must be replayed.
 /// </summary>
-public sealed record Superblock
+internal sealed record Superblock
 {
     /// <summary>"PKTREE01" as a little-endian word.</summary>
     public const ulong Magic = 0x313045455254_4B50; // bytes "PKTREE01"

@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Trees;
 
 // Where the tree's nodes are: what a store needs at open to know which buckets are in use.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>The address of every node of the tree that has one, read from the interior nodes' pointers (leaves are not read).</summary>
     public List<ulong> NodeAddresses()

@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Trees;
 
 // Walking the leaves in order, for scans: one iterator moves within a leaf, and on to its neighbour.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>The leaf holding <paramref name="from"/>, with <paramref name="iterator"/> on its first key at or after it (forward) or last key at or before it.</summary>
     public BtreeNode SeekLeaf(Bpos from, bool forward, BtreeNode.NodeIterator iterator)

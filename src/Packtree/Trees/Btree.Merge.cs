@@ -5,7 +5,7 @@ namespace Packtree.Trees;
 
 // Foreground merge (§5.8): after a deletion, a leaf that together with a sibling under the same parent
 // holds at most a third of a node is merged with it into one new node.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     private void MergeIfUnderfull(Bpos position)
     {

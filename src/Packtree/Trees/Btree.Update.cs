@@ -6,7 +6,7 @@ namespace Packtree.Trees;
 // Updates (§5.4, §5.6, §5.7): insert into the node covering the key; a full node is compacted into
 // one bset in a new format when that leaves room, else split, its parent gaining a pointer — which
 // may split the parent in turn, up to a new root.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>Puts <paramref name="value"/> at <paramref name="position"/>, replacing any value there; true when a value was replaced.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>

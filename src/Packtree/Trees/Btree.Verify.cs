@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Trees;
 
 // The topology invariants of §6.4, checked by walking the whole tree.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>
     /// Walks the whole tree and checks every invariant: the root covers [POS_MIN, SPOS_MAX]; each

@@ -3,7 +3,7 @@ namespace Packtree.Trees;
 // Write-back for a checkpoint: every dirty node is written, children before parents, and each written
 // node's new pointer (its place, seq and written sectors) goes into its parent, which makes the parent
 // dirty in turn, up to the root, whose pointer the superblock records.
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>Writes every dirty node of the tree to <paramref name="store"/>; returns how many writes were made.</summary>
     public int WriteBack(PersistentNodeStore store)

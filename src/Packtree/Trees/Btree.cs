@@ -13,7 +13,7 @@ namespace Packtree.Trees;
 /// that, reads never change the tree. The partial class is split by job: reads, updates (insert,
 /// delete, split, compaction), merges, verification.
 /// </remarks>
-public sealed partial class Btree
+internal sealed partial class Btree
 {
     /// <summary>Levels a tree may have: the node header keeps the level in 4 bits.</summary>
     public const int MaxLevels = 16;

@@ -14,7 +14,7 @@ namespace Packtree.Trees;
 /// <param name="Flags">Bit 0: <c>BTREE_PTR_RANGE_UPDATED</c>.</param>
 /// <param name="MinKey">The child's first position.</param>
 /// <param name="Sector">Where the child starts on the device, in 512-byte sectors (44 bits).</param>
-public readonly record struct BtreePointer(ulong CacheSlot, ulong Seq, ushort SectorsWritten, ushort Flags, Bpos MinKey, ulong Sector)
+internal readonly record struct BtreePointer(ulong CacheSlot, ulong Seq, ushort SectorsWritten, ushort Flags, Bpos MinKey, ulong Sector)
 {
     /// <summary>Value size: 5 words of fixed part and one extent pointer.</summary>
     public const int ValueBytes = 48;

@@ -7,7 +7,7 @@ namespace Packtree.Trees;
 /// Nodes held as objects in a slot table: a pointer's cache slot is the slot number plus one, its
 /// sector a made-up address (slot times node sectors) that keeps pointers well formed.
 /// </summary>
-public sealed class InMemoryNodeStore : NodeStore
+internal sealed class InMemoryNodeStore : NodeStore
 {
     private readonly List<BtreeNode?> _slots = [];
     private readonly Stack<int> _free = new();

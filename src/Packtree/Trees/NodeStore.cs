@@ -8,7 +8,7 @@ namespace Packtree.Trees;
 /// (getting the pointer its parent will hold) and returns the nodes it no longer uses. The in-memory
 /// store keeps nodes as objects; a persistent store writes, caches and reads them back.
 /// </summary>
-public abstract class NodeStore
+internal abstract class NodeStore
 {
     /// <summary>The codec (geometry, magic, checksum) of this store's nodes.</summary>
     public abstract NodeCodec Codec { get; }

@@ -13,7 +13,7 @@ namespace Packtree.Trees;
 /// bcachefs); a rewritten, split or merged node goes to a new bucket.
 /// </summary>
 /// <remarks>Loads may run on many reader threads at once: the slot table is guarded by a lock and published by replacing its array.</remarks>
-public sealed class PersistentNodeStore : NodeStore
+internal sealed class PersistentNodeStore : NodeStore
 {
     private readonly StorageDevice _device;
     private readonly long _nodeAreaOffset;

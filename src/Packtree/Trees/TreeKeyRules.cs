@@ -13,7 +13,7 @@ namespace Packtree.Trees;
 /// file) and deleted keys, and its pointers tile its range with no gap or overlap. A node that breaks
 /// them is corrupt, whatever its checksum says.
 /// </summary>
-public sealed class TreeKeyRules : NodeKeyRules
+internal sealed class TreeKeyRules : NodeKeyRules
 {
     private readonly NodeGeometry _geometry;
     private readonly long _nodeAreaOffset;

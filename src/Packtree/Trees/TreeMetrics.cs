@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Packtree.Trees;
 
 /// <summary>Structural changes of trees, through <see cref="System.Diagnostics.Metrics"/> (meter <c>Packtree.Trees</c>).</summary>
-public static class TreeMetrics
+internal static class TreeMetrics
 {
     /// <summary>The meter's name, for listeners.</summary>
     public const string MeterName = "Packtree.Trees";

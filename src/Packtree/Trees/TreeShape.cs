@@ -6,4 +6,4 @@ namespace Packtree.Trees;
 /// <param name="Leaves">Leaf nodes.</param>
 /// <param name="Keys">Live keys in the leaves.</param>
 /// <param name="LiveBytes">Bytes of live keys and values in all nodes, as packed.</param>
-public readonly record struct TreeShape(int Levels, int Nodes, int Leaves, long Keys, long LiveBytes);
+internal readonly record struct TreeShape(int Levels, int Nodes, int Leaves, long Keys, long LiveBytes);

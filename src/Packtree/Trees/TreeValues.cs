@@ -7,7 +7,7 @@ namespace Packtree.Trees;
 /// zeros to the next word, and the key's type says how many bytes of padding there are — types 64
 /// to 71 for 0 to 7 bytes, above bcachefs's own types (0..38), so the true length costs no space.
 /// </summary>
-public static class TreeValues
+internal static class TreeValues
 {
     /// <summary>Type of a value with no padding; <c>TypeBase + n</c> has n bytes of padding.</summary>
     public const byte TypeBase = 64;

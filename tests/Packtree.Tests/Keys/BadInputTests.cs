@@ -36,7 +36,7 @@ public sealed class BadInputTests
     [InlineData(new byte[] { 64, 64, 32, 0, 0, 0 }, 1UL, 0, BkeyFormatRule.FieldTooLarge, "full width")]
     [InlineData(new byte[] { 65, 0, 0, 0, 0, 0 }, 0UL, 0, BkeyFormatRule.FieldTooLarge, "65 bits wide")]
     [InlineData(new byte[] { 8, 0, 0, 0, 0, 0 }, ulong.MaxValue - 254, 0, BkeyFormatRule.FieldTooLarge, "exceeds")]
-    public void AnInvalidFormatNamesTheRuleAndTheField(byte[] bits, ulong inodeOffset, int field, BkeyFormatRule rule, string detail)
+    internal void AnInvalidFormatNamesTheRuleAndTheField(byte[] bits, ulong inodeOffset, int field, BkeyFormatRule rule, string detail)
     {
         var error = Assert.Throws<InvalidBkeyFormatException>(() => BkeyFormat.Create(bits, [inodeOffset, 0, 0, 0, 0, 0]));
         Assert.Equal(rule, error.Error.Rule);

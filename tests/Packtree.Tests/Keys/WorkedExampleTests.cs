@@ -45,7 +45,7 @@ public sealed class WorkedExampleTests
     [InlineData(5000UL, 0UL, 3U, PackPositionResult.Fail, null, 0UL, 0UL, 0U)]
     [InlineData(5500UL, 77UL, 300U, PackPositionResult.Smaller, "004dff0000000002 01f4000000000000", 5500UL, 77UL, 262U)]
     [InlineData(5500UL, 77UL, 7U, PackPositionResult.Exact, "004d000000000002 01f4000000000000", 5500UL, 77UL, 7U)]
-    public void E1LossyPacking(ulong inode, ulong offset, uint snapshot, PackPositionResult expected, string? words, ulong outInode, ulong outOffset, uint outSnapshot)
+    internal void E1LossyPacking(ulong inode, ulong offset, uint snapshot, PackPositionResult expected, string? words, ulong outInode, ulong outOffset, uint outSnapshot)
     {
         var format = Build([K1, K2, K3], K1, K3);
         var packed = new byte[format.KeyBytes];

@@ -13,7 +13,7 @@ public sealed class ChecksumTests
     [InlineData(ChecksumType.Crc64, 0x6C40DF5F0B497347UL)]
     [InlineData(ChecksumType.XxHash, 0x8CB841DB40E6AE83UL)]
     [InlineData(ChecksumType.None, 0UL)]
-    public void ChecksumsOf123456789(ChecksumType type, ulong expected) =>
+    internal void ChecksumsOf123456789(ChecksumType type, ulong expected) =>
         Assert.Equal(new Checksum(expected, 0), Checksums.Compute(type, Encoding.ASCII.GetBytes("123456789")));
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ChecksumTests
     [InlineData(ChecksumType.ChaCha20Poly1305Short)]
     [InlineData(ChecksumType.ChaCha20Poly1305)]
     [InlineData((ChecksumType)8)]
-    public void UnsupportedTypesAreRefusedByName(ChecksumType type)
+    internal void UnsupportedTypesAreRefusedByName(ChecksumType type)
     {
         Assert.False(Checksums.IsSupported(type));
         var error = Assert.Throws<NotSupportedException>(() => Checksums.Compute(type, new byte[8]));
