@@ -9,6 +9,17 @@ public sealed class BenchOptions
     private readonly Option<bool> _quick = new("--quick") { Description = "A short run for smoke tests; figures are rougher." };
     private readonly Option<int?> _keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
     private readonly Option<int> _threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite (1 to 256).", DefaultValueFactory = _ => 1 }.Between(1, 256);
+    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick)." };
+
+    public BenchOptions()
+    {
+        _rounds.Validators.Add(result =>
+        {
+            var minimum = result.GetValue(_quick) ? 2 : 3;
+            if (result.GetValueOrDefault<int?>() is { } rounds && rounds < minimum)
+                result.AddError($"--rounds must be at least {minimum}{(minimum == 2 ? " with --quick" : " (2 with --quick)")}; got {rounds}.");
+        });
+    }
 
     public void AddTo(Command command)
     {
@@ -16,6 +27,7 @@ public sealed class BenchOptions
         command.Options.Add(_quick);
         command.Options.Add(_keys);
         command.Options.Add(_threads);
+        command.Options.Add(_rounds);
     }
 
     public FileInfo? Json(ParseResult parse) => parse.GetValue(_json);
@@ -25,6 +37,6 @@ public sealed class BenchOptions
     {
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
-        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts);
+        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds));
     }
 }

@@ -4,18 +4,21 @@ using System.Text;
 
 namespace Packtree.Bench;
 
-/// <summary>A grouped bar chart as SVG (no native dependencies): one group per workload, one bar per engine, ops/s on a log scale.</summary>
+/// <summary>
+/// A grouped bar chart as SVG (no native dependencies): one group per workload, one bar per engine, ops/s
+/// on a log scale; optionally a whisker per bar from the lowest to the highest of its rounds.
+/// </summary>
 public static class SvgChart
 {
     private static readonly string[] Colors = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"];
 
-    public static string Render(string title, IReadOnlyList<string> groups, IReadOnlyList<string> series, Func<string, string, double?> value)
+    public static string Render(string title, IReadOnlyList<string> groups, IReadOnlyList<string> series, Func<string, string, double?> value, Func<string, string, (double Min, double Max)?>? range = null)
     {
         const int left = 70, top = 50, plotHeight = 320, barWidth = 9, groupGap = 18;
         var groupWidth = series.Count * barWidth + groupGap;
         var width = left + groups.Count * groupWidth + 20;
         var height = top + plotHeight + 110;
-        var values = groups.SelectMany(g => series.Select(s => value(g, s))).Where(v => v is > 0).Select(v => v!.Value).ToList();
+        var values = groups.SelectMany(g => series.SelectMany(s => new[] { value(g, s), range?.Invoke(g, s)?.Min, range?.Invoke(g, s)?.Max })).Where(v => v is > 0).Select(v => v!.Value).ToList();
         var maxExp = values.Count == 0 ? 1 : Math.Ceiling(Math.Log10(values.Max()));
         var minExp = values.Count == 0 ? 0 : Math.Floor(Math.Log10(values.Min()));
         if (maxExp <= minExp) maxExp = minExp + 1;
@@ -40,6 +43,11 @@ public static class SvgChart
                 if (value(groups[g], series[s]) is not { } v || v <= 0) continue;
                 var y = Y(v);
                 svg.Append(invariant, $"<rect x=\"{x0 + s * barWidth}\" y=\"{y:F1}\" width=\"{barWidth - 1}\" height=\"{top + plotHeight - y:F1}\" fill=\"{Colors[s % Colors.Length]}\"><title>{WebUtility.HtmlEncode(series[s])} {WebUtility.HtmlEncode(groups[g])}: {v:N0} ops/s</title></rect>");
+                if (range?.Invoke(groups[g], series[s]) is { Min: > 0, Max: > 0 } spread)
+                {
+                    var x = x0 + s * barWidth + (barWidth - 1) / 2.0;
+                    svg.Append(invariant, $"<line x1=\"{x:F1}\" x2=\"{x:F1}\" y1=\"{Y(spread.Max):F1}\" y2=\"{Y(spread.Min):F1}\" stroke=\"black\" stroke-width=\"1\"><title>{WebUtility.HtmlEncode(series[s])} {WebUtility.HtmlEncode(groups[g])}: {spread.Min:N0}–{spread.Max:N0} ops/s</title></line>");
+                }
             }
             var cx = x0 + series.Count * barWidth / 2.0;
             svg.Append(invariant, $"<text x=\"{cx:F1}\" y=\"{top + plotHeight + 14}\" text-anchor=\"end\" transform=\"rotate(-40 {cx:F1} {top + plotHeight + 14})\">{WebUtility.HtmlEncode(groups[g])}</text>");
