@@ -42,7 +42,7 @@ public static class CommitsSuite
             Directory.Delete(folder, recursive: true);
         }
 
-        var table = new Table().Title($"packtree bench commits — {commits:N0} durable puts (Durability.Flush) per run, {rounds} rounds").AddColumns("threads", "commits/s (median)", "commits per flush", "× one thread (median)", "spread");
+        var table = new Table().Title($"Packtree.Bench commits — {commits:N0} durable puts (Durability.Flush) per run, {rounds} rounds").AddColumns("threads", "commits/s (median)", "commits per flush", "× one thread (median)", "spread");
         foreach (var threads in ThreadCounts)
         {
             var ratios = Enumerable.Range(0, rounds).Select(r => rates[threads][r] / rates[1][r]).Order().ToList();

@@ -40,7 +40,7 @@ public static class KeysSuite
             document.Add(set.Name, "key_bytes", "bytes", set.Format.KeyBytes, "bytes");
         }
 
-        var table = new Table().Title("packtree bench keys — generic key layer, ns per key (median)");
+        var table = new Table().Title("Packtree.Bench keys — generic key layer, ns per key (median)");
         table.AddColumns("case", "format", "key bytes", "byte-aligned", "pack", "unpack", "compare");
         foreach (var set in sets)
         {

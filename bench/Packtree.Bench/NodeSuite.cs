@@ -188,7 +188,7 @@ public static class NodeSuite
     private static void Print(BenchDocument document, BtreeNode node, Measure measure)
     {
         double Get(string @case, string variant, string metric) => document.Find(@case, variant, metric)!.Value;
-        var table = new Table().Title($"packtree bench node — a full {NodeGeometry.DefaultNodeBytes / 1024} KiB node, {Get("1 bset", "node", "keys"):F0} extents-like keys, format {KeysSuite.FormatWidths(node.Format)}");
+        var table = new Table().Title($"Packtree.Bench node — a full {NodeGeometry.DefaultNodeBytes / 1024} KiB node, {Get("1 bset", "node", "keys"):F0} extents-like keys, format {KeysSuite.FormatWidths(node.Format)}");
         table.AddColumns("what", "value");
         table.AddRow("lookup hit: node (1 bset) / node (3 bsets) / packed binary search / Array.BinarySearch, ns",
             $"{Get("1 bset", "node/lookup_hit", "ns_per_lookup"):F1} / {Get("3 bsets", "node/lookup_hit", "ns_per_lookup"):F1} / {Get("1 bset", "packed_binary_search/lookup_hit", "ns_per_lookup"):F1} / {Get("1 bset", "array/lookup_hit", "ns_per_lookup"):F1}");

@@ -124,7 +124,7 @@ public static class TreeSuite
 
     private static void Print(BenchDocument document, int count)
     {
-        var table = new Table().Title($"packtree bench tree — {count:N0} keys (random u64 offsets, inode 0, snapshot U32_MAX), 8-byte values, one commit per update, 1 thread");
+        var table = new Table().Title($"Packtree.Bench tree — {count:N0} keys (random u64 offsets, inode 0, snapshot U32_MAX), 8-byte values, one commit per update, 1 thread");
         table.AddColumns("workload", "packtree, ops/s", "packtree file, ops/s", "SortedDictionary, ops/s", "packtree / SortedDictionary", "file / memory");
         foreach (var workload in Workloads)
         {

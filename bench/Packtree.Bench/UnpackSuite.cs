@@ -87,7 +87,7 @@ public static class UnpackSuite
     {
         string[] operations = ["unpack", "unpack_run", "unpack_position", "positions_run", "compare", "pack_search"];
         string[] strategies = ["generic", "byte-aligned", "compiled", "auto"];
-        var table = new Table().Title("packtree bench unpack — ns per key (median); auto = after its compile threshold");
+        var table = new Table().Title("Packtree.Bench unpack — ns per key (median); auto = after its compile threshold");
         table.AddColumn("setup");
         table.AddColumn("operation");
         foreach (var strategy in strategies) table.AddColumn(strategy, c => c.RightAligned());
