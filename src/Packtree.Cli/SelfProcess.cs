@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Packtree.Cli;
 
-/// <summary>Starts this same command in a child process (crash trials, one engine per process in the peers suite).</summary>
+/// <summary>Starts this same command in a child process (the crash trials of <c>torture</c>).</summary>
 public static class SelfProcess
 {
     /// <summary>How to run <c>packtree</c> with <paramref name="arguments"/>, output redirected: the apphost directly, or <c>dotnet packtree.dll</c>.</summary>

@@ -1,0 +1,9 @@
+namespace Packtree.Bench;
+
+/// <summary>What a bench run was asked for.</summary>
+/// <param name="Quick">A short run for smoke tests; figures are rougher.</param>
+/// <param name="Keys">Keys per workload where a suite takes a count (tree, peers), or null for its default.</param>
+/// <param name="Threads">Reader threads for the read workloads of the peers suite (1 by default).</param>
+/// <param name="ArtifactsFolder">Where files beside the JSON (charts) go: the JSON's folder, or null for a new temporary folder.</param>
+/// <param name="Rounds">Rounds of the peers suite, or null for its default (3; 2 with <paramref name="Quick"/>).</param>
+public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null);

@@ -1,0 +1,22 @@
+namespace Packtree.Bench.Peers;
+
+/// <summary>The engines of the peer benchmark, and how each is set up.</summary>
+public static class PeerCatalog
+{
+    /// <summary>Name, what to install when its native library is missing, and how to open it in a folder (sync: fsync per commit).</summary>
+    public static IReadOnlyList<(string Name, string Needs, Func<string, bool, IPeerEngine> Open)> Engines { get; } =
+    [
+        ("packtree", "nothing", (folder, sync) => new PacktreeEngine(folder, sync)),
+        ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", (folder, sync) => new LmdbEngine(folder, sync)),
+        ("rocksdb", "the native librocksdb bundled with the RocksDB package (glibc 2.31 or later)", (folder, sync) => new RocksDbEngine(folder, sync)),
+        ("sqlite", "nothing (bundled e_sqlite3)", (folder, sync) => new SqliteEngine(folder, sync)),
+        ("zonetree", "nothing", (folder, sync) => new ZoneTreeEngine(folder, sync)),
+        ("faster", "nothing", (folder, _) => new FasterEngine(folder)),
+    ];
+
+    /// <summary>Whether an exception means the engine's native library could not be loaded (the engine is then skipped, not failed).</summary>
+    public static bool IsMissingNativeLibrary(Exception e) =>
+        e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException ||
+        (e is TypeInitializationException { InnerException: { } inner } && IsMissingNativeLibrary(inner)) ||
+        (e.InnerException is { } cause && IsMissingNativeLibrary(cause));
+}

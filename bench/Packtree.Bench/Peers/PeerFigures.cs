@@ -1,0 +1,74 @@
+namespace Packtree.Bench.Peers;
+
+/// <summary>
+/// Every figure of a peers run, per kind of keys, step, engine, metric and round, and how they become
+/// the suite's results: per-round rates, their median and spread, and each Packtree-to-peer ratio as the
+/// median of the per-round ratios with its spread and verdict.
+/// </summary>
+public sealed class PeerFigures
+{
+    /// <summary>The engine every ratio is Packtree's rate over.</summary>
+    public const string Ours = "packtree";
+
+    private readonly Dictionary<(string Kind, string Step, string Engine, string Metric), SortedDictionary<int, double>> _values = [];
+
+    public void Add(string kind, string step, string engine, int round, PeerMetric figure)
+    {
+        var key = (kind, step, engine, figure.Metric);
+        if (!_values.TryGetValue(key, out var rounds)) _values[key] = rounds = [];
+        rounds[round] = figure.Value;
+    }
+
+    /// <summary>Forgets an engine that was skipped or failed, so that no partial figures of it are reported.</summary>
+    public void Remove(string engine)
+    {
+        foreach (var key in _values.Keys.Where(k => k.Engine == engine).ToList()) _values.Remove(key);
+    }
+
+    /// <summary>The figures of one metric, by round (empty when never measured).</summary>
+    public IReadOnlyDictionary<int, double> Rounds(string kind, string step, string engine, string metric) =>
+        _values.TryGetValue((kind, step, engine, metric), out var rounds) ? rounds : new SortedDictionary<int, double>();
+
+    /// <summary>Adds the results to <paramref name="document"/> (see the README for the metrics).</summary>
+    public void AddTo(BenchDocument document, IReadOnlyList<string> engines)
+    {
+        foreach (var kind in PeerKeys.Kinds)
+        {
+            foreach (var engine in engines)
+            {
+                foreach (var workload in PeerSteps.Workloads)
+                {
+                    var rates = Rounds(kind, workload, engine, "ops_per_second");
+                    if (rates.Count == 0) continue;
+                    foreach (var (round, rate) in rates) document.Add($"{kind}/{workload}", engine, $"ops_per_second_round_{round + 1}", rate, "ops/s");
+                    var spread = Spread.Of(rates.Values.ToList());
+                    document.Add($"{kind}/{workload}", engine, "ops_per_second", spread.Median, "ops/s");
+                    document.Add($"{kind}/{workload}", engine, "ops_per_second_min", spread.Min, "ops/s");
+                    document.Add($"{kind}/{workload}", engine, "ops_per_second_max", spread.Max, "ops/s");
+                    document.Add($"{kind}/{workload}", engine, "idle_wait_seconds", Spread.Of(Rounds(kind, workload, engine, "idle_wait_seconds").Values.ToList()).Median, "s");
+                    if (engine != Ours && Ratio(kind, workload, engine) is { } ratio)
+                    {
+                        var variant = $"{Ours}/{engine}";
+                        document.Add($"{kind}/{workload}", variant, "ratio", ratio.Median, "x");
+                        document.Add($"{kind}/{workload}", variant, "ratio_min", ratio.Min, "x");
+                        document.Add($"{kind}/{workload}", variant, "ratio_max", ratio.Max, "x");
+                        document.Add($"{kind}/{workload}", variant, "verdict", ratio.Verdict, ratio.VerdictName);
+                    }
+                }
+                if (Rounds(kind, "overwrite", engine, "bytes_on_disk_per_key") is { Count: > 0 } bytes)
+                    document.Add($"{kind}/overwrite", engine, "bytes_on_disk_per_key", Spread.Of(bytes.Values.ToList()).Median, "bytes");
+                if (Rounds(kind, "all", engine, "peak_working_set_bytes") is { Count: > 0 } peak)
+                    document.Add($"{kind}/all", engine, "peak_working_set_bytes", peak.Values.Max(), "bytes");
+            }
+        }
+    }
+
+    /// <summary>Packtree's rate over <paramref name="engine"/>'s, round by round (each ratio from one round's two runs), as a spread.</summary>
+    public Spread? Ratio(string kind, string workload, string engine)
+    {
+        var ours = Rounds(kind, workload, Ours, "ops_per_second");
+        var theirs = Rounds(kind, workload, engine, "ops_per_second");
+        var ratios = ours.Where(r => theirs.ContainsKey(r.Key)).Select(r => r.Value / theirs[r.Key]).ToList();
+        return ratios.Count == 0 ? null : Spread.Of(ratios);
+    }
+}

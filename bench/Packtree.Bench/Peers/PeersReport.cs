@@ -1,0 +1,63 @@
+using Spectre.Console;
+
+namespace Packtree.Bench.Peers;
+
+/// <summary>The peers suite's tables in the terminal and its charts beside the JSON.</summary>
+public static class PeersReport
+{
+    public static void Print(BenchDocument document, PeerFigures figures, IReadOnlyList<string> engines, int count, int rounds, IReadOnlyDictionary<string, string> skipped)
+    {
+        foreach (var kind in PeerKeys.Kinds)
+        {
+            var table = new Table().Title($"Packtree.Bench peers — {kind} keys, {count:N0} keys, {PeerKeys.ValueBytes}-byte values, {rounds} rounds: median ops/s, and below it Packtree ÷ engine");
+            table.AddColumn("workload");
+            foreach (var engine in engines) table.AddColumn(engine);
+            foreach (var workload in PeerSteps.Workloads)
+            {
+                var row = new List<string> { workload };
+                foreach (var engine in engines)
+                {
+                    var theirs = document.Find($"{kind}/{workload}", engine, "ops_per_second");
+                    var ratio = engine == PeerFigures.Ours ? null : figures.Ratio(kind, workload, engine);
+                    row.Add(theirs is null ? "—" : ratio is { } r ? $"{theirs:N0}\n{r.RatioText}" : $"{theirs:N0}");
+                }
+                table.AddRow(row.ToArray());
+            }
+            var bytes = new List<string> { "bytes on disk per key" };
+            var memory = new List<string> { "peak memory, MB" };
+            foreach (var engine in engines)
+            {
+                bytes.Add(document.Find($"{kind}/overwrite", engine, "bytes_on_disk_per_key") is { } b ? $"{b:F1}" : "—");
+                memory.Add(document.Find($"{kind}/all", engine, "peak_working_set_bytes") is { } m ? $"{m / 1e6:F0}" : "—");
+            }
+            table.AddRow(bytes.ToArray());
+            table.AddRow(memory.ToArray());
+            AnsiConsole.Write(table);
+        }
+        AnsiConsole.MarkupLine($"[grey]Packtree ÷ engine: the median of {rounds} per-round ratios (lowest–highest); \"undecided\" when the rounds disagree on which is faster.[/]");
+        foreach (var engine in engines)
+        {
+            var fill = document.Results.FirstOrDefault(r => r.Case == "all" && r.Variant == engine && r.Metric == "durability_fill")?.Unit;
+            var sync = document.Results.FirstOrDefault(r => r.Case == "all" && r.Variant == engine && r.Metric == "durability_sync")?.Unit;
+            if (fill is not null) AnsiConsole.MarkupLine($"[grey]{engine}: fills {Markup.Escape(fill)}; fillsync {Markup.Escape(sync ?? "")}[/]");
+        }
+        AnsiConsole.MarkupLine("[grey]faster: no ordered scans (readseq, readreverse, ycsb_e not run)[/]");
+        foreach (var (engine, reason) in skipped) AnsiConsole.MarkupLine($"[yellow]skipped {engine}: {Markup.Escape(reason)}[/]");
+    }
+
+    /// <summary>One chart per kind of keys: median ops/s per workload and engine, with the rounds' spread as whiskers.</summary>
+    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> engines, BenchSettings settings)
+    {
+        var folder = settings.ArtifactsFolder ?? Path.Combine(Path.GetTempPath(), $"packtree-peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(folder);
+        foreach (var kind in PeerKeys.Kinds)
+        {
+            var svg = SvgChart.Render($"Packtree.Bench peers: {kind} keys, median ops/s per workload and engine (whiskers: lowest–highest round)", PeerSteps.Workloads, engines,
+                (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second"),
+                (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second_min") is { } min && document.Find($"{kind}/{workload}", engine, "ops_per_second_max") is { } max ? (min, max) : null);
+            var path = Path.Combine(folder, $"peers-{kind}.svg");
+            File.WriteAllText(path, svg);
+            AnsiConsole.MarkupLine($"[grey]chart written to {Markup.Escape(path)}[/]");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Packtree.Bench;
+
+/// <summary>The suites, by the name that runs each, in the order <c>all</c> runs them.</summary>
+public static class Suites
+{
+    public static IReadOnlyList<(string Name, string Description, Func<BenchSettings, BenchDocument> Run)> All { get; } =
+    [
+        ("keys", "The key layer on its own: pack, unpack and packed compare, ns per key.", s => KeysSuite.Run(s.Quick)),
+        ("unpack", "What per-node code generation buys: every unpack strategy side by side, compile cost and break-even.", s => UnpackSuite.Run(s.Quick)),
+        ("node", "A full 256 KiB btree node: lookups, iteration per strategy, memory per key, rewrite and split.", s => NodeSuite.Run(s.Quick)),
+        ("tree", "A whole store (in memory and on a file) against SortedDictionary: bcachefs's btree perf tests (--keys N).", TreeSuite.Run),
+        ("commits", "Durable commits by 1, 2, 4 and 8 threads on a store file: what group commit buys.", CommitsSuite.Run),
+        ("peers", "Packtree against LMDB, RocksDB, SQLite, ZoneTree and FASTER, interleaved in rounds (--keys, --threads, --rounds).", PeersSuite.Run),
+    ];
+
+    public static string Names => string.Join(", ", All.Select(s => s.Name));
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Packtree.Tests.Storage;
+
+namespace Packtree.Tests.Bench;
+
+/// <summary>
+/// `Packtree.Bench peers` runs end to end at a small size: every engine measured or skipped with a reason,
+/// every workload in every round, ratios as medians with their spread and verdict, JSON and charts written.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class PeersBenchTests
+{
+    private static readonly string[] Engines = ["packtree", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
+
+    [Fact]
+    public void ThePeersSuiteRunsEveryEngineInRoundsAndWritesJsonAndCharts()
+    {
+        using var folder = new TempFolder();
+        var json = folder.File("peers.json");
+        var (exit, output, errors) = PacktreeBench.Run(TimeSpan.FromMinutes(15), "peers", "--quick", "--keys", "1000", "--json", json);
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{errors}");
+        Assert.True(File.Exists(folder.File("peers-extents.svg")), output);
+        Assert.True(File.Exists(folder.File("peers-random.svg")), output);
+        Assert.StartsWith("<svg", File.ReadAllText(folder.File("peers-random.svg")), StringComparison.Ordinal);
+
+        using var document = JsonDocument.Parse(File.ReadAllBytes(json));
+        var results = document.RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (Case: r.GetProperty("case").GetString()!, Engine: r.GetProperty("variant").GetString()!, Metric: r.GetProperty("metric").GetString()!, Value: r.GetProperty("value").GetDouble(), Unit: r.GetProperty("unit").GetString()!))
+            .ToList();
+        double? Find(string @case, string engine, string metric) => results.Where(r => r.Case == @case && r.Engine == engine && r.Metric == metric).Select(r => (double?)r.Value).FirstOrDefault();
+        Assert.Equal(2, Find("all", "workload", "rounds")); // --quick: two rounds
+        var skipped = results.Where(r => r.Metric == "skipped").Select(r => r.Engine).ToHashSet();
+        Assert.DoesNotContain("packtree", skipped);
+        foreach (var engine in Engines)
+        {
+            if (skipped.Contains(engine))
+            {
+                Assert.Contains($"skipped {engine}", output, StringComparison.Ordinal);
+                continue;
+            }
+            foreach (var kind in new[] { "extents", "random" })
+            {
+                var workloads = results.Where(r => r.Engine == engine && r.Case.StartsWith(kind + "/", StringComparison.Ordinal) && r.Metric == "ops_per_second").Select(r => r.Case[(kind.Length + 1)..]).ToHashSet();
+                var expected = engine == "faster" ? new[] { "fillseq", "fillrandom", "overwrite", "readrandom", "ycsb_a", "ycsb_b", "ycsb_c", "ycsb_f" }
+                    : ["fillseq", "fillrandom", "overwrite", "readrandom", "readseq", "readreverse", "fillsync", "ycsb_a", "ycsb_b", "ycsb_c", "ycsb_e", "ycsb_f"];
+                Assert.True(expected.All(workloads.Contains), $"{engine} on {kind} keys ran {string.Join(", ", workloads)}");
+                foreach (var workload in expected)
+                {
+                    var @case = $"{kind}/{workload}";
+                    var rounds = new[] { Find(@case, engine, "ops_per_second_round_1"), Find(@case, engine, "ops_per_second_round_2") };
+                    Assert.All(rounds, r => Assert.True(r > 0, $"{engine} {@case}: a round has no rate"));
+                    Assert.Equal(rounds.Min(), Find(@case, engine, "ops_per_second_min"));
+                    Assert.Equal(rounds.Max(), Find(@case, engine, "ops_per_second_max"));
+                    Assert.InRange(Find(@case, engine, "ops_per_second")!.Value, rounds.Min()!.Value, rounds.Max()!.Value);
+                    if (engine != "packtree" && Find(@case, "packtree", "ops_per_second") is not null) AssertRatio(results.Where(r => r.Case == @case && r.Engine == $"packtree/{engine}").Select(r => (r.Metric, r.Value, r.Unit)).ToList(), $"{engine} {@case}");
+                }
+                Assert.Contains(results, r => r.Engine == engine && r.Case == $"{kind}/overwrite" && r.Metric == "bytes_on_disk_per_key" && r.Value > 0);
+                Assert.Contains(results, r => r.Engine == engine && r.Case == $"{kind}/all" && r.Metric == "peak_working_set_bytes" && r.Value > 0);
+            }
+        }
+        Assert.Contains("per-round ratios", output, StringComparison.Ordinal);
+        if (results.Any(r => r.Metric == "verdict" && r.Unit == "undecided")) Assert.Contains("undecided (", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A ratio has its median within its spread, and its verdict follows from the spread.</summary>
+    private static void AssertRatio(List<(string Metric, double Value, string Unit)> ratio, string what)
+    {
+        double Get(string metric) => ratio.Single(r => r.Metric == metric).Value;
+        var (median, min, max) = (Get("ratio"), Get("ratio_min"), Get("ratio_max"));
+        Assert.True(min <= median && median <= max, $"{what}: ratio {median} outside {min}–{max}");
+        var verdict = ratio.Single(r => r.Metric == "verdict");
+        var expected = min > 1 ? (1, "win") : max < 1 ? (-1, "loss") : (0, "undecided");
+        Assert.Equal(expected, ((int)verdict.Value, verdict.Unit));
+    }
+}
