@@ -9,7 +9,7 @@ internal static class BsetKeys
     public static int Length(ReadOnlySpan<byte> buffer, int at) => buffer[at] * 8;
 
     /// <summary>Whether the key at <paramref name="at"/> is packed in the node's format.</summary>
-    public static bool IsPacked(ReadOnlySpan<byte> buffer, int at) => (buffer[at + 1] & 0x7f) == Bkey.FormatLocalBtree;
+    public static bool IsPacked(ReadOnlySpan<byte> buffer, int at) => KeyHeader.GetFormat(buffer[at + KeyHeader.FormatByteOffset]) == Bkey.FormatLocalBtree;
 
     /// <summary>Whether the key at <paramref name="at"/> is a deleted key (type 0).</summary>
     public static bool IsDeleted(ReadOnlySpan<byte> buffer, int at) => buffer[at + 2] == (byte)BkeyType.Deleted;

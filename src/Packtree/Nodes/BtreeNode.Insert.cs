@@ -42,16 +42,16 @@ public sealed partial class BtreeNode
         var inLast = false;
         if (existing >= 0)
         {
-            var hadWhiteout = (_buffer[existing + 1] & 0x80) != 0;
+            var hadWhiteout = KeyHeader.NeedsWhiteout(_buffer[existing + KeyHeader.FormatByteOffset]);
             if (!roomy && hadWhiteout) return InsertResult.NodeFull; // the whiteout has nowhere to go
             LiveBytes -= BsetKeys.Length(_buffer, existing);
             replaced = true;
             _buffer[existing + 2] = (byte)BkeyType.Deleted; // the old copy is dead wherever it lives
-            _buffer[existing + 1] &= 0x7f;
+            _buffer[existing + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             if (hadWhiteout)
             {
                 if (deletion) AddWhiteout(key.Position); // a version is on disk: the deletion must be written
-                else encoded[1] |= 0x80;                    // the new key takes over the duty
+                else KeyHeader.SetNeedsWhiteout(encoded);   // the new key takes over the duty
             }
             inLast = writable is not null && existing >= last.KeysStart && existing < last.KeysEnd;
         }
@@ -230,7 +230,7 @@ public sealed partial class BtreeNode
         var encoded = new byte[keyBytes + value.Length];
         if (packed) Format.TryPack(key, encoded);
         else key.Write(encoded);
-        encoded[1] &= 0x7f; // needs_whiteout is node bookkeeping, decided here
+        KeyHeader.ClearNeedsWhiteout(encoded); // needs_whiteout is node bookkeeping, decided here
         value.CopyTo(encoded.AsSpan(keyBytes));
         return encoded;
     }

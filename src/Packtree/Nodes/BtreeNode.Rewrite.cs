@@ -144,7 +144,7 @@ public sealed partial class BtreeNode
                 source.AsSpan(entry.Offset + inputFormat.KeyBytes, valueBytes).CopyTo(_buffer.AsSpan(at + Bkey.ByteCount));
                 written = Bkey.ByteCount + valueBytes;
             }
-            _buffer[at + 1] &= 0x7f;
+            _buffer[at + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             at += written;
         }
         return at;

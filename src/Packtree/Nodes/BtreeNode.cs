@@ -177,6 +177,6 @@ public sealed partial class BtreeNode
 
     private static void SetNeedsWhiteout(Span<byte> buffer, int start, int end)
     {
-        for (var at = start; at < end; at += buffer[at] * 8) buffer[at + 1] |= 0x80;
+        for (var at = start; at < end; at += buffer[at] * 8) buffer[at + KeyHeader.FormatByteOffset] |= KeyHeader.NeedsWhiteoutBit;
     }
 }

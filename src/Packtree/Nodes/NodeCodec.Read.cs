@@ -154,7 +154,7 @@ public sealed partial class NodeCodec
             if (length == 0) throw Corrupt(name, index, where, "a key with u64s 0");
             if (length > keys.Length - at) throw Corrupt(name, index, where, $"a key of u64s {u64s} runs past the end of the bset");
             var key = keys.Slice(at, length);
-            var keyFormat = key[1] & 0x7f;
+            var keyFormat = KeyHeader.GetFormat(key);
             Bpos position;
             int keyBytes;
             if (keyFormat == Bkey.FormatLocalBtree)
@@ -202,7 +202,7 @@ public sealed partial class NodeCodec
             {
                 var length = keys[at] * 8;
                 var key = keys.Slice(at, length);
-                var position = (key[1] & 0x7f) == Bkey.FormatLocalBtree ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
+                var position = KeyHeader.IsPacked(key) ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
                 entries.Add((position, bset.KeysOffset + at, length, key[2] == (byte)BkeyType.Deleted));
                 at += length;
             }
@@ -232,7 +232,7 @@ public sealed partial class NodeCodec
         {
             var at = survivors[i].MergedAt;
             var length = merged[at] * 8;
-            var packed = (merged[at + 1] & 0x7f) == Bkey.FormatLocalBtree;
+            var packed = BsetKeys.IsPacked(merged, at);
             var position = packed ? header.Format.UnpackPosition(merged.AsSpan(at, length)) : Bkey.Read(merged.AsSpan(at, length)).Position;
             var keyBytes = packed ? header.Format.KeyBytes : Bkey.ByteCount;
             keys[i] = new NodeKey(position, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));

@@ -109,7 +109,7 @@ public sealed partial class NodeCodec
             var length = keys[at] * 8;
             if (length == 0 || at + length > keys.Length)
                 throw new ArgumentException($"The key at byte {at} of the keys to write has u64s {keys[at]} and does not fit the {keys.Length} bytes given.", nameof(keys));
-            keys[at + 1] &= 0x7f;
+            keys[at + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             at += length;
         }
     }
