@@ -110,9 +110,9 @@ public sealed partial class BtreeNode
     /// <summary>Reads a node from its on-disk bytes: the merged keys become one written bset, each marked needs_whiteout.</summary>
     /// <exception cref="CorruptNodeException">The bytes break a rule.</exception>
     public static BtreeNode Read(NodeCodec codec, ReadOnlySpan<byte> bytes, ulong seq, int sectorsWritten, string name, KeyCodecOptions? options = null,
-        NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null, NodeKeyRules? rules = null)
+        NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null, NodeKeyRules? rules = null, long? fileOffset = null)
     {
-        var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist, rules);
+        var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist, rules, fileOffset);
         var buffer = NodeBuffers.Rent(codec.Geometry.NodeBytes);
         image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
         var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead, options);

@@ -18,9 +18,13 @@ public sealed partial class NodeCodec
     /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
     /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (§3.10).</param>
     /// <param name="rules">What the store requires of its keys beyond the format (types per level, values, how pointers tile), checked as they are read; none when null.</param>
+    /// <param name="fileOffset">Where the node starts in the store file, when it is read from one: errors then give the file offset too.</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
     public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null,
-        NodeKeyRules? rules = null)
+        NodeKeyRules? rules = null, long? fileOffset = null) =>
+        Read(node, expectedSeq, sectorsWritten, new NodeName(name, fileOffset), expected, blacklist, rules);
+
+    private NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, NodeName name, NodeExpectation? expected, JournalSeqBlacklist? blacklist, NodeKeyRules? rules)
     {
         blacklist ??= JournalSeqBlacklist.Empty;
         if (node.Length != Geometry.NodeBytes)
@@ -90,7 +94,7 @@ public sealed partial class NodeCodec
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
     }
 
-    private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, string name)
+    private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, NodeName name)
     {
         if (!BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var format, out var error))
             throw Corrupt(name, 0, NodeHeader.FormatOffset, $"the key format is invalid: {error}");
@@ -108,7 +112,7 @@ public sealed partial class NodeCodec
     /// Without the parent's sector count the log ends where a write's seq stops matching; a write of
     /// this node further on means the log has a hole (bcachefs's "bset after end").
     /// </summary>
-    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, string name, int index, JournalSeqBlacklist blacklist)
+    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, NodeName name, int index, JournalSeqBlacklist blacklist)
     {
         var blockSectors = Geometry.BlockBytes / NodeGeometry.SectorBytes;
         for (var sector = written; sector < Geometry.NodeSectors; sector += blockSectors)
@@ -119,7 +123,7 @@ public sealed partial class NodeCodec
         }
     }
 
-    private static void CheckExpected(NodeHeader header, NodeExpectation expected, string name)
+    private static void CheckExpected(NodeHeader header, NodeExpectation expected, NodeName name)
     {
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
@@ -128,7 +132,7 @@ public sealed partial class NodeCodec
         if (header.MaxKey != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxKey}, the parent's pointer is at {expected.MaxKey}");
     }
 
-    private static void ValidateBsetHeader(BsetHeader bset, string name, int index, int at, int written, bool first)
+    private static void ValidateBsetHeader(BsetHeader bset, NodeName name, int index, int at, int written, bool first)
     {
         if (bset.Version < OldestVersion || bset.Version >> 10 > CurrentVersion >> 10)
             throw Corrupt(name, index, at + 20, $"metadata version {bset.Version >> 10}.{bset.Version & 0x3ff} is not supported");
@@ -140,7 +144,7 @@ public sealed partial class NodeCodec
     }
 
     /// <summary>Every key lies inside the bset, has format 0 or 1 and a consistent size, lies in the node's range, and follows the previous key.</summary>
-    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt, NodeKeyRules? rules)
+    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, NodeName name, int index, int keysAt, NodeKeyRules? rules)
     {
         var format = header.Format;
         var havePrevious = false;
@@ -192,7 +196,7 @@ public sealed partial class NodeCodec
     /// same position is dropped, and so is every deleted key and every key outside the (possibly repaired)
     /// range. The survivors are then put to <paramref name="rules"/>.
     /// </summary>
-    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, string name, List<BsetRecord> writes)
+    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, NodeName name, List<BsetRecord> writes)
     {
         var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
         foreach (var bset in bsets)
@@ -225,7 +229,7 @@ public sealed partial class NodeCodec
     }
 
     /// <summary>Puts the merged keys to the store's rules; a violation names the surviving key's place on disk.</summary>
-    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, string name, List<BsetRecord> writes)
+    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
     {
         var keys = new NodeKey[survivors.Count];
         for (var i = 0; i < keys.Length; i++)
@@ -243,5 +247,8 @@ public sealed partial class NodeCodec
         throw Corrupt(name, Math.Max(bset, 0), offset, problem);
     }
 
-    private static CorruptNodeException Corrupt(string name, int bset, int byteOffset, string rule) => new(name, bset, byteOffset, rule);
+    private static CorruptNodeException Corrupt(NodeName name, int bset, int byteOffset, string rule) => new(name.Text, name.FileOffset, bset, byteOffset, rule);
+
+    /// <summary>How errors name the node, and where it starts in the store file if known.</summary>
+    private readonly record struct NodeName(string Text, long? FileOffset);
 }

@@ -14,7 +14,7 @@ public sealed partial class Btree
     /// <see cref="Count"/> and every node of the store is reachable.
     /// </summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message names the node and the rule.</exception>
-    /// <exception cref="InvalidDataException">The leaves hold another number of keys than the count read from the store file (and kept up to date since) says: the file is damaged.</exception>
+    /// <exception cref="CorruptStoreException">The leaves hold another number of keys than the count read from the store file (and kept up to date since) says: the file is damaged (<see cref="StorePart.Tree"/>).</exception>
     public TreeShape Verify() => Verify(null);
 
     /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
@@ -24,7 +24,8 @@ public sealed partial class Btree
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
         Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape, formats);
         if (shape.Keys != Count && CountUnconfirmed)
-            throw new InvalidDataException($"Btree {Id}: the leaves hold {shape.Keys} keys, but the tree counts {Count} from the key count its checkpoint recorded: the count or the tree's nodes are damaged in the store file.");
+            throw new CorruptStoreException($"Btree {Id}: the leaves hold {shape.Keys} keys, but the tree counts {Count} from the key count its checkpoint recorded: the count or the tree's nodes are damaged in the store file.",
+                StorePart.Tree, null, $"the leaves hold {shape.Keys} keys, the count recorded at the checkpoint (kept since) says {Count}");
         if (shape.Keys != Count) throw new InvalidOperationException($"Btree {Id}: the leaves hold {shape.Keys} keys, the tree counts {Count}.");
         CountUnconfirmed = false;
         if (_store.HoldsAllNodes && shape.Nodes != _store.NodeCount) throw new InvalidOperationException($"Btree {Id}: {shape.Nodes} nodes are reachable, the store holds {_store.NodeCount}.");

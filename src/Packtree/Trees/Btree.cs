@@ -33,7 +33,7 @@ public sealed partial class Btree
     }
 
     /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint that counted <paramref name="count"/> keys).</summary>
-    /// <exception cref="InvalidDataException">The root is a leaf holding another number of keys than <paramref name="count"/>.</exception>
+    /// <exception cref="CorruptStoreException">The root is a leaf holding another number of keys than <paramref name="count"/> (<see cref="StorePart.Tree"/>).</exception>
     public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count)
     {
         _store = store;
@@ -44,7 +44,8 @@ public sealed partial class Btree
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
         // A root leaf is all the keys there are: its count is checked at once; a deeper tree's when Verify walks it.
         if (rootLevel == 0 && _root.KeyOffsets().Count() is var keys && keys != count)
-            throw new InvalidDataException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.");
+            throw new CorruptStoreException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.",
+                StorePart.Tree, null, $"the key count {count} differs from the {keys} keys of the root leaf");
         CountUnconfirmed = rootLevel != 0;
     }
 

@@ -29,12 +29,14 @@ public readonly record struct BtreePointer(ulong CacheSlot, ulong Seq, ushort Se
     public static Bkey KeyFor(Bpos maxKey) => new(maxKey, (byte)BkeyType.BtreePtrV2, ValueU64s);
 
     /// <summary>Reads a pointer value.</summary>
-    /// <exception cref="InvalidDataException">The value is too short, or its first extent entry is not a pointer.</exception>
+    /// <exception cref="CorruptStoreException">The value is too short, or its first extent entry is not a pointer: the node holding it is damaged (<see cref="StorePart.Node"/>).</exception>
     public static BtreePointer Read(ReadOnlySpan<byte> value)
     {
-        if (value.Length < ValueBytes) throw new InvalidDataException($"A btree_ptr_v2 value needs {ValueBytes} bytes; this one has {value.Length}.");
+        if (value.Length < ValueBytes)
+            throw new CorruptStoreException($"A btree_ptr_v2 value needs {ValueBytes} bytes; this one has {value.Length}.", StorePart.Node, null, $"a btree_ptr_v2 value of {value.Length} bytes, not {ValueBytes}");
         var entry = BinaryPrimitives.ReadUInt64LittleEndian(value[40..]);
-        if ((entry & 1) == 0) throw new InvalidDataException($"The first extent entry of a btree_ptr_v2 value ({entry:x16}) is not a pointer (type bit 0 clear).");
+        if ((entry & 1) == 0)
+            throw new CorruptStoreException($"The first extent entry of a btree_ptr_v2 value ({entry:x16}) is not a pointer (type bit 0 clear).", StorePart.Node, null, "the pointer's first extent entry is not a pointer (type bit 0 clear)");
         return new BtreePointer(
             BinaryPrimitives.ReadUInt64LittleEndian(value),
             BinaryPrimitives.ReadUInt64LittleEndian(value[8..]),
