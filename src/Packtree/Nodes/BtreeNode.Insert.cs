@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -37,7 +38,11 @@ public sealed partial class BtreeNode
         var last = _bsets[^1];
         var writable = last.Writable;
         var existing = FindLive(key.Position);
-        if (deletion && existing < 0) return InsertResult.Done; // nothing to delete
+        if (deletion && existing < 0)
+        {
+            DebugVerifyInsert(key, value);
+            return InsertResult.Done; // nothing to delete
+        }
 
         var inLast = false;
         if (existing >= 0)
@@ -70,6 +75,7 @@ public sealed partial class BtreeNode
         }
         last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
         if (existing >= 0 && !inLast) DropDeadKeysLazily(existing);
+        DebugVerifyInsert(key, value);
         return InsertResult.Done;
     }
 
@@ -197,6 +203,7 @@ public sealed partial class BtreeNode
         }
         var keysStart = _bsets[start].KeysStart;
         var keysEnd = keysStart + used;
+        Debug.Assert(used <= total && keysEnd <= _bsets[end - 1].KeysEnd, "The merged keys fit where the bsets were.");
         merged.AsSpan(0, used).CopyTo(_buffer.AsSpan(keysStart));
         System.Buffers.ArrayPool<byte>.Shared.Return(merged);
         var written = _bsets.Skip(start).Take(end - start).All(b => b.Written);
@@ -212,6 +219,7 @@ public sealed partial class BtreeNode
         {
             _bsets.Insert(start, new BsetState(keysStart, keysEnd, written, BuildTree(keysStart, keysEnd), journalSeq));
         }
+        DebugVerify("a sort of bsets");
     }
 
     /// <summary>Turns the last bset, if writable, into a read-only one with an aux tree.</summary>

@@ -28,6 +28,7 @@ public sealed partial class BtreeNode
         WrittenSectors = 0;
         Fill(sourceBuffer, sourceFormat, live);
         NodeBuffers.Return(sourceBuffer);
+        DebugVerify("a rewrite");
     }
 
     /// <summary>
@@ -48,6 +49,8 @@ public sealed partial class BtreeNode
         var nodeSeq = Header.NodeSeq + 1;
         var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, _buffer, Format, live[..leftCount]);
         var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, _buffer, Format, live[leftCount..]);
+        left.DebugVerify("a split");
+        right.DebugVerify("a split");
         return (left, right);
     }
 
@@ -76,6 +79,7 @@ public sealed partial class BtreeNode
         foreach (var (node, live) in sources) at = merged.Append(at, node._buffer, node.Format, live);
         merged.StartWritableBset(NodeHeader.ByteCount, at);
         merged.LiveBytes = at - NodeHeader.ByteCount;
+        merged.DebugVerify("a merge");
         return merged;
     }
 

@@ -28,6 +28,7 @@ public sealed partial class BtreeNode
         }
         WrittenSectors += sectors;
         SortAfterWrite(journalSeq);
+        DebugVerify("a write");
         return sectors;
     }
 

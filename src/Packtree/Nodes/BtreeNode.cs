@@ -120,6 +120,7 @@ public sealed partial class BtreeNode
         SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
         node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
         node.LiveBytes = end - NodeHeader.ByteCount; // the merge kept live keys only
+        node.DebugVerify("a read");
         return node;
     }
 

@@ -143,6 +143,11 @@ public sealed partial class NodeCodec
             throw Corrupt(name, index, at + 16, $"the bset says it starts at sector {bset.SectorOffset}, it is at sector {written}");
     }
 
+    /// <summary>As the reader checks a bset's keys (below), for keys in memory: the debug checks of a node's invariants use it.</summary>
+    /// <exception cref="CorruptNodeException">A rule is broken.</exception>
+    internal static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt, NodeKeyRules? rules) =>
+        ValidateKeys(header, keys, new NodeName(name, null), index, keysAt, rules);
+
     /// <summary>Every key lies inside the bset, has format 0 or 1 and a consistent size, lies in the node's range, and follows the previous key.</summary>
     private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, NodeName name, int index, int keysAt, NodeKeyRules? rules)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -62,6 +63,7 @@ public sealed class ReadWriteAuxTable
     /// </summary>
     public void Update(ReadOnlySpan<byte> buffer, int where, int removed, int inserted, int keysEnd)
     {
+        Debug.Assert(where >= _keysStart && removed >= 0 && inserted >= 0 && where + inserted <= keysEnd && keysEnd <= buffer.Length, "The change must lie inside the bset.");
         var shift = inserted - removed;
         if (where > _entries[^1].Offset)
         {

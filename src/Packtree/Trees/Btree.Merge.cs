@@ -47,6 +47,7 @@ public sealed partial class Btree
         _store.Free(right);
         TreeMetrics.Merges.Add(1);
         CollapseRoot();
+        DebugVerifyPlaced("a merge", merged);
     }
 
     /// <summary>A root with one child hands the root over to it: the tree loses a level (bcachefs keeps it; lookups are faster without).</summary>

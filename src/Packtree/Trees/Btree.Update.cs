@@ -88,6 +88,7 @@ public sealed partial class Btree
         var pointer = _store.Update(node);
         if (ReferenceEquals(node, _root)) RootPointer = pointer;
         else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxKey), pointer.ToBytes()); // same position: replaces the old pointer
+        DebugVerifyPlaced("a compaction", node);
     }
 
     private void Split(BtreeNode node)
@@ -116,5 +117,6 @@ public sealed partial class Btree
             InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes());
         }
         _store.Free(node);
+        DebugVerifyPlaced("a split", left, right);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Packtree.Keys;
 using Packtree.Nodes;
 
@@ -30,6 +31,47 @@ public sealed partial class Btree
         CountUnconfirmed = false;
         if (_store.HoldsAllNodes && shape.Nodes != _store.NodeCount) throw new InvalidOperationException($"Btree {Id}: {shape.Nodes} nodes are reachable, the store holds {_store.NodeCount}.");
         return shape;
+    }
+
+    /// <summary>
+    /// Debug builds, after a compaction, split or merge made <paramref name="nodes"/>: each is the root
+    /// (covering POS_MIN..SPOS_MAX) or is found from the root through a pointer at its max_key in its
+    /// parent that names its range, its seq and its cache slot, between pointers that end just before it
+    /// and start just after it. The nodes themselves were checked as they were made; this checks the
+    /// tree's hold on them without walking the whole tree.
+    /// </summary>
+    [Conditional("DEBUG")]
+    private void DebugVerifyPlaced(string change, params BtreeNode[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var header = node.Header;
+            if (ReferenceEquals(node, _root))
+            {
+                if (header.MinKey != Bpos.Min || header.MaxKey != Bpos.Max) throw Broken(node, $"after {change}, the root does not cover POS_MIN..SPOS_MAX");
+                continue;
+            }
+            var parent = NodeFor(header.MaxKey, header.Level + 1);
+            if (parent.Header.Level != header.Level + 1) throw Broken(node, $"after {change}, the node at level {header.Level} has a parent at level {parent.Header.Level}");
+            var at = parent.FindLive(header.MaxKey);
+            if (at < 0) throw Broken(node, $"after {change}, its parent holds no pointer at its max_key");
+            var pointer = BtreePointer.Read(parent.ValueAt(at));
+            if (pointer.MinKey != header.MinKey || pointer.Seq != node.Seq)
+                throw Broken(node, $"after {change}, its parent's pointer names {pointer.MinKey}..{header.MaxKey}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
+            if (!ReferenceEquals(_store.TryGetCached(pointer.CacheSlot, pointer.Seq), node)) throw Broken(node, $"after {change}, its parent's pointer names cache slot {pointer.CacheSlot}, which holds another node");
+            if (header.MinKey != parent.Header.MinKey)
+            {
+                var before = parent.SeekAtOrBefore(header.MinKey.Predecessor());
+                if (before.CurrentOffset < 0 || parent.PositionAt(before.CurrentOffset) != header.MinKey.Predecessor())
+                    throw Broken(node, $"after {change}, no pointer of its parent ends just before it");
+            }
+            if (header.MaxKey != parent.Header.MaxKey)
+            {
+                var next = parent.FindAtOrAfter(header.MaxKey.Successor());
+                if (next < 0 || BtreePointer.Read(parent.ValueAt(next)).MinKey != header.MaxKey.Successor())
+                    throw Broken(node, $"after {change}, no pointer of its parent starts just after it");
+            }
+        }
     }
 
     private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape, IDictionary<string, int>? formats)
