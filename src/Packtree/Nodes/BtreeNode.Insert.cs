@@ -3,7 +3,7 @@ using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// Inserting, overwriting and deleting keys (§5.3–§5.4 of the design facts).
+// Inserting, overwriting and deleting keys (docs/DESIGN.md §5.3).
 public sealed partial class BtreeNode
 {
     /// <summary>
@@ -137,7 +137,7 @@ public sealed partial class BtreeNode
     /// <summary>
     /// A key at <paramref name="killed"/> was just marked deleted in an older bset. Once that bset holds
     /// more than 512 dead bytes and they are over a third of it, its deleted keys are dropped in place
-    /// (bcachefs's lazy compaction, §5.4 step 9).
+    /// (bcachefs's lazy compaction, docs/DESIGN.md §5.3, step 7).
     /// </summary>
     private void DropDeadKeysLazily(int killed)
     {
@@ -148,7 +148,7 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>
-    /// Before a fourth bset would be needed (§5.5): the written bsets are sorted into one and the
+    /// Before a fourth bset would be needed (docs/DESIGN.md §5.4): the written bsets are sorted into one and the
     /// unwritten ones into one, in place and in the same format, dropping deleted keys.
     /// </summary>
     /// <remarks>

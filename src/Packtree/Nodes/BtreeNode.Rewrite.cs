@@ -3,7 +3,7 @@ using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// New nodes from old ones (§5.5–§5.8): rewrite (compaction), split and merge, each repacking the
+// New nodes from old ones (docs/DESIGN.md §5.5–§5.7): rewrite (compaction), split and merge, each repacking the
 // live keys into the format computed for them.
 public sealed partial class BtreeNode
 {
@@ -32,7 +32,7 @@ public sealed partial class BtreeNode
     }
 
     /// <summary>
-    /// Splits the node in two new nodes (§5.7): the left takes live keys until three fifths of the live
+    /// Splits the node in two new nodes (docs/DESIGN.md §5.6): the left takes live keys until three fifths of the live
     /// bytes, up to and including the pivot; each side gets the format computed for its keys and range.
     /// </summary>
     /// <exception cref="InvalidOperationException">The node holds fewer than two live keys.</exception>
@@ -56,7 +56,7 @@ public sealed partial class BtreeNode
 
     /// <summary>
     /// Merges adjacent siblings (in key order, each starting just after the previous one ends) into one
-    /// new node with the format computed over all their keys (§5.8); null when they do not fit one node.
+    /// new node with the format computed over all their keys (docs/DESIGN.md §5.7); null when they do not fit one node.
     /// </summary>
     public static BtreeNode? Merge(IReadOnlyList<BtreeNode> siblings)
     {

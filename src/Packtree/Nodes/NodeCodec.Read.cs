@@ -16,7 +16,7 @@ public sealed partial class NodeCodec
     /// <param name="sectorsWritten">Sectors that belong to the node, or 0 if unknown.</param>
     /// <param name="name">How errors name the node (its address, say).</param>
     /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
-    /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (§3.10).</param>
+    /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (docs/DESIGN.md §3.6).</param>
     /// <param name="rules">What the store requires of its keys beyond the format (types per level, values, how pointers tile), checked as they are read; none when null.</param>
     /// <param name="fileOffset">Where the node starts in the store file, when it is read from one: errors then give the file offset too.</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>

@@ -9,7 +9,7 @@ namespace Packtree.Nodes;
 /// from byte 16 to the end of its keys and zero-padded to the block size.
 /// </summary>
 /// <remarks>
-/// Reading validates as bcachefs does (§3.11 of the design facts) and never repairs: magic, sequence
+/// Reading validates as bcachefs does (docs/DESIGN.md §3.7) and never repairs: magic, sequence
 /// numbers, checksum, bset bounds and flags, every key's size, format, range and order. Any violation
 /// is a <see cref="CorruptNodeException"/> naming node, bset, byte offset and rule; reads never leave
 /// the buffer and every loop advances.

@@ -3,7 +3,7 @@ using Packtree.Nodes;
 
 namespace Packtree.Trees;
 
-// Foreground merge (§5.8): after a deletion, a leaf that together with a sibling under the same parent
+// Foreground merge (docs/DESIGN.md §5.7): after a deletion, a leaf that together with a sibling under the same parent
 // holds at most a third of a node is merged with it into one new node.
 public sealed partial class Btree
 {

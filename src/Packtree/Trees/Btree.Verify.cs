@@ -4,7 +4,7 @@ using Packtree.Nodes;
 
 namespace Packtree.Trees;
 
-// The topology invariants of §6.4, checked by walking the whole tree.
+// The topology invariants of docs/DESIGN.md §6.4, checked by walking the whole tree.
 public sealed partial class Btree
 {
     /// <summary>

@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Trees;
 
 /// <summary>
-/// A btree of packed bcachefs nodes (§5–§6): leaves hold the keys, interior nodes hold
+/// A btree of packed bcachefs nodes (docs/DESIGN.md §5–§6): leaves hold the keys, interior nodes hold
 /// <c>btree_ptr_v2</c> pointer keys at each child's max_key, packed in the interior node's own format;
 /// every node covers [min_key, max_key] and the children of a node tile its range.
 /// </summary>

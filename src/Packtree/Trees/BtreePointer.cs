@@ -4,7 +4,7 @@ using Packtree.Keys;
 namespace Packtree.Trees;
 
 /// <summary>
-/// The value of an interior node's pointer key, bcachefs's <c>btree_ptr_v2</c> (§6.2): the key sits at
+/// The value of an interior node's pointer key, bcachefs's <c>btree_ptr_v2</c> (docs/DESIGN.md §6.2): the key sits at
 /// the child's max_key; the value holds a cache hint, the child's seq, how many of its sectors are
 /// written, flags, its min_key, and one <c>bch_extent_ptr</c> giving where the child starts.
 /// </summary>
