@@ -80,6 +80,24 @@ public sealed class CorruptStoreExceptionTests
     }
 
     [Fact]
+    public void WhenNeitherCopyOpensTheOlderCopysDamageIsNamed()
+    {
+        var image = Checkpointed();
+        var (current, _) = Slots(image);
+        var root = (long)Superblock.TryRead(image.AsSpan(current * Superblock.SlotBytes, Superblock.SlotBytes), 0, out _)!.Trees[0].RootSector * 512;
+        image[root + 200] ^= 1; // the newer copy's root leaf
+        var at = (int)Superblock.JournalOffset + JournalEntry.Bytes(1); // commit 2, which only the older copy replays
+        var length = BinaryPrimitives.ReadInt32LittleEndian(image.AsSpan(at + 4));
+        BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(at + 30), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(at + 24), JournalEntry.Checksum(image.AsSpan(at, length)));
+
+        var error = Assert.Throws<CorruptStoreException>(() => Store.Open(new FaultyDevice(image), Small));
+        Assert.StartsWith("Neither superblock copy opens: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal((StorePart.Journal, (long?)at), (error.Part, error.FileOffset));
+        Assert.Equal(StorePart.Journal, Assert.IsType<CorruptStoreException>(error.InnerException).Part);
+    }
+
+    [Fact]
     public void AKeyCountThatDisagreesWithTheRootLeafIsTreeDamage()
     {
         var image = Checkpointed();
