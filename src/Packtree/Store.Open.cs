@@ -40,7 +40,7 @@ public sealed partial class Store
         {
             return OpenFrom(device, valid[0].Copy!, valid[0].Slot, valid.Count > 1 ? valid[1].Copy : null, $"the newest valid copy ({why})");
         }
-        catch (Exception e) when (valid.Count > 1 && e is InvalidDataException or CorruptNodeException)
+        catch (Exception e) when (valid.Count > 1 && e is InvalidDataException or CorruptStoreException)
         {
             // The newer copy, or what it reaches, is damaged. The older copy's nodes and journal are kept until
             // the next checkpoint replaces it, so it usually recovers everything; the replay proves it or fails.
@@ -52,9 +52,9 @@ public sealed partial class Store
                 var (persistence, recovery) = OpenFrom(device, valid[1].Copy!, valid[1].Slot, older: null, reason);
                 return (persistence, recovery with { UsedOlderCopy = true });
             }
-            catch (Exception again) when (again is InvalidDataException or CorruptNodeException)
+            catch (Exception again) when (again is InvalidDataException or CorruptStoreException)
             {
-                throw new InvalidDataException($"Neither superblock copy opens: {reason}; and copy {valid[1].Slot} (generation {valid[1].Copy!.Generation}): {again.Message}", again);
+                throw CorruptStoreException.Wrapping($"Neither superblock copy opens: {reason}; and copy {valid[1].Slot} (generation {valid[1].Copy!.Generation}): {again.Message}", again);
             }
         }
     }

@@ -84,9 +84,9 @@ public sealed partial class Store : IDisposable
     /// Commits made after the last checkpoint are replayed from the journal.
     /// </summary>
     /// <exception cref="IOException">The file is open elsewhere (it is locked while a store has it), or cannot be read.</exception>
-    /// <exception cref="InvalidDataException">The file is not a Packtree store, or is damaged; the message says where.</exception>
+    /// <exception cref="InvalidDataException">The file is not a Packtree store (no superblock magic), or is empty and opened read-only.</exception>
+    /// <exception cref="CorruptStoreException">The file is damaged (superblock, journal, a node, a tree); the message and the properties say what and where.</exception>
     /// <exception cref="NotSupportedException">The file was written by a newer format version.</exception>
-    /// <exception cref="CorruptNodeException">A node the open reads is damaged; the message gives its file offset and the rule.</exception>
     public static Store Open(string path, StoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);

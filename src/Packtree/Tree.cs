@@ -130,9 +130,9 @@ public sealed class Tree
     /// <summary>Every key in order (or reversed).</summary>
     public ScanEnumerable Scan(bool reverse = false) => Scan(KeyRange.All, reverse);
 
-    /// <summary>Checks every invariant of the tree's structure (§6.4 of the design facts) and returns its shape.</summary>
+    /// <summary>Checks every invariant of the tree's structure (docs/DESIGN.md §6.4) and returns its shape.</summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message says where.</exception>
-    /// <exception cref="InvalidDataException">The tree's key count, read from the store file at the last checkpoint, disagrees with its leaves: the file is damaged.</exception>
+    /// <exception cref="CorruptStoreException">The tree's key count, read from the store file at the last checkpoint, disagrees with its leaves, or a node read is damaged: the file is damaged.</exception>
     internal TreeShape Verify() => Verify(null);
 
     /// <summary>As <see cref="Verify()"/>, also counting the nodes of each key format into <paramref name="formats"/>.</summary>

@@ -1,5 +1,3 @@
-using Packtree.Nodes;
-
 namespace Packtree.Cli.Commands;
 
 /// <summary>Exceptions as one line for the console: a command reports what went wrong, never a stack trace.</summary>
@@ -10,7 +8,7 @@ public static class ErrorText
     /// a damaged or foreign file, a newer format): its message says what and where.
     /// </summary>
     public static bool IsStoreError(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or CorruptNodeException or InvalidOperationException;
+        e is IOException or UnauthorizedAccessException or InvalidDataException or CorruptStoreException or NotSupportedException or InvalidOperationException;
 
     /// <summary>The message of a store error; anything else as "unexpected error: Type: message", since its message alone may not say what failed.</summary>
     public static string Describe(Exception e) => IsStoreError(e) ? OneLine(e.Message) : Unexpected(e);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Packtree.Keys;
@@ -29,10 +30,18 @@ internal sealed class ByteAlignedKeyCodec : KeyCodec
                 ? new FieldLoad(0, 0, 0, 0, field.Offset)
                 : new FieldLoad(Math.Max(aligned.ByteOffset, 0), 8 * Math.Max(-aligned.ByteOffset, 0), aligned.Shift, ulong.MaxValue, field.Offset);
         }
+        AssertLoadsInKey();
     }
 
     /// <inheritdoc/>
     public override UnpackStrategy Strategy => UnpackStrategy.ByteAligned;
+
+    /// <summary>Every load ends inside the key's <see cref="BkeyFormat.KeyBytes"/>: <see cref="Read"/> reads unchecked.</summary>
+    [Conditional("DEBUG")]
+    private void AssertLoadsInKey()
+    {
+        foreach (var load in _loads) Debug.Assert(load.ByteOffset >= 0 && load.ByteOffset + 8 <= Format.KeyBytes, "An unchecked load must stay inside the key.");
+    }
 
     /// <inheritdoc/>
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key)

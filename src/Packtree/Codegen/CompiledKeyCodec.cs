@@ -109,6 +109,7 @@ internal sealed class CompiledKeyCodec : KeyCodec
             // In bounds: the kernel checks every key's length against the run's before reading it,
             // and writes at most keys.Length - count keys.
             count += _code.UnpackRun(ref start, run.Length, ref keys[count], keys.Length - count, ref at);
+            Debug.Assert(at <= run.Length && count <= keys.Length, "The kernel stays inside the run and the keys given.");
             if (at >= run.Length || count >= keys.Length) break;
             var key = RunKeys.Slice(Format, run, at, out var length); // the kernel stopped here: unpacked or malformed
             keys[count++] = RunKeys.IsPacked(key) ? Format.Unpack(key) : Bkey.Read(key);
@@ -125,6 +126,7 @@ internal sealed class CompiledKeyCodec : KeyCodec
         while (at < run.Length && count < positions.Length)
         {
             count += _code.UnpackPositions(ref start, run.Length, ref positions[count], positions.Length - count, ref at);
+            Debug.Assert(at <= run.Length && count <= positions.Length, "The kernel stays inside the run and the positions given.");
             if (at >= run.Length || count >= positions.Length) break;
             var key = RunKeys.Slice(Format, run, at, out var length);
             positions[count++] = RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position;

@@ -127,10 +127,10 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Sub);
         il.Emit(OpCodes.Bgt, stopped);
         il.Emit(OpCodes.Ldloc, src);
-        il.Emit(OpCodes.Ldc_I4_1);
+        il.Emit(OpCodes.Ldc_I4, KeyHeader.FormatByteOffset);
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Ldind_U1);
-        il.Emit(OpCodes.Ldc_I4, 0x7f);
+        il.Emit(OpCodes.Ldc_I4, (int)KeyHeader.FormatMask);
         il.Emit(OpCodes.And);
         il.Emit(OpCodes.Brtrue, stopped);
 

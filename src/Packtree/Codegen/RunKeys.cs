@@ -16,7 +16,7 @@ internal static class RunKeys
     public static ReadOnlySpan<byte> Slice(BkeyFormat format, ReadOnlySpan<byte> run, int at, out int length)
     {
         length = run[at] * 8;
-        var keyFormat = run.Length - at > 1 ? run[at + 1] & 0x7f : -1;
+        var keyFormat = run.Length - at > KeyHeader.FormatByteOffset ? KeyHeader.GetFormat(run[at + KeyHeader.FormatByteOffset]) : -1;
         var minimum = keyFormat == Bkey.FormatCurrent ? Bkey.ByteCount : format.KeyBytes;
         if (keyFormat is not (0 or 1) || length < minimum || length > run.Length - at) ThrowBadKey(format, run, at, keyFormat);
         return run.Slice(at, length);
@@ -24,7 +24,7 @@ internal static class RunKeys
 
     /// <summary>Whether the key (already sliced) is packed in the node's format rather than unpacked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsPacked(ReadOnlySpan<byte> key) => (key[1] & 0x7f) == Bkey.FormatLocalBtree;
+    public static bool IsPacked(ReadOnlySpan<byte> key) => KeyHeader.IsPacked(key);
 
     private static void ThrowBadKey(BkeyFormat format, ReadOnlySpan<byte> run, int at, int keyFormat) =>
         throw new InvalidPackedKeyException(

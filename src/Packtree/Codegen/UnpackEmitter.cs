@@ -68,7 +68,7 @@ internal static class UnpackEmitter
         il.Emit(OpCodes.Ldc_I8, 0xFFL);
         il.Emit(OpCodes.And);
         il.Emit(OpCodes.Ldloc, words[0]);
-        il.Emit(OpCodes.Ldc_I8, 0xFF8000L);
+        il.Emit(OpCodes.Ldc_I8, 0xFF0000L | (long)KeyHeader.NeedsWhiteoutBit << KeyHeader.FormatByteShift);
         il.Emit(OpCodes.And);
         il.Emit(OpCodes.Or);
         il.Emit(OpCodes.Ldc_I8, (long)Bkey.FormatCurrent << 8);

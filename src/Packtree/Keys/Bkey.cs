@@ -37,8 +37,6 @@ internal struct Bkey : IEquatable<Bkey>
     /// <summary>Format byte value of an unpacked key.</summary>
     public const byte FormatCurrent = 1;
 
-    private const byte NeedsWhiteoutBit = 0x80;
-
     [FieldOffset(0)] private byte _u64s;
     [FieldOffset(1)] private byte _formatByte;
     [FieldOffset(2)] private byte _type;
@@ -57,7 +55,7 @@ internal struct Bkey : IEquatable<Bkey>
         if ((uint)valueU64s > ValueU64sMax)
             throw new ArgumentOutOfRangeException(nameof(valueU64s), valueU64s, $"A key's value is at most {ValueU64sMax} words (2,000 bytes).");
         _u64s = (byte)(U64sUnpacked + valueU64s);
-        _formatByte = (byte)(FormatCurrent | (needsWhiteout ? NeedsWhiteoutBit : 0));
+        _formatByte = (byte)(FormatCurrent | (needsWhiteout ? KeyHeader.NeedsWhiteoutBit : 0));
         _type = type;
         _pad = 0;
         _version = version;
@@ -71,19 +69,19 @@ internal struct Bkey : IEquatable<Bkey>
     /// <summary>Format (bits 0..6 of byte 1): 1 for an unpacked key.</summary>
     public byte Format
     {
-        readonly get => (byte)(_formatByte & ~NeedsWhiteoutBit);
+        readonly get => (byte)KeyHeader.GetFormat(_formatByte);
         set
         {
-            if (value > 0x7f) throw new ArgumentOutOfRangeException(nameof(value), value, "The key format is a 7-bit field (0..127).");
-            _formatByte = (byte)((_formatByte & NeedsWhiteoutBit) | value);
+            if (value > KeyHeader.FormatMask) throw new ArgumentOutOfRangeException(nameof(value), value, "The key format is a 7-bit field (0..127).");
+            _formatByte = (byte)((_formatByte & KeyHeader.NeedsWhiteoutBit) | value);
         }
     }
 
     /// <summary>Bit 7 of byte 1: an overwritten key below this one must be hidden by a whiteout.</summary>
     public bool NeedsWhiteout
     {
-        readonly get => (_formatByte & NeedsWhiteoutBit) != 0;
-        set => _formatByte = (byte)(value ? _formatByte | NeedsWhiteoutBit : _formatByte & ~NeedsWhiteoutBit);
+        readonly get => KeyHeader.NeedsWhiteout(_formatByte);
+        set => _formatByte = (byte)(value ? _formatByte | KeyHeader.NeedsWhiteoutBit : _formatByte & KeyHeader.FormatMask);
     }
 
     /// <summary>Value type, a <see cref="BkeyType"/> number.</summary>

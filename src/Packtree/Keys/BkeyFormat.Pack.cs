@@ -32,7 +32,7 @@ internal sealed partial class BkeyFormat
         }
 
         var u64s = (ulong)(KeyU64s + key.U64s - Bkey.U64sUnpacked);
-        words[0] |= u64s | (key.NeedsWhiteout ? 0x8000UL : 0) | ((ulong)key.Type << 16);
+        words[0] |= u64s | (key.NeedsWhiteout ? (ulong)KeyHeader.NeedsWhiteoutBit << KeyHeader.FormatByteShift : 0) | ((ulong)key.Type << 16);
         words.WriteTo(destination, KeyU64s);
         return true;
     }

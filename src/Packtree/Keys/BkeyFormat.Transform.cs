@@ -35,7 +35,7 @@ internal sealed partial class BkeyFormat
         var words = default(KeyWords);
         if (!TryInsertFields(ref words, values)) return false;
 
-        words[0] |= (uint)(KeyU64s + valueU64s) | ((ulong)(input[1] & 0x80) << 8) | ((ulong)input[2] << 16);
+        words[0] |= (uint)(KeyU64s + valueU64s) | ((ulong)(input[KeyHeader.FormatByteOffset] & KeyHeader.NeedsWhiteoutBit) << KeyHeader.FormatByteShift) | ((ulong)input[2] << 16);
         words.WriteTo(output, KeyU64s);
         input.Slice(inputFormat.KeyBytes, valueU64s * 8).CopyTo(output[KeyBytes..]);
         written = total;

@@ -40,7 +40,7 @@ internal sealed partial class BkeyFormat
     {
         key.U64s = (byte)(packed[0] - KeyU64s + Bkey.U64sUnpacked);
         key.Format = Bkey.FormatCurrent;
-        key.NeedsWhiteout = (packed[1] & 0x80) != 0;
+        key.NeedsWhiteout = KeyHeader.NeedsWhiteout(packed[KeyHeader.FormatByteOffset]);
         key.Type = packed[2];
     }
 
@@ -71,8 +71,8 @@ internal sealed partial class BkeyFormat
         reason = null;
         if (packed.Length < KeyBytes)
             reason = $"a packed key in this format takes {KeyBytes} bytes, only {packed.Length} were given";
-        else if ((packed[1] & 0x7f) != Bkey.FormatLocalBtree)
-            reason = $"its header says format {packed[1] & 0x7f}, not {Bkey.FormatLocalBtree} (packed in the node's format)";
+        else if (KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset]) != Bkey.FormatLocalBtree)
+            reason = $"its header says format {KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset])}, not {Bkey.FormatLocalBtree} (packed in the node's format)";
         else if ((uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
             reason = $"its header says u64s {packed[0]}, but with key_u64s {KeyU64s} the value must be 0..{Bkey.ValueU64sMax} words, so u64s must be {KeyU64s}..{KeyU64s + Bkey.ValueU64sMax}";
         return reason is null;
@@ -82,7 +82,7 @@ internal sealed partial class BkeyFormat
     internal void CheckPackedHeader(ReadOnlySpan<byte> packed)
     {
         // One unsigned compare covers u64s < key_u64s and a value longer than 250 words.
-        if (packed.Length < KeyBytes || (packed[1] & 0x7f) != 0 || (uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
+        if (packed.Length < KeyBytes || KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset]) != Bkey.FormatLocalBtree || (uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
             ThrowInvalidHeader(packed);
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Packtree.Keys;
@@ -17,6 +18,7 @@ internal struct KeyWords
     public void Insert(in FieldLayout field, ulong value)
     {
         if (field.Width == 0) return;
+        Debug.Assert(value <= field.Mask, "A value wider than its field would spill into the next field.");
         var word = field.LowBit >> 6;
         var shift = field.LowBit & 63;
         this[word] |= value << shift;

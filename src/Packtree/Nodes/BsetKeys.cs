@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -6,10 +7,14 @@ namespace Packtree.Nodes;
 internal static class BsetKeys
 {
     /// <summary>Length in bytes of the key at <paramref name="at"/>.</summary>
-    public static int Length(ReadOnlySpan<byte> buffer, int at) => buffer[at] * 8;
+    public static int Length(ReadOnlySpan<byte> buffer, int at)
+    {
+        Debug.Assert(buffer[at] != 0, "A key of u64s 0 would stop every walk of its bset.");
+        return buffer[at] * 8;
+    }
 
     /// <summary>Whether the key at <paramref name="at"/> is packed in the node's format.</summary>
-    public static bool IsPacked(ReadOnlySpan<byte> buffer, int at) => (buffer[at + 1] & 0x7f) == Bkey.FormatLocalBtree;
+    public static bool IsPacked(ReadOnlySpan<byte> buffer, int at) => KeyHeader.GetFormat(buffer[at + KeyHeader.FormatByteOffset]) == Bkey.FormatLocalBtree;
 
     /// <summary>Whether the key at <paramref name="at"/> is a deleted key (type 0).</summary>
     public static bool IsDeleted(ReadOnlySpan<byte> buffer, int at) => buffer[at + 2] == (byte)BkeyType.Deleted;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -23,6 +24,7 @@ internal sealed partial class BtreeNode
     public void SetValueWordHint(int at, int word, ulong value)
     {
         var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        Debug.Assert(word >= 0 && keyBytes + 8 * word + 8 <= BsetKeys.Length(_buffer, at), "The word must lie in the key's value, not in the next key.");
         BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8), value);
     }
 
@@ -69,6 +71,7 @@ internal sealed partial class BtreeNode
     public ulong ValueWordAt(int at, int word)
     {
         var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        Debug.Assert(word >= 0 && keyBytes + 8 * word + 8 <= BsetKeys.Length(_buffer, at), "The word must lie in the key's value.");
         return BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8));
     }
 }

@@ -1,8 +1,9 @@
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// Inserting, overwriting and deleting keys (§5.3–§5.4 of the design facts).
+// Inserting, overwriting and deleting keys (docs/DESIGN.md §5.3).
 internal sealed partial class BtreeNode
 {
     /// <summary>
@@ -37,21 +38,25 @@ internal sealed partial class BtreeNode
         var last = _bsets[^1];
         var writable = last.Writable;
         var existing = FindLive(key.Position);
-        if (deletion && existing < 0) return InsertResult.Done; // nothing to delete
+        if (deletion && existing < 0)
+        {
+            DebugVerifyInsert(key, value);
+            return InsertResult.Done; // nothing to delete
+        }
 
         var inLast = false;
         if (existing >= 0)
         {
-            var hadWhiteout = (_buffer[existing + 1] & 0x80) != 0;
+            var hadWhiteout = KeyHeader.NeedsWhiteout(_buffer[existing + KeyHeader.FormatByteOffset]);
             if (!roomy && hadWhiteout) return InsertResult.NodeFull; // the whiteout has nowhere to go
             LiveBytes -= BsetKeys.Length(_buffer, existing);
             replaced = true;
             _buffer[existing + 2] = (byte)BkeyType.Deleted; // the old copy is dead wherever it lives
-            _buffer[existing + 1] &= 0x7f;
+            _buffer[existing + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             if (hadWhiteout)
             {
                 if (deletion) AddWhiteout(key.Position); // a version is on disk: the deletion must be written
-                else encoded[1] |= 0x80;                    // the new key takes over the duty
+                else KeyHeader.SetNeedsWhiteout(encoded);   // the new key takes over the duty
             }
             inLast = writable is not null && existing >= last.KeysStart && existing < last.KeysEnd;
         }
@@ -70,6 +75,7 @@ internal sealed partial class BtreeNode
         }
         last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
         if (existing >= 0 && !inLast) DropDeadKeysLazily(existing);
+        DebugVerifyInsert(key, value);
         return InsertResult.Done;
     }
 
@@ -131,7 +137,7 @@ internal sealed partial class BtreeNode
     /// <summary>
     /// A key at <paramref name="killed"/> was just marked deleted in an older bset. Once that bset holds
     /// more than 512 dead bytes and they are over a third of it, its deleted keys are dropped in place
-    /// (bcachefs's lazy compaction, §5.4 step 9).
+    /// (bcachefs's lazy compaction, docs/DESIGN.md §5.3, step 7).
     /// </summary>
     private void DropDeadKeysLazily(int killed)
     {
@@ -142,7 +148,7 @@ internal sealed partial class BtreeNode
     }
 
     /// <summary>
-    /// Before a fourth bset would be needed (§5.5): the written bsets are sorted into one and the
+    /// Before a fourth bset would be needed (docs/DESIGN.md §5.4): the written bsets are sorted into one and the
     /// unwritten ones into one, in place and in the same format, dropping deleted keys.
     /// </summary>
     /// <remarks>
@@ -197,6 +203,7 @@ internal sealed partial class BtreeNode
         }
         var keysStart = _bsets[start].KeysStart;
         var keysEnd = keysStart + used;
+        Debug.Assert(used <= total && keysEnd <= _bsets[end - 1].KeysEnd, "The merged keys fit where the bsets were.");
         merged.AsSpan(0, used).CopyTo(_buffer.AsSpan(keysStart));
         System.Buffers.ArrayPool<byte>.Shared.Return(merged);
         var written = _bsets.Skip(start).Take(end - start).All(b => b.Written);
@@ -212,6 +219,7 @@ internal sealed partial class BtreeNode
         {
             _bsets.Insert(start, new BsetState(keysStart, keysEnd, written, BuildTree(keysStart, keysEnd), journalSeq));
         }
+        DebugVerify("a sort of bsets");
     }
 
     /// <summary>Turns the last bset, if writable, into a read-only one with an aux tree.</summary>
@@ -230,7 +238,7 @@ internal sealed partial class BtreeNode
         var encoded = new byte[keyBytes + value.Length];
         if (packed) Format.TryPack(key, encoded);
         else key.Write(encoded);
-        encoded[1] &= 0x7f; // needs_whiteout is node bookkeeping, decided here
+        KeyHeader.ClearNeedsWhiteout(encoded); // needs_whiteout is node bookkeeping, decided here
         value.CopyTo(encoded.AsSpan(keyBytes));
         return encoded;
     }

@@ -3,7 +3,7 @@ using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// New nodes from old ones (§5.5–§5.8): rewrite (compaction), split and merge, each repacking the
+// New nodes from old ones (docs/DESIGN.md §5.5–§5.7): rewrite (compaction), split and merge, each repacking the
 // live keys into the format computed for them.
 internal sealed partial class BtreeNode
 {
@@ -28,10 +28,11 @@ internal sealed partial class BtreeNode
         WrittenSectors = 0;
         Fill(sourceBuffer, sourceFormat, live);
         NodeBuffers.Return(sourceBuffer);
+        DebugVerify("a rewrite");
     }
 
     /// <summary>
-    /// Splits the node in two new nodes (§5.7): the left takes live keys until three fifths of the live
+    /// Splits the node in two new nodes (docs/DESIGN.md §5.6): the left takes live keys until three fifths of the live
     /// bytes, up to and including the pivot; each side gets the format computed for its keys and range.
     /// </summary>
     /// <exception cref="InvalidOperationException">The node holds fewer than two live keys.</exception>
@@ -48,12 +49,14 @@ internal sealed partial class BtreeNode
         var nodeSeq = Header.NodeSeq + 1;
         var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, _buffer, Format, live[..leftCount]);
         var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, _buffer, Format, live[leftCount..]);
+        left.DebugVerify("a split");
+        right.DebugVerify("a split");
         return (left, right);
     }
 
     /// <summary>
     /// Merges adjacent siblings (in key order, each starting just after the previous one ends) into one
-    /// new node with the format computed over all their keys (§5.8); null when they do not fit one node.
+    /// new node with the format computed over all their keys (docs/DESIGN.md §5.7); null when they do not fit one node.
     /// </summary>
     public static BtreeNode? Merge(IReadOnlyList<BtreeNode> siblings)
     {
@@ -76,6 +79,7 @@ internal sealed partial class BtreeNode
         foreach (var (node, live) in sources) at = merged.Append(at, node._buffer, node.Format, live);
         merged.StartWritableBset(NodeHeader.ByteCount, at);
         merged.LiveBytes = at - NodeHeader.ByteCount;
+        merged.DebugVerify("a merge");
         return merged;
     }
 
@@ -144,7 +148,7 @@ internal sealed partial class BtreeNode
                 source.AsSpan(entry.Offset + inputFormat.KeyBytes, valueBytes).CopyTo(_buffer.AsSpan(at + Bkey.ByteCount));
                 written = Bkey.ByteCount + valueBytes;
             }
-            _buffer[at + 1] &= 0x7f;
+            _buffer[at + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             at += written;
         }
         return at;

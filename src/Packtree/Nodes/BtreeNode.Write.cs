@@ -2,7 +2,7 @@ using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// Writing a node (§3.12): the unwritten bsets and whiteouts become one appended write.
+// Writing a node (docs/DESIGN.md §3.8): the unwritten bsets and whiteouts become one appended write.
 internal sealed partial class BtreeNode
 {
     /// <summary>
@@ -28,6 +28,7 @@ internal sealed partial class BtreeNode
         }
         WrittenSectors += sectors;
         SortAfterWrite(journalSeq);
+        DebugVerify("a write");
         return sectors;
     }
 

@@ -110,9 +110,9 @@ internal sealed partial class BtreeNode
     /// <summary>Reads a node from its on-disk bytes: the merged keys become one written bset, each marked needs_whiteout.</summary>
     /// <exception cref="CorruptNodeException">The bytes break a rule.</exception>
     public static BtreeNode Read(NodeCodec codec, ReadOnlySpan<byte> bytes, ulong seq, int sectorsWritten, string name, KeyCodecOptions? options = null,
-        NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null, NodeKeyRules? rules = null)
+        NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null, NodeKeyRules? rules = null, long? fileOffset = null)
     {
-        var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist, rules);
+        var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist, rules, fileOffset);
         var buffer = NodeBuffers.Rent(codec.Geometry.NodeBytes);
         image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
         var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead, options);
@@ -120,6 +120,7 @@ internal sealed partial class BtreeNode
         SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
         node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
         node.LiveBytes = end - NodeHeader.ByteCount; // the merge kept live keys only
+        node.DebugVerify("a read");
         return node;
     }
 
@@ -177,6 +178,6 @@ internal sealed partial class BtreeNode
 
     private static void SetNeedsWhiteout(Span<byte> buffer, int start, int end)
     {
-        for (var at = start; at < end; at += buffer[at] * 8) buffer[at + 1] |= 0x80;
+        for (var at = start; at < end; at += buffer[at] * 8) buffer[at + KeyHeader.FormatByteOffset] |= KeyHeader.NeedsWhiteoutBit;
     }
 }

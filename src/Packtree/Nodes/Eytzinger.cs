@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace Packtree.Nodes;
@@ -51,6 +52,7 @@ internal static class Eytzinger
     /// <summary>1-based in-order rank of node <paramref name="i"/>; <paramref name="extra"/> is <see cref="Extra"/>(n).</summary>
     public static int ToInorder(int i, int n, int extra)
     {
+        Debug.Assert(i >= 1 && i <= n && extra == Extra(n), "A node of the tree, with the tree's extra.");
         var b = BitOperations.Log2((uint)i);
         var v = ((i - (1 << b)) * 2 + 1) << (Depth(n) - b);
         if (v > extra) v -= (v - extra) / 2;
@@ -60,6 +62,7 @@ internal static class Eytzinger
     /// <summary>The node of in-order rank <paramref name="v"/>; the inverse of <see cref="ToInorder"/>.</summary>
     public static int FromInorder(int v, int n, int extra)
     {
+        Debug.Assert(v >= 1 && v <= n && extra == Extra(n), "A rank of the tree, with the tree's extra.");
         if (v > extra) v = 2 * v - extra;
         var s = BitOperations.TrailingZeroCount(v);
         return (v >> (s + 1)) | (1 << (Depth(n) - s));

@@ -1,7 +1,7 @@
 namespace Packtree.Nodes;
 
 /// <summary>
-/// Journal sequence numbers whose entries never reached disk before a crash (§3.10): recovery records
+/// Journal sequence numbers whose entries never reached disk before a crash (docs/DESIGN.md §3.6): recovery records
 /// them so that a node write holding such updates is skipped on read, which keeps the global order of
 /// updates. Half-open ranges [start, end), as bcachefs's superblock field keeps them.
 /// </summary>

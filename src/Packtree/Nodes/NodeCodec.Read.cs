@@ -16,11 +16,15 @@ internal sealed partial class NodeCodec
     /// <param name="sectorsWritten">Sectors that belong to the node, or 0 if unknown.</param>
     /// <param name="name">How errors name the node (its address, say).</param>
     /// <param name="expected">The btree, level and range the parent implies, checked against the header when given.</param>
-    /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (§3.10).</param>
+    /// <param name="blacklist">Journal sequence numbers lost in a crash: a later write holding them is skipped (docs/DESIGN.md §3.6).</param>
     /// <param name="rules">What the store requires of its keys beyond the format (types per level, values, how pointers tile), checked as they are read; none when null.</param>
+    /// <param name="fileOffset">Where the node starts in the store file, when it is read from one: errors then give the file offset too.</param>
     /// <exception cref="CorruptNodeException">A rule is broken; the message says where and which.</exception>
     public NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, string name, NodeExpectation? expected = null, JournalSeqBlacklist? blacklist = null,
-        NodeKeyRules? rules = null)
+        NodeKeyRules? rules = null, long? fileOffset = null) =>
+        Read(node, expectedSeq, sectorsWritten, new NodeName(name, fileOffset), expected, blacklist, rules);
+
+    private NodeImage Read(ReadOnlySpan<byte> node, ulong expectedSeq, int sectorsWritten, NodeName name, NodeExpectation? expected, JournalSeqBlacklist? blacklist, NodeKeyRules? rules)
     {
         blacklist ??= JournalSeqBlacklist.Empty;
         if (node.Length != Geometry.NodeBytes)
@@ -90,7 +94,7 @@ internal sealed partial class NodeCodec
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
     }
 
-    private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, string name)
+    private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, NodeName name)
     {
         if (!BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var format, out var error))
             throw Corrupt(name, 0, NodeHeader.FormatOffset, $"the key format is invalid: {error}");
@@ -108,7 +112,7 @@ internal sealed partial class NodeCodec
     /// Without the parent's sector count the log ends where a write's seq stops matching; a write of
     /// this node further on means the log has a hole (bcachefs's "bset after end").
     /// </summary>
-    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, string name, int index, JournalSeqBlacklist blacklist)
+    private void CheckNothingAfterEnd(ReadOnlySpan<byte> node, int written, ulong seq, NodeName name, int index, JournalSeqBlacklist blacklist)
     {
         var blockSectors = Geometry.BlockBytes / NodeGeometry.SectorBytes;
         for (var sector = written; sector < Geometry.NodeSectors; sector += blockSectors)
@@ -119,7 +123,7 @@ internal sealed partial class NodeCodec
         }
     }
 
-    private static void CheckExpected(NodeHeader header, NodeExpectation expected, string name)
+    private static void CheckExpected(NodeHeader header, NodeExpectation expected, NodeName name)
     {
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
@@ -128,7 +132,7 @@ internal sealed partial class NodeCodec
         if (header.MaxKey != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxKey}, the parent's pointer is at {expected.MaxKey}");
     }
 
-    private static void ValidateBsetHeader(BsetHeader bset, string name, int index, int at, int written, bool first)
+    private static void ValidateBsetHeader(BsetHeader bset, NodeName name, int index, int at, int written, bool first)
     {
         if (bset.Version < OldestVersion || bset.Version >> 10 > CurrentVersion >> 10)
             throw Corrupt(name, index, at + 20, $"metadata version {bset.Version >> 10}.{bset.Version & 0x3ff} is not supported");
@@ -139,8 +143,13 @@ internal sealed partial class NodeCodec
             throw Corrupt(name, index, at + 16, $"the bset says it starts at sector {bset.SectorOffset}, it is at sector {written}");
     }
 
+    /// <summary>As the reader checks a bset's keys (below), for keys in memory: the debug checks of a node's invariants use it.</summary>
+    /// <exception cref="CorruptNodeException">A rule is broken.</exception>
+    internal static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt, NodeKeyRules? rules) =>
+        ValidateKeys(header, keys, new NodeName(name, null), index, keysAt, rules);
+
     /// <summary>Every key lies inside the bset, has format 0 or 1 and a consistent size, lies in the node's range, and follows the previous key.</summary>
-    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, string name, int index, int keysAt, NodeKeyRules? rules)
+    private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, NodeName name, int index, int keysAt, NodeKeyRules? rules)
     {
         var format = header.Format;
         var havePrevious = false;
@@ -154,7 +163,7 @@ internal sealed partial class NodeCodec
             if (length == 0) throw Corrupt(name, index, where, "a key with u64s 0");
             if (length > keys.Length - at) throw Corrupt(name, index, where, $"a key of u64s {u64s} runs past the end of the bset");
             var key = keys.Slice(at, length);
-            var keyFormat = key[1] & 0x7f;
+            var keyFormat = KeyHeader.GetFormat(key);
             Bpos position;
             int keyBytes;
             if (keyFormat == Bkey.FormatLocalBtree)
@@ -192,7 +201,7 @@ internal sealed partial class NodeCodec
     /// same position is dropped, and so is every deleted key and every key outside the (possibly repaired)
     /// range. The survivors are then put to <paramref name="rules"/>.
     /// </summary>
-    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, string name, List<BsetRecord> writes)
+    private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, NodeName name, List<BsetRecord> writes)
     {
         var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
         foreach (var bset in bsets)
@@ -202,7 +211,7 @@ internal sealed partial class NodeCodec
             {
                 var length = keys[at] * 8;
                 var key = keys.Slice(at, length);
-                var position = (key[1] & 0x7f) == Bkey.FormatLocalBtree ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
+                var position = KeyHeader.IsPacked(key) ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
                 entries.Add((position, bset.KeysOffset + at, length, key[2] == (byte)BkeyType.Deleted));
                 at += length;
             }
@@ -225,14 +234,14 @@ internal sealed partial class NodeCodec
     }
 
     /// <summary>Puts the merged keys to the store's rules; a violation names the surviving key's place on disk.</summary>
-    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, string name, List<BsetRecord> writes)
+    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
     {
         var keys = new NodeKey[survivors.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             var at = survivors[i].MergedAt;
             var length = merged[at] * 8;
-            var packed = (merged[at + 1] & 0x7f) == Bkey.FormatLocalBtree;
+            var packed = BsetKeys.IsPacked(merged, at);
             var position = packed ? header.Format.UnpackPosition(merged.AsSpan(at, length)) : Bkey.Read(merged.AsSpan(at, length)).Position;
             var keyBytes = packed ? header.Format.KeyBytes : Bkey.ByteCount;
             keys[i] = new NodeKey(position, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));
@@ -243,5 +252,8 @@ internal sealed partial class NodeCodec
         throw Corrupt(name, Math.Max(bset, 0), offset, problem);
     }
 
-    private static CorruptNodeException Corrupt(string name, int bset, int byteOffset, string rule) => new(name, bset, byteOffset, rule);
+    private static CorruptNodeException Corrupt(NodeName name, int bset, int byteOffset, string rule) => new(name.Text, name.FileOffset, bset, byteOffset, rule);
+
+    /// <summary>How errors name the node, and where it starts in the store file if known.</summary>
+    private readonly record struct NodeName(string Text, long? FileOffset);
 }

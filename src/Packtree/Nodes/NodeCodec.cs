@@ -9,7 +9,7 @@ namespace Packtree.Nodes;
 /// from byte 16 to the end of its keys and zero-padded to the block size.
 /// </summary>
 /// <remarks>
-/// Reading validates as bcachefs does (§3.11 of the design facts) and never repairs: magic, sequence
+/// Reading validates as bcachefs does (docs/DESIGN.md §3.7) and never repairs: magic, sequence
 /// numbers, checksum, bset bounds and flags, every key's size, format, range and order. Any violation
 /// is a <see cref="CorruptNodeException"/> naming node, bset, byte offset and rule; reads never leave
 /// the buffer and every loop advances.
@@ -109,7 +109,7 @@ internal sealed partial class NodeCodec
             var length = keys[at] * 8;
             if (length == 0 || at + length > keys.Length)
                 throw new ArgumentException($"The key at byte {at} of the keys to write has u64s {keys[at]} and does not fit the {keys.Length} bytes given.", nameof(keys));
-            keys[at + 1] &= 0x7f;
+            keys[at + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             at += length;
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using Packtree.Keys;
 
@@ -132,6 +133,46 @@ internal sealed class ReadOnlyAuxTree
 
     private int NodeKey(int node) => CachelineKey(Eytzinger.ToInorder(node, Size - 1, _extra), _floats[node].KeyOffset);
 
+    /// <summary>
+    /// What is wrong with the tree as the aux structure of the bset <paramref name="buffer"/>[<paramref name="keysStart"/>..<paramref name="keysEnd"/>)
+    /// in <paramref name="format"/>, or null: it was built for that bset and format, the node of rank c holds
+    /// the first key starting in cacheline c or later, each usable float holds that key's bits, and a search
+    /// for each key lands where a scan of the bset does. For debug checks: it costs a search per key.
+    /// </summary>
+    internal string? Problem(ReadOnlySpan<byte> buffer, BkeyFormat format, int keysStart, int keysEnd)
+    {
+        if (!ReferenceEquals(format, _format)) return "built for another format";
+        if (keysStart != _keysStart || keysEnd != _keysEnd) return $"built over bytes {_keysStart}..{_keysEnd}";
+        if (Size == 0) return null;
+        var n = Size - 1;
+        var cursor = keysStart;
+        for (var rank = 1; rank <= n; rank++)
+        {
+            while (cursor < keysEnd && (cursor - _base) / Cacheline < rank) cursor += BsetKeys.Length(buffer, cursor);
+            var node = Eytzinger.FromInorder(rank, n, _extra);
+            if (NodeKey(node) != cursor) return $"node {node} (cacheline {rank}) holds the key at byte {NodeKey(node)}; the first key from that cacheline on is at byte {cursor}";
+            // A usable float holds its key's 16 bits from its exponent on (bits below the key bits set).
+            var f = _floats[node];
+            if (f.IsFailed) continue;
+            var e = f.Exponent - (64 * format.KeyU64s - format.KeyBits);
+            var mantissa = Mantissa(buffer.Slice(cursor, format.KeyBytes), f.Exponent);
+            if (e < 0) mantissa |= (ushort)((1 << -e) - 1);
+            if (f.Mantissa != mantissa) return $"node {node}'s mantissa is {f.Mantissa:x4}, its key's bits from bit {f.Exponent} are {mantissa:x4}";
+        }
+        // Every key is searched for: the first key at or after its position, deleted keys at it passed
+        // over, is the key itself when it is live; after a deleted key, the next key the scan takes.
+        Span<byte> packed = stackalloc byte[SearchKeyBytes(format)];
+        for (var key = keysStart; key < keysEnd; key += BsetKeys.Length(buffer, key))
+        {
+            var position = BsetKeys.Position(format, buffer, key);
+            packed.Clear();
+            var found = Search(buffer, position, packed, format.PackPositionLossy(position, packed));
+            var expected = BsetKeys.IsDeleted(buffer, key) ? BsetKeys.ScanForward(format, buffer, key, keysEnd, position, [], exact: false) : key;
+            if (found != expected) return $"a search for {position} lands at byte {found}, the first key at or after it is at byte {expected}";
+        }
+        return null;
+    }
+
     private int CachelineKey(int cacheline, int keyOffset) => _base + Cacheline * cacheline + 8 * keyOffset;
 
     /// <summary>
@@ -148,6 +189,7 @@ internal sealed class ReadOnlyAuxTree
             var cacheline = Eytzinger.ToInorder(j, n, extra);
             while (cursor < keysEnd && (cursor - @base) / Cacheline < cacheline) cursor += BsetKeys.Length(buffer, cursor);
             if (cursor >= keysEnd) return false;
+            Debug.Assert(cursor - (@base + Cacheline * cacheline) < 256 * 8, "A key offset from its cacheline fits a byte.");
             offsets[j] = (byte)((cursor - (@base + Cacheline * cacheline)) / 8); // a key is at most 255 words
         }
         return true;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
@@ -6,7 +7,7 @@ namespace Packtree.Nodes;
 /// bcachefs's read-write aux table for the last, growing bset of a node: a sorted array of samples
 /// (key offset, key position), about one per 64 bytes of keys. A search binary-searches the samples
 /// for the last one below the search position and scans forward from it. Inserts and deletes update
-/// the samples in place (§4.7 of the design facts) instead of rebuilding them.
+/// the samples in place (docs/DESIGN.md §4.5) instead of rebuilding them.
 /// </summary>
 internal sealed class ReadWriteAuxTable
 {
@@ -62,6 +63,7 @@ internal sealed class ReadWriteAuxTable
     /// </summary>
     public void Update(ReadOnlySpan<byte> buffer, int where, int removed, int inserted, int keysEnd)
     {
+        Debug.Assert(where >= _keysStart && removed >= 0 && inserted >= 0 && where + inserted <= keysEnd && keysEnd <= buffer.Length, "The change must lie inside the bset.");
         var shift = inserted - removed;
         if (where > _entries[^1].Offset)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Packtree.Nodes;
 
 /// <summary>
@@ -29,6 +31,9 @@ internal sealed class WritableBset
     /// <summary>Replaces <paramref name="clobber"/> bytes at <paramref name="where"/> with <paramref name="key"/>; false when it does not fit.</summary>
     public bool TryInsert(int where, ReadOnlySpan<byte> key, int clobber)
     {
+        Debug.Assert(where >= KeysStart && clobber >= 0 && where + clobber <= KeysEnd, "The insert must replace whole bytes inside the bset.");
+        Debug.Assert(key.Length > 0 && key[0] * 8 == key.Length, "The key's u64s must give its length, or every walk of the bset goes astray.");
+        Debug.Assert(clobber == 0 || _buffer[where] * 8 == clobber, "Only a whole key is replaced.");
         var shift = key.Length - clobber;
         if (KeysEnd + shift > Limit) return false;
         if (shift != 0) _buffer.AsSpan(where + clobber, KeysEnd - where - clobber).CopyTo(_buffer.AsSpan(where + key.Length));
@@ -41,6 +46,7 @@ internal sealed class WritableBset
     /// <summary>Removes the <paramref name="clobber"/> bytes of the key at <paramref name="where"/>.</summary>
     public void Delete(int where, int clobber)
     {
+        Debug.Assert(where >= KeysStart && clobber > 0 && where + clobber <= KeysEnd && _buffer[where] * 8 == clobber, "Only a whole key inside the bset is removed.");
         _buffer.AsSpan(where + clobber, KeysEnd - where - clobber).CopyTo(_buffer.AsSpan(where));
         KeysEnd -= clobber;
         Table.Update(_buffer, where, clobber, 0, KeysEnd);

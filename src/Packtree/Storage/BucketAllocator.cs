@@ -30,7 +30,7 @@ internal sealed class BucketAllocator
     /// Starts from the buckets the trees use (found by walking them) and those only the older superblock
     /// copy's trees use (held until the next checkpoint); every other bucket of the file is free.
     /// </summary>
-    /// <exception cref="InvalidDataException">A bucket is used twice, or lies outside the file's <paramref name="bucketCount"/> buckets.</exception>
+    /// <exception cref="CorruptStoreException">A bucket is used twice, or lies outside the file's <paramref name="bucketCount"/> buckets (<see cref="StorePart.Tree"/>).</exception>
     public void Reset(IEnumerable<long> used, IEnumerable<long> usedByOlderCopy, long bucketCount)
     {
         _free.Clear();
@@ -39,8 +39,9 @@ internal sealed class BucketAllocator
         _used.Clear();
         foreach (var bucket in used)
         {
-            if (bucket < 0 || bucket >= bucketCount) throw new InvalidDataException($"Node bucket {bucket} lies outside the store file's {bucketCount} buckets.");
-            if (!_used.Add(bucket)) throw new InvalidDataException($"Node bucket {bucket} is used by two nodes.");
+            if (bucket < 0 || bucket >= bucketCount)
+                throw new CorruptStoreException($"Node bucket {bucket} lies outside the store file's {bucketCount} buckets.", StorePart.Tree, null, $"a pointer names node bucket {bucket}, outside the file's {bucketCount}");
+            if (!_used.Add(bucket)) throw new CorruptStoreException($"Node bucket {bucket} is used by two nodes.", StorePart.Tree, null, $"node bucket {bucket} is used by two nodes");
         }
         var held = new HashSet<long>(usedByOlderCopy.Where(b => !_used.Contains(b) && b >= 0 && b < bucketCount));
         _heldForOlderCopy.AddRange(held.Order());

@@ -17,7 +17,7 @@ internal static class JournalReader
     /// after it was flushed), is corruption, not a torn tail: an error, or with
     /// <paramref name="salvage"/> the end of what is read, with what was lost in the result.
     /// </summary>
-    /// <exception cref="InvalidDataException">Acknowledged entries are damaged, or an entry breaks a rule; the message gives the file offset.</exception>
+    /// <exception cref="CorruptStoreException">Acknowledged entries are damaged, or an entry breaks a rule (<see cref="StorePart.Journal"/>); the message and <see cref="CorruptStoreException.FileOffset"/> give the file offset.</exception>
     public static JournalReplay Replay(StorageDevice device, long regionOffset, long regionBytes, long tail, ulong firstSeq, Action<ulong, IReadOnlyList<JournalRecord>> apply, bool salvage = false)
     {
         var seq = firstSeq;
@@ -87,12 +87,13 @@ internal static class JournalReader
             at += h.Length;
             seq++;
         }
-        if (damage is not null && !salvage) throw new InvalidDataException($"The journal is damaged: {damage}.");
+        if (damage is not null && !salvage) throw new CorruptStoreException($"The journal is damaged: {damage}.", StorePart.Journal, regionOffset + at, damage);
         var later = FindLaterCommits(device, regionOffset, regionBytes, seq, piece);
         if (later.DurableClaim is { } claim && !salvage)
         {
-            throw new InvalidDataException(
-                $"Journal entry of commit {seq} at byte {regionOffset + at} of the store file is missing or damaged, but commit {claim.Seq} at byte {regionOffset + claim.Offset} says commit {claim.DurableSeq} was already durable: acknowledged commits were lost.");
+            throw new CorruptStoreException(
+                $"Journal entry of commit {seq} at byte {regionOffset + at} of the store file is missing or damaged, but commit {claim.Seq} at byte {regionOffset + claim.Offset} says commit {claim.DurableSeq} was already durable: acknowledged commits were lost.",
+                StorePart.Journal, regionOffset + at, $"commit {claim.Seq} at byte {regionOffset + claim.Offset} says commit {claim.DurableSeq} was durable, and its entry is missing or damaged");
         }
         JournalLoss? loss = null;
         if (damage is not null || later.HighestSeq >= seq)

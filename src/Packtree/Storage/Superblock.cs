@@ -66,9 +66,27 @@ internal sealed record Superblock
         return bytes > 255 ? $"a tree name has at most 255 UTF-8 bytes, and it has {bytes}" : null;
     }
 
-    /// <summary>The error for a file neither of whose copies is valid, with both reasons.</summary>
-    public static InvalidDataException NoValidCopy(IEnumerable<(Superblock? Copy, string? Problem)> copies) =>
-        new($"Not a Packtree store, or both superblock copies are damaged: {string.Join("; ", copies.Select((c, slot) => $"superblock copy {slot} {c.Problem}"))}.");
+    /// <summary>
+    /// The error for a file neither of whose copies is valid, with both reasons: a <see cref="CorruptStoreException"/>
+    /// (<see cref="StorePart.Superblock"/>, at the first copy that has the magic) when a copy carries the
+    /// superblock magic, so the file was a store; else the file is not a store at all, a plain <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static Exception NoValidCopy(IEnumerable<(Superblock? Copy, string? Problem)> copies)
+    {
+        var problems = copies.Select((c, slot) => (Text: $"superblock copy {slot} {c.Problem}", Slot: slot, HasMagic: !LacksMagic(c.Problem))).ToList();
+        var rule = string.Join("; ", problems.Select(p => p.Text));
+        var message = $"Not a Packtree store, or both superblock copies are damaged: {rule}.";
+        return problems.FirstOrDefault(p => p.HasMagic) is { HasMagic: true } damaged
+            ? new CorruptStoreException(message, StorePart.Superblock, damaged.Slot * (long)SlotBytes, rule)
+            : new InvalidDataException(message);
+    }
+
+    /// <summary>Whether a copy's problem is that it has no superblock magic (bytes of something else, or never written).</summary>
+    private static bool LacksMagic(string? problem) =>
+        problem is not null && (problem.Contains(NoMagicProblem, StringComparison.Ordinal) || problem.EndsWith(NotWrittenProblem, StringComparison.Ordinal));
+
+    private const string NoMagicProblem = ": no superblock magic (found ";
+    private const string NotWrittenProblem = ": not written";
 
     /// <summary>Copy number; the higher valid one is current.</summary>
     public required ulong Generation { get; init; }
@@ -147,7 +165,7 @@ internal sealed record Superblock
     public static Superblock? TryRead(ReadOnlySpan<byte> s, long at, out string? problem)
     {
         problem = null;
-        if (BinaryPrimitives.ReadUInt64LittleEndian(s) != Magic) return Fail($"at byte {at}: no superblock magic (found {BinaryPrimitives.ReadUInt64LittleEndian(s):x16})", out problem);
+        if (BinaryPrimitives.ReadUInt64LittleEndian(s) != Magic) return Fail($"at byte {at}{NoMagicProblem}{BinaryPrimitives.ReadUInt64LittleEndian(s):x16})", out problem);
         var payloadBytes = BinaryPrimitives.ReadInt32LittleEndian(s[84..]);
         if (payloadBytes < 0 || payloadBytes > TreeListCapacity) return Fail($"at byte {at}: the tree list claims {payloadBytes} bytes", out problem);
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]);
@@ -256,7 +274,7 @@ internal sealed record Superblock
         {
             device.Read(slot * (long)SlotBytes, buffer);
             var copy = TryRead(buffer, slot * (long)SlotBytes, out var problem);
-            copies[slot] = (copy, copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 ? $"at byte {slot * (long)SlotBytes}: not written" : problem);
+            copies[slot] = (copy, copy is null && buffer.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 ? $"at byte {slot * (long)SlotBytes}{NotWrittenProblem}" : problem);
         }
         return copies;
     }

@@ -3,7 +3,7 @@ using Packtree.Nodes;
 
 namespace Packtree.Trees;
 
-// Foreground merge (§5.8): after a deletion, a leaf that together with a sibling under the same parent
+// Foreground merge (docs/DESIGN.md §5.7): after a deletion, a leaf that together with a sibling under the same parent
 // holds at most a third of a node is merged with it into one new node.
 internal sealed partial class Btree
 {
@@ -47,6 +47,7 @@ internal sealed partial class Btree
         _store.Free(right);
         TreeMetrics.Merges.Add(1);
         CollapseRoot();
+        DebugVerifyPlaced("a merge", merged);
     }
 
     /// <summary>A root with one child hands the root over to it: the tree loses a level (bcachefs keeps it; lookups are faster without).</summary>

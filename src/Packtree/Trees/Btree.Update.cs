@@ -3,9 +3,9 @@ using Packtree.Nodes;
 
 namespace Packtree.Trees;
 
-// Updates (§5.4, §5.6, §5.7): insert into the node covering the key; a full node is compacted into
-// one bset in a new format when that leaves room, else split, its parent gaining a pointer — which
-// may split the parent in turn, up to a new root.
+// Updates (docs/DESIGN.md §6.5, with §5.3, §5.5, §5.6): insert into the node covering the key; a
+// full node is compacted into one bset in a new format when that leaves room, else split, its parent
+// gaining a pointer — which may split the parent in turn, up to a new root.
 internal sealed partial class Btree
 {
     /// <summary>Puts <paramref name="value"/> at <paramref name="position"/>, replacing any value there; true when a value was replaced.</summary>
@@ -70,7 +70,7 @@ internal sealed partial class Btree
     /// <summary>
     /// Makes room in a full node for a key of about <paramref name="incoming"/> bytes: split when the
     /// live keys pass three quarters of the node or a compacted node would leave no block for the key
-    /// (§5.7 (a), (b)); otherwise compact into one bset in the format computed for the keys (§5.6).
+    /// (docs/DESIGN.md §5.6 (a), (b)); otherwise compact into one bset in the format computed for the keys (§5.5).
     /// </summary>
     private void MakeRoom(BtreeNode node, int incoming)
     {
@@ -88,6 +88,7 @@ internal sealed partial class Btree
         var pointer = _store.Update(node);
         if (ReferenceEquals(node, _root)) RootPointer = pointer;
         else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxKey), pointer.ToBytes()); // same position: replaces the old pointer
+        DebugVerifyPlaced("a compaction", node);
     }
 
     private void Split(BtreeNode node)
@@ -116,5 +117,6 @@ internal sealed partial class Btree
             InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes());
         }
         _store.Free(node);
+        DebugVerifyPlaced("a split", left, right);
     }
 }

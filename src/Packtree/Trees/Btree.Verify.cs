@@ -1,9 +1,10 @@
+using System.Diagnostics;
 using Packtree.Keys;
 using Packtree.Nodes;
 
 namespace Packtree.Trees;
 
-// The topology invariants of §6.4, checked by walking the whole tree.
+// The topology invariants of docs/DESIGN.md §6.4, checked by walking the whole tree.
 internal sealed partial class Btree
 {
     /// <summary>
@@ -14,7 +15,7 @@ internal sealed partial class Btree
     /// <see cref="Count"/> and every node of the store is reachable.
     /// </summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message names the node and the rule.</exception>
-    /// <exception cref="InvalidDataException">The leaves hold another number of keys than the count read from the store file (and kept up to date since) says: the file is damaged.</exception>
+    /// <exception cref="CorruptStoreException">The leaves hold another number of keys than the count read from the store file (and kept up to date since) says: the file is damaged (<see cref="StorePart.Tree"/>).</exception>
     public TreeShape Verify() => Verify(null);
 
     /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
@@ -24,11 +25,53 @@ internal sealed partial class Btree
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
         Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape, formats);
         if (shape.Keys != Count && CountUnconfirmed)
-            throw new InvalidDataException($"Btree {Id}: the leaves hold {shape.Keys} keys, but the tree counts {Count} from the key count its checkpoint recorded: the count or the tree's nodes are damaged in the store file.");
+            throw new CorruptStoreException($"Btree {Id}: the leaves hold {shape.Keys} keys, but the tree counts {Count} from the key count its checkpoint recorded: the count or the tree's nodes are damaged in the store file.",
+                StorePart.Tree, null, $"the leaves hold {shape.Keys} keys, the count recorded at the checkpoint (kept since) says {Count}");
         if (shape.Keys != Count) throw new InvalidOperationException($"Btree {Id}: the leaves hold {shape.Keys} keys, the tree counts {Count}.");
         CountUnconfirmed = false;
         if (_store.HoldsAllNodes && shape.Nodes != _store.NodeCount) throw new InvalidOperationException($"Btree {Id}: {shape.Nodes} nodes are reachable, the store holds {_store.NodeCount}.");
         return shape;
+    }
+
+    /// <summary>
+    /// Debug builds, after a compaction, split or merge made <paramref name="nodes"/>: each is the root
+    /// (covering POS_MIN..SPOS_MAX) or is found from the root through a pointer at its max_key in its
+    /// parent that names its range, its seq and its cache slot, between pointers that end just before it
+    /// and start just after it. The nodes themselves were checked as they were made; this checks the
+    /// tree's hold on them without walking the whole tree.
+    /// </summary>
+    [Conditional("DEBUG")]
+    private void DebugVerifyPlaced(string change, params BtreeNode[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var header = node.Header;
+            if (ReferenceEquals(node, _root))
+            {
+                if (header.MinKey != Bpos.Min || header.MaxKey != Bpos.Max) throw Broken(node, $"after {change}, the root does not cover POS_MIN..SPOS_MAX");
+                continue;
+            }
+            var parent = NodeFor(header.MaxKey, header.Level + 1);
+            if (parent.Header.Level != header.Level + 1) throw Broken(node, $"after {change}, the node at level {header.Level} has a parent at level {parent.Header.Level}");
+            var at = parent.FindLive(header.MaxKey);
+            if (at < 0) throw Broken(node, $"after {change}, its parent holds no pointer at its max_key");
+            var pointer = BtreePointer.Read(parent.ValueAt(at));
+            if (pointer.MinKey != header.MinKey || pointer.Seq != node.Seq)
+                throw Broken(node, $"after {change}, its parent's pointer names {pointer.MinKey}..{header.MaxKey}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
+            if (!ReferenceEquals(_store.TryGetCached(pointer.CacheSlot, pointer.Seq), node)) throw Broken(node, $"after {change}, its parent's pointer names cache slot {pointer.CacheSlot}, which holds another node");
+            if (header.MinKey != parent.Header.MinKey)
+            {
+                var before = parent.SeekAtOrBefore(header.MinKey.Predecessor());
+                if (before.CurrentOffset < 0 || parent.PositionAt(before.CurrentOffset) != header.MinKey.Predecessor())
+                    throw Broken(node, $"after {change}, no pointer of its parent ends just before it");
+            }
+            if (header.MaxKey != parent.Header.MaxKey)
+            {
+                var next = parent.FindAtOrAfter(header.MaxKey.Successor());
+                if (next < 0 || BtreePointer.Read(parent.ValueAt(next)).MinKey != header.MaxKey.Successor())
+                    throw Broken(node, $"after {change}, no pointer of its parent starts just after it");
+            }
+        }
     }
 
     private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape, IDictionary<string, int>? formats)

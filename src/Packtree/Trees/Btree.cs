@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Trees;
 
 /// <summary>
-/// A btree of packed bcachefs nodes (§5–§6): leaves hold the keys, interior nodes hold
+/// A btree of packed bcachefs nodes (docs/DESIGN.md §5–§6): leaves hold the keys, interior nodes hold
 /// <c>btree_ptr_v2</c> pointer keys at each child's max_key, packed in the interior node's own format;
 /// every node covers [min_key, max_key] and the children of a node tile its range.
 /// </summary>
@@ -33,7 +33,7 @@ internal sealed partial class Btree
     }
 
     /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint that counted <paramref name="count"/> keys).</summary>
-    /// <exception cref="InvalidDataException">The root is a leaf holding another number of keys than <paramref name="count"/>.</exception>
+    /// <exception cref="CorruptStoreException">The root is a leaf holding another number of keys than <paramref name="count"/> (<see cref="StorePart.Tree"/>).</exception>
     public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count)
     {
         _store = store;
@@ -44,7 +44,8 @@ internal sealed partial class Btree
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
         // A root leaf is all the keys there are: its count is checked at once; a deeper tree's when Verify walks it.
         if (rootLevel == 0 && _root.KeyOffsets().Count() is var keys && keys != count)
-            throw new InvalidDataException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.");
+            throw new CorruptStoreException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.",
+                StorePart.Tree, null, $"the key count {count} differs from the {keys} keys of the root leaf");
         CountUnconfirmed = rootLevel != 0;
     }
 

@@ -4,7 +4,7 @@ using Packtree.Keys;
 namespace Packtree.Trees;
 
 /// <summary>
-/// The value of an interior node's pointer key, bcachefs's <c>btree_ptr_v2</c> (§6.2): the key sits at
+/// The value of an interior node's pointer key, bcachefs's <c>btree_ptr_v2</c> (docs/DESIGN.md §6.2): the key sits at
 /// the child's max_key; the value holds a cache hint, the child's seq, how many of its sectors are
 /// written, flags, its min_key, and one <c>bch_extent_ptr</c> giving where the child starts.
 /// </summary>
@@ -29,12 +29,14 @@ internal readonly record struct BtreePointer(ulong CacheSlot, ulong Seq, ushort 
     public static Bkey KeyFor(Bpos maxKey) => new(maxKey, (byte)BkeyType.BtreePtrV2, ValueU64s);
 
     /// <summary>Reads a pointer value.</summary>
-    /// <exception cref="InvalidDataException">The value is too short, or its first extent entry is not a pointer.</exception>
+    /// <exception cref="CorruptStoreException">The value is too short, or its first extent entry is not a pointer: the node holding it is damaged (<see cref="StorePart.Node"/>).</exception>
     public static BtreePointer Read(ReadOnlySpan<byte> value)
     {
-        if (value.Length < ValueBytes) throw new InvalidDataException($"A btree_ptr_v2 value needs {ValueBytes} bytes; this one has {value.Length}.");
+        if (value.Length < ValueBytes)
+            throw new CorruptStoreException($"A btree_ptr_v2 value needs {ValueBytes} bytes; this one has {value.Length}.", StorePart.Node, null, $"a btree_ptr_v2 value of {value.Length} bytes, not {ValueBytes}");
         var entry = BinaryPrimitives.ReadUInt64LittleEndian(value[40..]);
-        if ((entry & 1) == 0) throw new InvalidDataException($"The first extent entry of a btree_ptr_v2 value ({entry:x16}) is not a pointer (type bit 0 clear).");
+        if ((entry & 1) == 0)
+            throw new CorruptStoreException($"The first extent entry of a btree_ptr_v2 value ({entry:x16}) is not a pointer (type bit 0 clear).", StorePart.Node, null, "the pointer's first extent entry is not a pointer (type bit 0 clear)");
         return new BtreePointer(
             BinaryPrimitives.ReadUInt64LittleEndian(value),
             BinaryPrimitives.ReadUInt64LittleEndian(value[8..]),

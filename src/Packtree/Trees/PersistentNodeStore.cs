@@ -94,7 +94,7 @@ internal sealed class PersistentNodeStore : NodeStore
             if (pointer.Sector == 0) throw new InvalidOperationException($"Btree {expected.BtreeId}: the pointer to the node at level {expected.Level}, {expected.MinKey}..{expected.MaxKey}, names no place and the node is not in memory.");
             var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
             _device.Read(offset, _scratch);
-            var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"at byte {offset} of the store file", CodecOptions, expected, rules: _rules);
+            var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"at byte {offset} of the store file", CodecOptions, expected, rules: _rules, fileOffset: offset);
             node.Address = pointer.Sector;
             node.LastUsed = _clock;
             Place(node);

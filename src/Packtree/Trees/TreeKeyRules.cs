@@ -6,7 +6,7 @@ namespace Packtree.Trees;
 
 /// <summary>
 /// What a store's trees require of the keys of a node read from the store file, as bcachefs validates
-/// keys per level when it reads a node (§3.11), with Packtree's value encoding. A leaf holds values
+/// keys per level when it reads a node (docs/DESIGN.md §3.7), with Packtree's value encoding. A leaf holds values
 /// (types 64 to 71, padding within the value, none above the tree's largest) and deleted keys. An
 /// interior node holds <c>btree_ptr_v2</c> pointers (a 48-byte value whose min_key is not above the key,
 /// at most a node's sectors written, and an extent pointer to the start of a node bucket within the

@@ -3,7 +3,7 @@ using Packtree.Keys;
 
 namespace Packtree.Tests.Keys;
 
-/// <summary>The worked examples of the design facts (Appendix B), pinning the layout independently of the vector files.</summary>
+/// <summary>Worked examples of format computation, packing and lossy packing (docs/DESIGN.md §2.2–§2.6), pinning the layout independently of the vector files.</summary>
 public sealed class WorkedExampleTests
 {
     private static readonly Bpos K1 = new(5000, 1UL << 62, 7);
@@ -133,7 +133,7 @@ public sealed class WorkedExampleTests
 
     private static ulong[] Offsets(BkeyFormat format) => [.. Enumerable.Range(0, 6).Select(i => format.Fields[i].Offset)];
 
-    /// <summary>The packed key as 64-bit words in hex, word 0 first, as the facts file prints them.</summary>
+    /// <summary>The packed key as 64-bit words in hex, word 0 first.</summary>
     private static string Words(byte[] packed) =>
         string.Join(' ', Enumerable.Range(0, packed.Length / 8).Select(i => BinaryPrimitives.ReadUInt64LittleEndian(packed.AsSpan(i * 8)).ToString("x16")));
 }

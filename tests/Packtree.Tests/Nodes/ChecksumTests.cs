@@ -3,7 +3,7 @@ using Packtree.Nodes;
 
 namespace Packtree.Tests.Nodes;
 
-/// <summary>The checksum test vectors of the design facts (§3.8), computed with bcachefs-tools' implementations.</summary>
+/// <summary>The checksum check values of docs/DESIGN.md §3.5, computed with bcachefs-tools' implementations.</summary>
 public sealed class ChecksumTests
 {
     [Theory]

@@ -2,7 +2,7 @@ using Packtree.Nodes;
 
 namespace Packtree.Tests.Nodes;
 
-/// <summary>Eytzinger index math: the facts file's table for N = 10, and consistency for every size up to 3,000.</summary>
+/// <summary>Eytzinger index math: the table for N = 10 in docs/DESIGN.md §4.2, and consistency for every size up to 3,000.</summary>
 public sealed class EytzingerTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using Packtree.Nodes;
 namespace Packtree.Tests.Nodes;
 
 /// <summary>
-/// Reads that recovery depends on (§3.10, §3.11): writes whose journal entries were lost are skipped
+/// Reads that recovery depends on (docs/DESIGN.md §3.6, §3.7): writes whose journal entries were lost are skipped
 /// through the blacklist, and a pointer with a repaired range overrides the node's own.
 /// </summary>
 public sealed class JournalReplayReadTests

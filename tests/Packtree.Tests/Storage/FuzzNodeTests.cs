@@ -143,7 +143,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
         var key = keys[random.Next(keys.Count)];
         var length = node[key] * 8;
         var format = BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var f, out _) ? f! : BkeyFormat.Current;
-        var keyBytes = (node[key + 1] & 0x7f) == Bkey.FormatLocalBtree ? format.KeyBytes : Bkey.ByteCount;
+        var keyBytes = KeyHeader.IsPacked(node[key..]) ? format.KeyBytes : Bkey.ByteCount;
         switch (random.Next(6))
         {
             case 0:
@@ -155,7 +155,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
             case 1:
             {
                 var old = node[key + 1];
-                node[key + 1] = random.Next(3) switch { 0 => (byte)(old ^ 1), 1 => (byte)(old | 0x80), _ => (byte)random.Next(256) };
+                node[key + 1] = random.Next(3) switch { 0 => (byte)(old ^ 1), 1 => (byte)(old | KeyHeader.NeedsWhiteoutBit), _ => (byte)random.Next(256) };
                 return $"write {w} key at node byte {key}: format byte {old:x2} -> {node[key + 1]:x2}";
             }
             case 2:
@@ -191,7 +191,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
         var format = BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var f, out _) ? f! : BkeyFormat.Current;
         for (var key = writes[w].KeysOffset; key < writes[w].KeysOffset + writes[w].KeysLength && node[key] != 0; key += node[key] * 8)
         {
-            if (node[key + 2] == (byte)BkeyType.BtreePtrV2) pointers.Add(key + ((node[key + 1] & 0x7f) == Bkey.FormatLocalBtree ? format.KeyBytes : Bkey.ByteCount));
+            if (node[key + 2] == (byte)BkeyType.BtreePtrV2) pointers.Add(key + (KeyHeader.IsPacked(node[key..]) ? format.KeyBytes : Bkey.ByteCount));
         }
         if (pointers.Count == 0) return KeyField(random, node, writes, node.Length);
         var value = pointers[random.Next(pointers.Count)];

@@ -30,8 +30,8 @@ internal sealed record FuzzExpectation(IReadOnlyList<(FuzzWorkload Workload, int
 
 /// <summary>
 /// Runs fuzz cases: each opens a damaged copy of an image (under a timeout), reads every tree and
-/// verifies it, and must end in a clear, expected exception (<see cref="InvalidDataException"/>,
-/// <see cref="CorruptNodeException"/>, <see cref="NotSupportedException"/>, with a message) or in
+/// verifies it, and must end in a clear, expected exception (<see cref="CorruptStoreException"/>,
+/// <see cref="InvalidDataException"/>, <see cref="NotSupportedException"/>, with a message) or in
 /// contents equal to an allowed state. Failures are collected, grouped by kind, and reported at the end
 /// with the seed, the case number, the mutation and the exception or the difference. Set
 /// <c>PACKTREE_FUZZ_SEED</c> for another seed, <c>PACKTREE_FUZZ_CASE</c> to run one case.
@@ -178,7 +178,7 @@ internal sealed class FuzzRunner : IDisposable
                 if (!after.SameAs(state)) return ("wrong after checkpoint", $"after a checkpoint and a reopen the contents changed:\n{after.Difference(state)}");
             }
         }
-        catch (Exception e) when (e is InvalidDataException or CorruptNodeException or NotSupportedException)
+        catch (Exception e) when (e is CorruptStoreException or InvalidDataException or NotSupportedException)
         {
             if (string.IsNullOrWhiteSpace(e.Message)) return ($"{e.GetType().Name} without a message", $"{e}");
             if (!expected.ErrorAllowed) return ($"{e.GetType().Name} where no error is allowed", $"threw {e}");

@@ -49,9 +49,11 @@ public sealed class HostileSuperblockTests
         var other = image.AsSpan((1 - current) * Superblock.SlotBytes, Superblock.SlotBytes);
         ImageBytes.Write(other, offset, width, (ulong)value);
         ImageBytes.ResealSuperblock(other);
-        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(image), Small));
+        var error = Assert.Throws<CorruptStoreException>(() => Store.Open(new FaultyDevice(image), Small));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Contains("both superblock copies", error.Message, StringComparison.Ordinal);
+        Assert.Equal(StorePart.Superblock, error.Part);
+        Assert.Equal(0, error.FileOffset); // both copies carry the magic: the first is named
     }
 
     [Fact]

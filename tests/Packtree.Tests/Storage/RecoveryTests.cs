@@ -126,7 +126,8 @@ public sealed class RecoveryTests
         var tenth = Superblock.JournalOffset + JournalEntry.Bytes(1) + 9 * entry; // after the tree's creation: commit 11
         image[tenth + 50] ^= 1;
 
-        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(image), Small));
+        var error = Assert.Throws<CorruptStoreException>(() => Store.Open(new FaultyDevice(image), Small));
+        Assert.Equal((StorePart.Journal, tenth), (error.Part, error.FileOffset));
         Assert.Contains("acknowledged commits were lost", error.Message, StringComparison.Ordinal);
         Assert.Contains($"commit 11 at byte {tenth}", error.Message, StringComparison.Ordinal);
 
@@ -155,7 +156,8 @@ public sealed class RecoveryTests
         var length = BinaryPrimitives.ReadInt32LittleEndian(image.AsSpan(at + 4));
         BinaryPrimitives.WriteInt32LittleEndian(image.AsSpan(at + 32), 4); // claims 4 of its 10 records
         BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(at + 24), JournalEntry.Checksum(image.AsSpan(at, length)));
-        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(image), Small));
+        var error = Assert.Throws<CorruptStoreException>(() => Store.Open(new FaultyDevice(image), Small));
+        Assert.Equal((StorePart.Journal, (long)at), (error.Part, error.FileOffset));
         Assert.Contains("records end at entry byte", error.Message, StringComparison.Ordinal);
         Assert.Contains($"byte {at}", error.Message, StringComparison.Ordinal);
     }

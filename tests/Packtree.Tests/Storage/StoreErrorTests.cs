@@ -163,7 +163,9 @@ public sealed class JournalDamageTests
         // Entry 10 damaged while entries after it say it was durable: acknowledged data lost, an error naming the offsets.
         var damaged = bytes.ToArray();
         damaged[start + 9 * entry + 40] ^= 1;
-        var error = Assert.Throws<InvalidDataException>(() => Store.Open(new FaultyDevice(damaged), Small));
+        var error = Assert.Throws<CorruptStoreException>(() => Store.Open(new FaultyDevice(damaged), Small));
+        Assert.Equal(StorePart.Journal, error.Part);
+        Assert.Equal(start + 9 * entry, error.FileOffset);
         Assert.Contains($"commit 11 at byte {start + 9 * entry}", error.Message, StringComparison.Ordinal);
         Assert.Contains("acknowledged commits were lost", error.Message, StringComparison.Ordinal);
     }
