@@ -14,6 +14,7 @@ internal sealed class FilePersistence : StorePersistence
     private readonly StorageDevice _device;
     private readonly PersistentNodeStore _nodes;
     private readonly Journal _journal;
+    private readonly StoreOptions _options;
     private readonly bool _readOnly;
     private Superblock _superblock;
     private Timer? _flushTimer;
@@ -26,9 +27,8 @@ internal sealed class FilePersistence : StorePersistence
         _superblock = superblock;
         _nodes = nodes;
         _journal = journal;
+        _options = options;
         _readOnly = options.ReadOnly || options.Salvage;
-        if (options.Durability == Durability.Buffered && !_readOnly)
-            _flushTimer = new Timer(_ => FlushQuietly(), null, options.BufferedFlushMilliseconds, options.BufferedFlushMilliseconds);
     }
 
     public override NodeCodec Codec => _nodes.Codec;
@@ -43,6 +43,13 @@ internal sealed class FilePersistence : StorePersistence
         _nodes.NodeCount, _nodes.NodesRead, _nodes.NodesEvicted, _journal.UsedBytes, _journal.RegionBytes, _superblock.Generation, _journal.Flushes);
 
     public override NodeStore NodesForNewTree() => _nodes;
+
+    /// <summary>Starts the buffered-flush timer once the store is open (after any replay's checkpoint).</summary>
+    public override void Opened()
+    {
+        if (_options.Durability == Durability.Buffered && !_readOnly && !_closed)
+            _flushTimer = new Timer(_ => FlushQuietly(), null, _options.BufferedFlushMilliseconds, _options.BufferedFlushMilliseconds);
+    }
 
     public override void CommitArriving() => _journal.Arriving();
 

@@ -31,6 +31,9 @@ internal abstract class StorePersistence : IDisposable
     /// <summary>The node store a new tree keeps its nodes in.</summary>
     public abstract NodeStore NodesForNewTree();
 
+    /// <summary>The store is open (replay and its checkpoint done): background work may start.</summary>
+    public virtual void Opened() { }
+
     /// <summary>A commit is on its way to the write lock (group commit: a flush about to start waits a moment for it).</summary>
     public virtual void CommitArriving() { }
 
