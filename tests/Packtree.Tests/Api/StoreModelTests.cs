@@ -40,7 +40,7 @@ public sealed class StoreModelTests(ITestOutputHelper output)
 
     /// <summary>The quick run on a store file.</summary>
     [Fact]
-    public void AStoreFileBehavesLikeItsModel() => RunOnDisk(iterations: 8, expectCoverage: false);
+    public void AStoreFileBehavesLikeItsModel() => RunOnDisk(iterations: 10, expectCoverage: false);
 
     /// <summary>
     /// A store file with a small cache (most reads go to disk) and a small journal (commits fill it, so
@@ -48,7 +48,7 @@ public sealed class StoreModelTests(ITestOutputHelper output)
     /// </summary>
     [Fact]
     [Trait("Category", "Slow")]
-    public void AStoreFileBehavesLikeItsModelAcrossReopens() => RunOnDisk(iterations: 60, expectCoverage: true);
+    public void AStoreFileBehavesLikeItsModelAcrossReopens() => RunOnDisk(iterations: 200, expectCoverage: true);
 
     private void RunOnDisk(long iterations, bool expectCoverage)
     {
@@ -78,11 +78,10 @@ public sealed class StoreModelTests(ITestOutputHelper output)
 
     private void RunInMemory(UnpackStrategy strategy, long iterations, bool expectDepth)
     {
-        using var stores = new StoreBag();
         var coverage = new ModelCoverage();
         var initial = Gen.Const(() =>
         {
-            var store = StoreUnderTest.InMemory(InMemoryOptions(strategy), coverage);
+            var store = StoreUnderTest.InMemory(InMemoryOptions(strategy), coverage); // holds nothing to release: left to the collector
             return (store, new StoreModel(store.MaxValueBytes));
         });
         Run(initial, StoreOp.Any(file: false, runKeys: 400), iterations, coverage, strategy.ToString());
