@@ -164,6 +164,8 @@ internal abstract record StoreOp
             (8, Gen.Select(TreeIndex, ModelGen.Range, Gen.Bool, Gen.Int[0, 2], (t, r, reverse, via) => (StoreOp)new ScanOp(t, r, reverse, via))),
             (10, Gen.Select(TreeIndex, Gen.Frequency((3, Gen.Const(RangeSpec.All)), (1, ModelGen.Range)), Gen.Int[0, 3], ModelGen.Key, Gen.Bool.Array[0, 40], Gen.Frequency((4, Gen.Const(false)), (1, Gen.Const(true))),
                 (t, r, seek, at, moves, fresh) => (StoreOp)new CursorOp(t, r, seek, at, moves, fresh))),
+            (4, Gen.Select(TreeIndex, ModelGen.Key, Gen.Bool, Gen.Select(Gen.Frequency((3, Gen.Const(false)), (1, Gen.Const(true))), ModelGen.Key, ModelGen.FittingValue.Nullable(0.3), (w, k, v) => new WalkStep(w, k, v)).Array[0, 40],
+                (t, k, forward, steps) => (StoreOp)new CursorAcrossWritesOp(t, k, forward, steps))),
             (6, Gen.Select(Gen.Select(TreeIndex, ModelGen.Key, ModelGen.Value.Nullable(0.3), (t, k, v) => new BatchEntry(t, k, v)).Array[0, 20], Gen.Int[0, 2], (e, d) => (StoreOp)new BatchOp(e, d))),
             (4, Gen.Select(TreeIndex, RunSpec.Any(runKeys), (t, r) => (StoreOp)new PutRunOp(t, r))),
             (2, Gen.Select(TreeIndex, DeleteSpec.Any, (t, d) => (StoreOp)new DeleteManyOp(t, d))),
@@ -387,6 +389,99 @@ internal abstract record StoreOp
 
         public override string ToString() =>
             $"Cursor({Name(Tree)}, {Range}, {Seeks[Seek]}{(Seek < 2 ? $"({At})" : "")}, {(Moves.Length == 0 ? "no moves" : string.Concat(Moves.Select(n => n ? 'N' : 'P')))}{(Fresh ? ", new cursor" : "")})";
+    }
+
+    internal readonly record struct WalkStep(bool Write, KeyPick Key, ValueSpec? Value)
+    {
+        public override string ToString() => !Write ? "move" : Value is { } v ? $"put {Key} {v}" : $"delete {Key}";
+    }
+
+    /// <summary>
+    /// A cursor walk with puts and deletes in its tree between the moves. The cursor reads runs of keys, each
+    /// as the tree was when read, so the model cannot say which keys it returns; what must hold is checked
+    /// as the walk goes: keys in strict order, each with a value its key had at some moment of the walk,
+    /// the first one where the seek puts it, and none skipped of those there all along and never written.
+    /// </summary>
+    private sealed record CursorAcrossWritesOp(int Tree, KeyPick Start, bool Forward, WalkStep[] Steps) : StoreOp
+    {
+        protected override void Apply(StoreUnderTest s)
+        {
+            var tree = s.Trees[Tree];
+            var before = new SortedDictionary<Bpos, byte[]>();
+            foreach (var (key, value) in tree.Scan()) before[key] = value.ToArray();
+            var had = before.Select(e => (e.Key, ModelGen.Hash(e.Value))).ToHashSet();
+            var written = new HashSet<Bpos>();
+            var start = Start.Resolve(s.Written);
+            var cursor = s.Cursors[Tree];
+            cursor.SetRange(KeyRange.All);
+            var returned = new List<(Bpos Key, uint Hash)>();
+            if (Forward ? cursor.Seek(start) : cursor.SeekForPrev(start)) returned.Add((cursor.Key, ModelGen.Hash(cursor.Value)));
+            foreach (var step in Steps)
+            {
+                if (step.Write)
+                {
+                    var key = step.Key.Resolve(s.Written);
+                    s.Written.Add(key);
+                    written.Add(key);
+                    if (step.Value is { } spec)
+                    {
+                        var value = spec.Value(s.MaxValueBytes);
+                        tree.Put(key, value);
+                        had.Add((key, ModelGen.Hash(value)));
+                    }
+                    else
+                    {
+                        tree.Delete(key);
+                    }
+                }
+                else if (cursor.IsValid && (Forward ? cursor.Next() : cursor.Prev()))
+                {
+                    returned.Add((cursor.Key, ModelGen.Hash(cursor.Value)));
+                }
+            }
+            s.Log.Add(Check(before, had, written, start, returned, ended: !cursor.IsValid));
+        }
+
+        private string Check(SortedDictionary<Bpos, byte[]> before, HashSet<(Bpos, uint)> had, HashSet<Bpos> written, Bpos start, List<(Bpos Key, uint Hash)> returned, bool ended)
+        {
+            var order = Forward ? before.Keys.ToList() : before.Keys.Reverse().ToList();
+            var first = order.FirstOrDefault(k => Forward ? k >= start : k <= start);
+            var firstExists = order.Any(k => Forward ? k >= start : k <= start);
+            if (returned.Count == 0 ? firstExists : !firstExists || returned[0].Key != first)
+                return $"the seek to {start} gave {(returned.Count == 0 ? "none" : returned[0].Key.ToString())}, the tree's first key there is {(firstExists ? first.ToString() : "none")}";
+            for (var i = 0; i < returned.Count; i++)
+            {
+                if (i > 0 && (Forward ? returned[i].Key <= returned[i - 1].Key : returned[i].Key >= returned[i - 1].Key))
+                    return $"{returned[i].Key} came after {returned[i - 1].Key}";
+                if (!had.Contains(returned[i]))
+                    return $"{returned[i].Key} came with a value its key never had during the walk";
+            }
+            if (returned.Count == 0) return "ok";
+            var seen = returned.Select(r => r.Key).ToHashSet();
+            var last = returned[^1].Key;
+            foreach (var key in order)
+            {
+                if (Forward ? key < returned[0].Key : key > returned[0].Key) continue;
+                if (!ended && (Forward ? key > last : key < last)) break;
+                if (!written.Contains(key) && !seen.Contains(key)) return $"{key}, there all along, was skipped";
+            }
+            return "ok";
+        }
+
+        protected override void Apply(StoreModel m)
+        {
+            Start.Resolve(m.Written);
+            foreach (var step in Steps.Where(st => st.Write))
+            {
+                var key = step.Key.Resolve(m.Written);
+                m.Written.Add(key);
+                if (step.Value is { } spec) m.Maps[Tree].Put(key, spec.Value(m.MaxValueBytes));
+                else m.Maps[Tree].Remove(key);
+            }
+            m.Log.Add("ok");
+        }
+
+        public override string ToString() => $"CursorAcrossWrites({Name(Tree)}, {(Forward ? "Seek" : "SeekForPrev")}({Start}), [{string.Join(", ", Steps)}])";
     }
 
     internal readonly record struct BatchEntry(int Tree, KeyPick Key, ValueSpec? Value)

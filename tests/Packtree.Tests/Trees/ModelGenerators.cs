@@ -17,16 +17,18 @@ internal readonly record struct KeyPick(Bpos Fresh, int? Back)
 
 /// <summary>
 /// A value length, as a tree's largest value is only known when the operation runs: an exact size (cut to
-/// the largest), the largest less a few bytes, or one byte too many (refused); the bytes follow from the seed.
+/// the largest), a share of the largest in thousandths, the largest less a few bytes, or one byte too many
+/// (refused); the bytes follow from the seed.
 /// </summary>
-internal readonly record struct ValueSpec(int Bytes, int BelowMax, bool TooLarge, byte Seed)
+internal readonly record struct ValueSpec(int Bytes, int PerMille, int BelowMax, bool TooLarge, byte Seed)
 {
     /// <summary>The length for a tree whose values are at most <paramref name="max"/> bytes (max + 1 when too large).</summary>
-    public int Length(int max) => TooLarge ? max + 1 : BelowMax >= 0 ? max - BelowMax : Math.Min(Bytes, max);
+    public int Length(int max) => TooLarge ? max + 1 : BelowMax >= 0 ? max - BelowMax : PerMille >= 0 ? max * PerMille / 1000 : Math.Min(Bytes, max);
 
     public byte[] Value(int max) => ModelGen.Bytes(Length(max), Seed);
 
-    public override string ToString() => TooLarge ? "max+1B" : BelowMax == 0 ? "maxB" : BelowMax > 0 ? $"max-{BelowMax}B" : $"{Bytes}B";
+    public override string ToString() =>
+        TooLarge ? "max+1B" : BelowMax == 0 ? "maxB" : BelowMax > 0 ? $"max-{BelowMax}B" : PerMille >= 0 ? $"{PerMille / 1000.0:0.###}*maxB" : $"{Bytes}B";
 }
 
 /// <summary>A key range with its ends picked like keys: open, inclusive or exclusive, and now and then reversed (empty).</summary>
@@ -156,16 +158,16 @@ internal static class ModelGen
         (3, Position.Select(p => new KeyPick(p, null))),
         (2, Gen.Frequency((3, Gen.Int[0, 3]), (1, Gen.Int[0, 100_000])).Select(back => new KeyPick(Bpos.Min, back))));
 
-    /// <summary>Value lengths: mostly small, the word boundaries (0, 1, 7, 8, 9, 15, 16, 17), the largest and just under it, anything up to it, and now and then one byte too many.</summary>
+    /// <summary>Value lengths: mostly small, the word boundaries (0, 1, 7, 8, 9, 15, 16, 17), the largest and just under it (a word less, a byte less), anything up to it, and now and then one byte too many.</summary>
     public static readonly Gen<ValueSpec> Value = Gen.Select(
         Gen.Frequency(
-            (12, Gen.Int[0, 24].Select(n => (n, -1, false))),
-            (4, Gen.OneOf(0, 1, 7, 8, 9, 15, 16, 17).Select(n => (n, -1, false))),
-            (3, Gen.OneOf(0, 1, 7, 8).Select(below => (0, below, false))),
-            (4, Gen.Int[0, 2000].Select(n => (n, -1, false))),
-            (1, Gen.Const((0, -1, true)))),
+            (12, Gen.Int[0, 24].Select(n => (n, -1, -1, false))),
+            (4, Gen.OneOf(0, 1, 7, 8, 9, 15, 16, 17).Select(n => (n, -1, -1, false))),
+            (3, Gen.OneOf(0, 1, 7, 8).Select(below => (0, -1, below, false))),
+            (4, Gen.Int[0, 1000].Select(perMille => (0, perMille, -1, false))),
+            (1, Gen.Const((0, -1, -1, true)))),
         Gen.Byte,
-        (v, seed) => new ValueSpec(v.Item1, v.Item2, v.Item3, seed));
+        (v, seed) => new ValueSpec(v.Item1, v.Item2, v.Item3, v.Item4, seed));
 
     /// <summary>A value within the tree's limit (for batches and bulk runs, where a refused value is tested apart).</summary>
     public static readonly Gen<ValueSpec> FittingValue = Value.Select(v => v with { TooLarge = false });
