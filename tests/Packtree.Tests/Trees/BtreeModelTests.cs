@@ -28,7 +28,7 @@ public sealed class BtreeModelTests(ITestOutputHelper output)
     [MemberData(nameof(Strategies))]
     public void ATreeBehavesLikeItsModelUnderEachStrategy(UnpackStrategy strategy) => Run(strategy, iterations: 400, expectDepth: true);
 
-    private void Run(UnpackStrategy strategy, long iterations, bool expectDepth)
+    private void Run(UnpackStrategy strategy, long iterations, bool expectDepth, int runKeys = 600, string? seed = null)
     {
         var coverage = new ModelCoverage();
         var initial = Gen.OneOf(1024, 2048, 4096).Select(nodeBytes =>
@@ -38,9 +38,10 @@ public sealed class BtreeModelTests(ITestOutputHelper output)
         });
         var started = DateTime.UtcNow;
         initial.SampleModelBased(
-            BtreeOp.Any.Operation<BtreeUnderTest, BtreeModel>(op => op.ToString(), (t, op) => op.Run(t), (m, op) => op.Run(m)),
+            BtreeOp.Any(runKeys).Operation<BtreeUnderTest, BtreeModel>(op => op.ToString(), (t, op) => op.Run(t), (m, op) => op.Run(m)),
             equal: (t, m) => t.Matches(m),
-            iter: ModelGen.Iterations(iterations),
+            seed: seed,
+            iter: seed is null ? ModelGen.Iterations(iterations) : iterations,
             printActual: t => $"an empty tree of {t.NodeBytes}-byte nodes ({strategy})",
             printModel: m => $"empty, values up to {m.MaxValueBytes} bytes");
         output.WriteLine($"{strategy}: {DateTime.UtcNow - started:mm\\:ss\\.f}; {coverage}");
@@ -48,6 +49,14 @@ public sealed class BtreeModelTests(ITestOutputHelper output)
         Assert.True(coverage.MaxLevels >= (expectDepth ? 4 : 3), $"The trees reached only {coverage.MaxLevels} levels.");
         if (expectDepth) Assert.True(coverage.MassDeletes > 0, "No mass delete ran on a tree of 500 keys or more.");
     }
+
+    /// <summary>
+    /// A sequence the model runs found with runs of up to 1,500 puts (replayed by its seed; it did not shrink):
+    /// after it, <see cref="Btree.Verify()"/> finds an interior node of 1 KiB whose last child ends short of
+    /// the node's end (a gap in the tiling: positions there belong to no leaf).
+    /// </summary>
+    [KnownDefectFact("an interior node's last child ends short of the node's end after a long sequence in 1 KiB nodes (Verify fails)")]
+    public void ASequenceThatLeavesAGapAtTheEndOfAnInteriorNode() => Run(UnpackStrategy.Generic, iterations: 1, expectDepth: false, runKeys: 1500, seed: "9C7sEJnB2l11");
 
     /// <summary>
     /// Deleting nine keys in ten of a large tree merges sibling leaves: the tree keeps under a third of its
@@ -174,12 +183,13 @@ internal sealed class BtreeModel(int maxValueBytes)
 internal abstract record BtreeOp
 {
 
-    public static readonly Gen<BtreeOp> Any = Gen.Frequency(
+    /// <summary>Operations, with runs of up to <paramref name="runKeys"/> puts.</summary>
+    public static Gen<BtreeOp> Any(int runKeys) => Gen.Frequency(
         (30, Gen.Select(ModelGen.Key, ModelGen.Value, (k, v) => (BtreeOp)new PutOp(k, v))),
         (12, ModelGen.Key.Select(k => (BtreeOp)new DeleteOp(k))),
         (12, ModelGen.Key.Select(k => (BtreeOp)new LookupOp(k))),
         (8, Gen.Select(ModelGen.Key, Gen.Bool, Gen.Int[1, 64], (k, forward, limit) => (BtreeOp)new WalkOp(k, forward, limit))),
-        (4, RunSpec.Any(600).Select(r => (BtreeOp)new PutRunOp(r))),
+        (4, RunSpec.Any(runKeys).Select(r => (BtreeOp)new PutRunOp(r))),
         (2, DeleteSpec.Any.Select(d => (BtreeOp)new DeleteManyOp(d))),
         (2, Gen.Const((BtreeOp)new VerifyOp())));
 
