@@ -1,200 +1,106 @@
+using CsCheck;
 using Packtree.Codegen;
 using Packtree.Keys;
+using Packtree.Tests.Storage;
 using Packtree.Tests.Trees;
+using Xunit.Abstractions;
 
 namespace Packtree.Tests.Api;
 
 /// <summary>
-/// The public API against sorted dictionaries: random puts, overwrites, deletes, gets, seeks, cursor
-/// walks both ways, range scans with random bounds and batches across trees, with Verify after each
-/// run of steps, under each unpack strategy, in small nodes so the trees grow several levels.
+/// The public API against a model of two sorted maps, model-based with CsCheck: random sequences of puts
+/// (overwrites, every value size up to the largest, and one byte too many), deletes of present and absent
+/// keys, gets four ways, scans of open, closed, half-open and empty ranges both ways, cursor walks, batches
+/// across both trees, runs of hundreds of puts and mass deletes, checkpoints and <see cref="Tree.Verify()"/>;
+/// on a store file also reopens (gracefully and as after a crash) and flushes, the model unchanged. Each
+/// sequence ends with both trees checked whole against the model. A failure is shrunk to a short sequence
+/// and printed with the seed that replays it.
 /// </summary>
-[Trait("Category", "Slow")]
-public sealed class StoreModelTests
+/// <remarks>
+/// Iterations are fixed for CI; <c>PACKTREE_MODEL_ITER=N</c> runs N times as many (<c>PACKTREE_LONG_TESTS=1</c>
+/// ten times). CsCheck's own <c>CsCheck_Seed</c> replays a printed seed, and <c>CsCheck_Iter</c> and
+/// <c>CsCheck_Time</c> set the number of iterations or the seconds to run.
+/// </remarks>
+public sealed class StoreModelTests(ITestOutputHelper output)
 {
     public static TheoryData<UnpackStrategy> Strategies => [UnpackStrategy.Generic, UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
 
+    private static StoreOptions InMemoryOptions(UnpackStrategy strategy) =>
+        new() { NodeBytes = 4096, BlockBytes = 512, UnpackStrategy = strategy, CompileThreshold = 64 };
+
+    /// <summary>The quick run, for every test pass.</summary>
+    [Fact]
+    public void TheStoreBehavesLikeItsModel() => RunInMemory(UnpackStrategy.Auto, iterations: 60, expectDepth: false);
+
+    /// <summary>Longer runs under each unpack strategy.</summary>
     [Theory]
+    [Trait("Category", "Slow")]
     [MemberData(nameof(Strategies))]
-    public void TheStoreBehavesLikeSortedDictionaries(UnpackStrategy strategy)
+    public void TheStoreBehavesLikeItsModelUnderEachStrategy(UnpackStrategy strategy) => RunInMemory(strategy, iterations: 300, expectDepth: true);
+
+    /// <summary>The quick run on a store file.</summary>
+    [Fact]
+    public void AStoreFileBehavesLikeItsModel() => RunOnDisk(iterations: 10, expectCoverage: false);
+
+    /// <summary>
+    /// A store file with a small cache (most reads go to disk) and a small journal (commits fill it, so
+    /// checkpoints come often), reopened within the sequences; the model does not change across a reopen.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void AStoreFileBehavesLikeItsModelAcrossReopens() => RunOnDisk(iterations: 200, expectCoverage: true);
+
+    private void RunOnDisk(long iterations, bool expectCoverage)
     {
-        var operations = Environment.GetEnvironmentVariable("PACKTREE_LONG_TESTS") == "1" ? 1_000_000 : 60_000;
-        var random = new Random(1000 + (int)strategy);
-        using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 4096, BlockBytes = 512, UnpackStrategy = strategy, CompileThreshold = 64 });
-        var trees = new[] { store.GetOrCreateTree("a"), store.GetOrCreateTree("b") };
-        var models = new[] { new SortedDictionary<Bpos, byte[]>(), new SortedDictionary<Bpos, byte[]>() };
-        var sets = new[] { new SortedSet<Bpos>(), new SortedSet<Bpos>() }; // the models' keys, for range queries
-        var known = new List<Bpos>();
-        Span<byte> buffer = stackalloc byte[trees[0].MaxValueBytes];
-        var cursor = trees[0].CreateCursor();
-        var maxLevels = 0;
-
-        Bpos Pick() => known.Count > 0 && random.Next(3) != 0 ? known[random.Next(known.Count)] : BtreeModelTests.RandomPosition(random);
-
-        for (var op = 0; op < operations; op++)
+        using var folder = new TempFolder();
+        using var stores = new StoreBag();
+        var coverage = new ModelCoverage();
+        var initial = Gen.Frequency((1, Gen.Const(Durability.Flush)), (2, Gen.Const(Durability.Buffered))).Select(durability =>
         {
-            var t = random.Next(2);
-            var (tree, model) = (trees[t], models[t]);
-            var roll = random.Next(100);
-            if (roll < 40)
+            var options = new StoreOptions
             {
-                var key = Pick();
-                var value = BtreeModelTests.RandomValue(random, tree.MaxValueBytes);
-                tree.Put(key, value);
-                model[key] = value;
-                sets[t].Add(key);
-                known.Add(key);
-            }
-            else if (roll < 55)
-            {
-                var key = Pick();
-                Assert.Equal(model.Remove(key), tree.Delete(key));
-                sets[t].Remove(key);
-            }
-            else if (roll < 70)
-            {
-                var key = Pick();
-                var found = tree.TryGet(key, buffer, out var length);
-                Assert.Equal(model.TryGetValue(key, out var expected), found);
-                if (found) Assert.Equal(expected, buffer[..length].ToArray());
-                Assert.Equal(found, tree.Contains(key));
-                Assert.Equal(expected, tree.Get(key));
-            }
-            else if (roll < 75)
-            {
-                var batch = new WriteBatch();
-                var applied = new List<(int Tree, Bpos Key, byte[]? Value)>();
-                for (var i = random.Next(1, 20); i > 0; i--)
-                {
-                    var bt = random.Next(2);
-                    var key = Pick();
-                    var value = random.Next(3) == 0 ? null : BtreeModelTests.RandomValue(random, 40);
-                    if (value is null) batch.Delete(trees[bt], key);
-                    else batch.Put(trees[bt], key, value);
-                    applied.Add((bt, key, value));
-                    known.Add(key);
-                }
-                store.Write(batch);
-                foreach (var (bt, key, value) in applied) // in order: a later update of a key wins
-                {
-                    if (value is null) models[bt].Remove(key);
-                    else models[bt][key] = value;
-                    if (value is null) sets[bt].Remove(key);
-                    else sets[bt].Add(key);
-                }
-            }
-            else if (roll < 95)
-            {
-                cursor = random.Next(8) == 0 ? tree.CreateCursor() : cursor.Tree == tree ? cursor : tree.CreateCursor();
-                CheckCursorWalk(random, cursor, model, sets[t], Pick());
-            }
-            else
-            {
-                CheckScan(random, tree, model, sets[t], Pick(), Pick());
-            }
-
-            if (op % 5000 == 4999)
-            {
-                for (var i = 0; i < 2; i++)
-                {
-                    var shape = trees[i].Verify();
-                    Assert.Equal(models[i].Count, shape.Keys);
-                    Assert.Equal(models[i].Count, trees[i].Count);
-                    maxLevels = Math.Max(maxLevels, shape.Levels);
-                    Assert.Equal(models[i].Keys, trees[i].Scan().ToKeys());
-                }
-            }
-        }
-        Assert.True(maxLevels >= 3, $"The trees reached only {maxLevels} levels.");
+                NodeBytes = 4096,
+                BlockBytes = 512,
+                CacheBytes = 16 * 4096 * 4, // 64 nodes
+                JournalBytes = 1024 * 1024,
+                Durability = durability,
+                CompileThreshold = 64,
+            };
+            var store = stores.Add(StoreUnderTest.OnDisk(folder.File($"{Guid.NewGuid():N}.packtree"), options, coverage));
+            return (store, new StoreModel(store.MaxValueBytes));
+        });
+        Run(initial, StoreOp.Any(file: true, runKeys: 300), iterations, coverage, "file");
+        if (!expectCoverage || !ModelCoverage.Expected) return;
+        Assert.True(coverage.MaxLevels >= 3, $"The trees reached only {coverage.MaxLevels} levels.");
+        Assert.True(coverage.Reopens > 0, "No sequence reopened its store.");
+        Assert.True(coverage.Evictions > 0, "The small cache evicted nothing.");
     }
 
-    /// <summary>A seek one way, then a random walk of Next and Prev, each step against the model.</summary>
-    private static void CheckCursorWalk(Random random, Cursor cursor, SortedDictionary<Bpos, byte[]> model, SortedSet<Bpos> set, Bpos start)
+    private void RunInMemory(UnpackStrategy strategy, long iterations, bool expectDepth)
     {
-        cursor.SetRange(KeyRange.All);
-        // The model's keys around the start: enough for a 40-step walk either way (the ends of the tree included).
-        var before = start == Bpos.Min ? [] : set.GetViewBetween(Bpos.Min, start.Predecessor()).Reverse().Take(41).Reverse();
-        var keys = before.Concat(set.GetViewBetween(start, Bpos.Max).Take(41)).ToList();
-        var clippedLow = keys.Count > 0 && keys[0] != set.Min;
-        var clippedHigh = keys.Count > 0 && keys[^1] != set.Max;
-        int index; // where the cursor should be in keys, or -1/keys.Count off either end
-        if (random.Next(2) == 0)
+        var coverage = new ModelCoverage();
+        var initial = Gen.Const(() =>
         {
-            cursor.Seek(start);
-            index = LowerBound(keys, start);
-        }
-        else
-        {
-            cursor.SeekForPrev(start);
-            index = LowerBound(keys, start);
-            if (index == keys.Count || keys[index] != start) index--;
-        }
-        for (var step = 0; step < 40; step++)
-        {
-            var valid = index >= 0 && index < keys.Count;
-            if (!valid && ((index < 0 && clippedLow) || (index >= keys.Count && clippedHigh))) return; // past the window
-            Assert.Equal(valid, cursor.IsValid);
-            if (!valid) return;
-            Assert.Equal(keys[index], cursor.Key);
-            Assert.Equal(model[keys[index]], cursor.Value.ToArray());
-            if (random.Next(3) == 0)
-            {
-                cursor.Prev();
-                index--;
-            }
-            else
-            {
-                cursor.Next();
-                index++;
-            }
-        }
+            var store = StoreUnderTest.InMemory(InMemoryOptions(strategy), coverage); // holds nothing to release: left to the collector
+            return (store, new StoreModel(store.MaxValueBytes));
+        });
+        Run(initial, StoreOp.Any(file: false, runKeys: 400), iterations, coverage, strategy.ToString());
+        if (!ModelCoverage.Expected) return;
+        Assert.True(coverage.MaxLevels >= (expectDepth ? 3 : 2), $"The trees reached only {coverage.MaxLevels} levels.");
+        if (expectDepth) Assert.True(coverage.MassDeletes > 0, "No mass delete ran on a tree of 500 keys or more.");
     }
 
-    private static void CheckScan(Random random, Tree tree, SortedDictionary<Bpos, byte[]> model, SortedSet<Bpos> set, Bpos a, Bpos b)
+    private void Run(Gen<(StoreUnderTest, StoreModel)> initial, Gen<StoreOp> operations, long iterations, ModelCoverage coverage, string what)
     {
-        var range = new KeyRange(random.Next(5) == 0 ? null : Min(a, b), random.Next(5) == 0 ? null : Max(a, b), random.Next(2) == 0, random.Next(2) == 0);
-        var reverse = random.Next(2) == 0;
-        var candidates = set.GetViewBetween(range.From ?? Bpos.Min, range.To ?? Bpos.Max);
-        var expected = candidates.Where(k => In(range, k)).Select(k => KeyValuePair.Create(k, model[k])).ToList();
-        if (reverse) expected.Reverse();
-        var i = 0;
-        foreach (var (key, value) in tree.Scan(range, reverse))
-        {
-            Assert.True(i < expected.Count, $"Scan {range} reverse={reverse} returned more than {expected.Count} keys.");
-            Assert.Equal(expected[i].Key, key);
-            Assert.Equal(expected[i].Value, value.ToArray());
-            i++;
-        }
-        Assert.Equal(expected.Count, i);
-
-        // The same range read in place under a read scope.
-        i = 0;
-        using (var read = tree.Store.BeginRead())
-        {
-            foreach (var (key, value) in read.Scan(tree, range, reverse))
-            {
-                Assert.True(i < expected.Count, $"In-place scan {range} reverse={reverse} returned more than {expected.Count} keys.");
-                Assert.Equal(expected[i].Key, key);
-                Assert.True(expected[i].Value.AsSpan().SequenceEqual(value));
-                i++;
-            }
-        }
-        Assert.Equal(expected.Count, i);
+        var started = DateTime.UtcNow;
+        initial.SampleModelBased(
+            operations.Operation<StoreUnderTest, StoreModel>(op => op.ToString(), (s, op) => op.Run(s), (m, op) => op.Run(m)),
+            equal: (s, m) => s.Matches(m),
+            iter: ModelGen.Iterations(iterations),
+            printActual: s => s.ToString(),
+            printModel: m => $"two empty trees, values up to {m.MaxValueBytes} bytes");
+        output.WriteLine($"{what}: {DateTime.UtcNow - started:mm\\:ss\\.f}; {coverage}");
     }
-
-    private static bool In(KeyRange range, Bpos key) =>
-        (range.From is not { } from || (range.FromInclusive ? key >= from : key > from)) &&
-        (range.To is not { } to || (range.ToInclusive ? key <= to : key < to));
-
-    private static int LowerBound(List<Bpos> keys, Bpos key)
-    {
-        var index = keys.BinarySearch(key);
-        return index >= 0 ? index : ~index;
-    }
-
-    private static Bpos Min(Bpos a, Bpos b) => a <= b ? a : b;
-
-    private static Bpos Max(Bpos a, Bpos b) => a <= b ? b : a;
 }
 
 internal static class ScanExtensions
