@@ -113,7 +113,7 @@ public static class StoreCheck
     /// a damaged or foreign file, a newer format): its message says what and where.
     /// </summary>
     private static bool IsStoreError(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or CorruptNodeException or InvalidOperationException;
+        e is IOException or UnauthorizedAccessException or InvalidDataException or CorruptStoreException or NotSupportedException or InvalidOperationException;
 
     /// <summary>The message of a store error; anything else as "unexpected error: Type: message", since its message alone may not say what failed.</summary>
     private static string Describe(Exception e) => IsStoreError(e) ? OneLine(e.Message) : Unexpected(e);
