@@ -115,19 +115,6 @@ internal sealed partial class BtreeNode
     /// node's keys. Here a last bset over four write-sets answers "full" instead, and the tree compacts or
     /// splits the node (giving up at most 4 KiB of a 256 KiB node; rand_insert ran 1.9× faster).
     /// </remarks>
-    /// <summary>
-    /// Prepares room for <paramref name="bytes"/> of keys and whiteouts that later inserts and deletions will
-    /// take, so that none of them finds the node full (the tree needs two changes to land in one node);
-    /// false when the node cannot promise it without a rewrite or split.
-    /// </summary>
-    public bool ReserveRoom(int bytes)
-    {
-        if (!EnsureRoom(bytes)) return false;
-        var last = _bsets[^1];
-        // EnsureRoom refuses a last bset past four write sets: the reserved keys must not take it there.
-        return last.KeysEnd - last.KeysStart + bytes <= 4 * WriteSetBytes;
-    }
-
     private bool EnsureRoom(int bytes)
     {
         var last = _bsets[^1];

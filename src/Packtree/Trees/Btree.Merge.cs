@@ -9,22 +9,10 @@ internal sealed partial class Btree
 {
     private void MergeIfUnderfull(Bpos position)
     {
-        for (var attempt = 0; attempt < 4; attempt++)
-        {
-            if (TryMerge(position)) return;
-        }
-    }
-
-    /// <summary>
-    /// One try at merging the leaf at <paramref name="position"/>; false when the parent first had to make
-    /// room (its siblings may have changed: try again).
-    /// </summary>
-    private bool TryMerge(Bpos position)
-    {
-        if (_root.Header.Level == 0) return true;
+        if (_root.Header.Level == 0) return;
         var leaf = NodeFor(position, 0);
         var threshold = NodeKeyBytes / 3;
-        if (leaf.LiveBytes > threshold) return true;
+        if (leaf.LiveBytes > threshold) return;
         var parent = NodeFor(position, 1);
 
         BtreeNode? previous = null, next = null;
@@ -45,19 +33,11 @@ internal sealed partial class Btree
             (_, null) => previous,
             _ => previous.LiveBytes <= next.LiveBytes ? previous : next,
         };
-        if (sibling is null || leaf.LiveBytes + sibling.LiveBytes > threshold) return true;
+        if (sibling is null || leaf.LiveBytes + sibling.LiveBytes > threshold) return;
 
-        // The two pointer changes below must land in this one parent: were it split between them (for want
-        // of room), the left pointer could be the last of one half and its deletion would leave that half's
-        // end covered by no child. So the parent makes room first, and the merge is chosen again.
-        if (!parent.ReserveRoom(MergeRoomBytes))
-        {
-            MakeRoom(parent, MergeRoomBytes);
-            return false;
-        }
         var (left, right) = ReferenceEquals(sibling, previous) ? (sibling, leaf) : (leaf, sibling);
         var merged = BtreeNode.Merge([left, right]);
-        if (merged is null) return true;
+        if (merged is null) return;
         var pointer = _store.Add(merged);
         // The right node's pointer becomes the merged node's (same position), then the left's goes:
         // at each step every position still finds a node holding it.
@@ -68,11 +48,7 @@ internal sealed partial class Btree
         TreeMetrics.Merges.Add(1);
         CollapseRoot();
         DebugVerifyPlaced("a merge", merged);
-        return true;
     }
-
-    /// <summary>Room a parent keeps for a merge's two changes (an overwritten pointer and a deletion, each with a possible whiteout), unpacked, with a margin.</summary>
-    private static int MergeRoomBytes => 4 * (Bkey.ByteCount + BtreePointer.ValueBytes);
 
     /// <summary>A root with one child hands the root over to it: the tree loses a level (bcachefs keeps it; lookups are faster without).</summary>
     private void CollapseRoot()
