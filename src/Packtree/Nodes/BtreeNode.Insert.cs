@@ -21,20 +21,61 @@ internal sealed partial class BtreeNode
     {
         Generation++;
         replaced = false;
-        if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
-        if (key.ValueU64s * 8 != value.Length)
-            throw new ArgumentException($"Key [{key}] says {key.ValueU64s} value words ({key.ValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
-        if (key.Position < Header.MinKey || key.Position > Header.MaxKey)
-            throw new ArgumentOutOfRangeException(nameof(key), key.Position, $"The node covers {Header.MinKey}..{Header.MaxKey}.");
+        CheckInsert(key, value);
         var deletion = key.Type == (byte)BkeyType.Deleted;
-        if (deletion && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
 
         // Room for the key, and for a whiteout should the change need one. A deletion that needs no
         // whiteout needs no room: it marks or removes a key.
         var encoded = Encode(key, value);
         var roomy = EnsureRoom((deletion ? 0 : encoded.Length) + Bkey.ByteCount);
         if (!roomy && !deletion) return InsertResult.NodeFull;
+        return Apply(key, value, encoded, roomy, journalSeq, out replaced);
+    }
 
+    /// <summary>
+    /// Inserts <paramref name="key"/> (not a deletion) with <paramref name="value"/>, replacing any live key at
+    /// its position, and deletes the live key at <paramref name="deleted"/>: both, or neither when the node
+    /// has no room for them (<see cref="InsertResult.NodeFull"/>, the node unchanged). The room for both is
+    /// made at once, so the deletion cannot find the node full once the insert is done.
+    /// </summary>
+    public InsertResult InsertAndDelete(Bkey key, ReadOnlySpan<byte> value, Bpos deleted, ulong journalSeq)
+    {
+        Generation++;
+        CheckInsert(key, value);
+        if (key.Type == (byte)BkeyType.Deleted) throw new ArgumentException("The key inserted with a deletion is not a deletion itself.", nameof(key));
+        if (deleted == key.Position) throw new ArgumentException($"The key inserted and the one deleted are both at {deleted}.", nameof(deleted));
+        var deletion = new Bkey(deleted);
+        CheckInsert(deletion, []);
+
+        // The key, a whiteout should it replace a key on disk (it takes the whiteout over: no room used),
+        // and the deletion's whiteout.
+        var encoded = Encode(key, value);
+        if (!EnsureRoom(encoded.Length + 2 * Bkey.ByteCount)) return InsertResult.NodeFull;
+        Apply(key, value, encoded, roomy: true, journalSeq, out _);
+        Debug.Assert(FreeBytes >= Bkey.ByteCount, "The insert left room for the deletion's whiteout.");
+        Apply(deletion, [], Encode(deletion, []), roomy: true, journalSeq, out _);
+        return InsertResult.Done;
+    }
+
+    /// <summary>The argument checks of an insert: an unpacked key inside the node, with the value it announces.</summary>
+    private void CheckInsert(in Bkey key, ReadOnlySpan<byte> value)
+    {
+        if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
+        if (key.ValueU64s * 8 != value.Length)
+            throw new ArgumentException($"Key [{key}] says {key.ValueU64s} value words ({key.ValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
+        if (key.Position < Header.MinKey || key.Position > Header.MaxKey)
+            throw new ArgumentOutOfRangeException(nameof(key), key.Position, $"The node covers {Header.MinKey}..{Header.MaxKey}.");
+        if (key.Type == (byte)BkeyType.Deleted && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
+    }
+
+    /// <summary>
+    /// The insert or deletion itself, once <see cref="EnsureRoom"/> has answered <paramref name="roomy"/>
+    /// (false only for a deletion, which then fails only if it needs a whiteout).
+    /// </summary>
+    private InsertResult Apply(Bkey key, ReadOnlySpan<byte> value, byte[] encoded, bool roomy, ulong journalSeq, out bool replaced)
+    {
+        replaced = false;
+        var deletion = key.Type == (byte)BkeyType.Deleted;
         var last = _bsets[^1];
         var writable = last.Writable;
         var existing = FindLive(key.Position);

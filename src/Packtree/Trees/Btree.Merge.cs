@@ -7,12 +7,23 @@ namespace Packtree.Trees;
 // holds at most a third of a node is merged with it into one new node.
 internal sealed partial class Btree
 {
+    /// <summary>Room a merge needs in the parent: the merged node's pointer, unpacked at worst, and two whiteouts.</summary>
+    private const int MergeParentBytes = Bkey.ByteCount + BtreePointer.ValueBytes + 2 * Bkey.ByteCount;
+
     private void MergeIfUnderfull(Bpos position)
     {
-        if (_root.Header.Level == 0) return;
+        // A parent without room for the merge is compacted or split first, and the merge is decided
+        // again under the parent the leaf has then (a split may have parted it from its sibling).
+        for (var attempt = 0; attempt < 4 && TryMerge(position) is { } full; attempt++) MakeRoom(full, MergeParentBytes);
+    }
+
+    /// <summary>Merges the leaf holding <paramref name="position"/> with a sibling if both are underfull; returns the parent when it had no room for the merge (nothing is changed then), else null.</summary>
+    private BtreeNode? TryMerge(Bpos position)
+    {
+        if (_root.Header.Level == 0) return null;
         var leaf = NodeFor(position, 0);
         var threshold = NodeKeyBytes / 3;
-        if (leaf.LiveBytes > threshold) return;
+        if (leaf.LiveBytes > threshold) return null;
         var parent = NodeFor(position, 1);
 
         BtreeNode? previous = null, next = null;
@@ -33,21 +44,28 @@ internal sealed partial class Btree
             (_, null) => previous,
             _ => previous.LiveBytes <= next.LiveBytes ? previous : next,
         };
-        if (sibling is null || leaf.LiveBytes + sibling.LiveBytes > threshold) return;
+        if (sibling is null || leaf.LiveBytes + sibling.LiveBytes > threshold) return null;
 
         var (left, right) = ReferenceEquals(sibling, previous) ? (sibling, leaf) : (leaf, sibling);
         var merged = BtreeNode.Merge([left, right]);
-        if (merged is null) return;
+        if (merged is null) return null;
         var pointer = _store.Add(merged);
-        // The right node's pointer becomes the merged node's (same position), then the left's goes:
-        // at each step every position still finds a node holding it.
-        InsertAt(1, BtreePointer.KeyFor(right.Header.MaxKey), pointer.ToBytes());
-        DeleteAt(1, left.Header.MaxKey);
+        // The right node's pointer becomes the merged node's (same position) and the left's goes, in one
+        // update of the parent with room for both made first. Done as an insert, then a delete, each
+        // splitting a full parent on its way (InsertAt, DeleteAt), the parent could split in the middle of
+        // the merge with the left node's pointer as pivot: the merged node then hung under the right half,
+        // over positions before it, and the left half lost its last child, leaving a gap at its end.
+        if (parent.InsertAndDelete(BtreePointer.KeyFor(right.Header.MaxKey), pointer.ToBytes(), left.Header.MaxKey, JournalSeq) != InsertResult.Done)
+        {
+            _store.Free(merged);
+            return parent;
+        }
         _store.Free(left);
         _store.Free(right);
         TreeMetrics.Merges.Add(1);
         CollapseRoot();
         DebugVerifyPlaced("a merge", merged);
+        return null;
     }
 
     /// <summary>A root with one child hands the root over to it: the tree loses a level (bcachefs keeps it; lookups are faster without).</summary>

@@ -75,6 +75,37 @@ public sealed class SplitMergeTests
         return node;
     }
 
+    /// <summary>
+    /// The parent's side of a merge: a key replaced and another deleted in one change, both or, when the node
+    /// has no room for both, neither (the tree then makes room and decides the merge again).
+    /// </summary>
+    [Fact]
+    public void InsertAndDeleteChangesBothKeysOrNeither()
+    {
+        var codec = new NodeCodec(new NodeGeometry(1024, 512), Magic);
+        var min = new Bpos(1, 0, 0);
+        var max = new Bpos(1, 100, 0);
+        var format = new BkeyFormatBuilder().AddPosition(min).AddPosition(max).Build();
+        var node = BtreeNode.Create(codec, new NodeHeader(Magic, NodeHeader.MakeFlags(2, 0, 5), min, max, format), BtreeNode.NewSeq());
+        var count = 0;
+        while (node.Insert(new Bkey(new Bpos(1, (ulong)count, 0), 9, 6), new byte[48]) == InsertResult.Done) count++;
+
+        var replacement = Enumerable.Repeat((byte)0xab, 48).ToArray();
+        var before = Contents(node);
+        Assert.Equal(InsertResult.NodeFull, node.InsertAndDelete(new Bkey(new Bpos(1, 0, 0), 9, 6), replacement, new Bpos(1, 1, 0), 0));
+        Assert.Equal(before, Contents(node));
+
+        for (var i = 2; i < 5; i++) Assert.Equal(InsertResult.Done, node.Delete(new Bpos(1, (ulong)i, 0)));
+        Assert.Equal(InsertResult.Done, node.InsertAndDelete(new Bkey(new Bpos(1, 0, 0), 9, 6), replacement, new Bpos(1, 1, 0), 0));
+        var after = Contents(node);
+        Assert.Equal(count - 4, after.Count);
+        Assert.Equal(replacement, after[new Bpos(1, 0, 0)]);
+        Assert.False(after.ContainsKey(new Bpos(1, 1, 0)));
+        Assert.All(after.Where(k => k.Key != new Bpos(1, 0, 0)), k => Assert.Equal(new byte[48], k.Value));
+
+        static Dictionary<Bpos, byte[]> Contents(BtreeNode node) => node.LiveKeys().ToDictionary(k => k.Key.Position, k => k.Value.ToArray());
+    }
+
     private static BtreeNode RandomFullNode(Random random, NodeCodec codec, bool fill)
     {
         var min = new Bpos(7, 0, 0);
