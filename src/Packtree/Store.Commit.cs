@@ -112,8 +112,7 @@ public sealed partial class Store
 
         public void Apply(ulong seq)
         {
-            tree.Btree.JournalSeq = seq;
-            tree.Btree.Put(key, _value);
+            tree.Apply(seq, key, _value, delete: false);
             StoreMetrics.Puts.Add(1);
         }
     }
@@ -128,8 +127,7 @@ public sealed partial class Store
 
         public void Apply(ulong seq)
         {
-            tree.Btree.JournalSeq = seq;
-            Existed = tree.Btree.Delete(key);
+            Existed = tree.Apply(seq, key, [], delete: true);
             StoreMetrics.Deletes.Add(1);
         }
     }

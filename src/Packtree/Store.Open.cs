@@ -156,10 +156,7 @@ public sealed partial class Store
                 AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId)));
                 continue;
             }
-            var tree = TreeById(record.TreeId)!;
-            tree.Btree.JournalSeq = seq;
-            if (record.Op == JournalOp.Delete) tree.Btree.Delete(record.Key);
-            else tree.Btree.Put(record.Key, record.Value.Span);
+            TreeById(record.TreeId)!.Apply(seq, record.Key, record.Value.Span, delete: record.Op == JournalOp.Delete);
         }
     }
 

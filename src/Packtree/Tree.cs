@@ -31,6 +31,17 @@ public sealed class Tree
 
     internal Btree Btree { get; }
 
+    /// <summary>
+    /// Applies one update of commit <paramref name="seq"/>, the write lock held: a put, or with
+    /// <paramref name="delete"/> a deletion; true when a value was there. Commits, batches and replay all
+    /// change a tree here, so each change carries its commit's number into the nodes it touches.
+    /// </summary>
+    internal bool Apply(ulong seq, Bpos key, ReadOnlySpan<byte> value, bool delete)
+    {
+        Btree.JournalSeq = seq;
+        return delete ? Btree.Delete(key) : Btree.Put(key, value);
+    }
+
     /// <summary>Number of keys.</summary>
     public long Count
     {

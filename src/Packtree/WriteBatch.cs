@@ -64,18 +64,10 @@ public sealed class WriteBatch
         long puts = 0, deletes = 0;
         foreach (var update in _updates)
         {
-            var btree = update.Tree.Btree;
-            btree.JournalSeq = commitSeq;
-            if (update.ValueAt < 0)
-            {
-                btree.Delete(update.Key);
-                deletes++;
-            }
-            else
-            {
-                btree.Put(update.Key, _values.AsSpan(update.ValueAt, update.ValueLength));
-                puts++;
-            }
+            var delete = update.ValueAt < 0;
+            update.Tree.Apply(commitSeq, update.Key, delete ? [] : _values.AsSpan(update.ValueAt, update.ValueLength), delete);
+            if (delete) deletes++;
+            else puts++;
         }
         StoreMetrics.Puts.Add(puts);
         StoreMetrics.Deletes.Add(deletes);
