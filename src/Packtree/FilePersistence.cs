@@ -15,7 +15,6 @@ internal sealed class FilePersistence : StorePersistence
     private readonly PersistentNodeStore _nodes;
     private readonly Journal _journal;
     private readonly StoreOptions _options;
-    private readonly bool _readOnly;
     private Superblock _superblock;
     private Timer? _flushTimer;
     private Exception? _failure;
@@ -28,7 +27,6 @@ internal sealed class FilePersistence : StorePersistence
         _nodes = nodes;
         _journal = journal;
         _options = options;
-        _readOnly = options.ReadOnly || options.Salvage;
     }
 
     public override NodeCodec Codec => _nodes.Codec;
@@ -47,7 +45,7 @@ internal sealed class FilePersistence : StorePersistence
     /// <summary>Starts the buffered-flush timer once the store is open (after any replay's checkpoint).</summary>
     public override void Opened()
     {
-        if (_options.Durability == Durability.Buffered && !_readOnly && !_closed)
+        if (_options.Durability == Durability.Buffered && !_options.RefusesWrites && !_closed)
             _flushTimer = new Timer(_ => FlushQuietly(), null, _options.BufferedFlushMilliseconds, _options.BufferedFlushMilliseconds);
     }
 
@@ -57,8 +55,7 @@ internal sealed class FilePersistence : StorePersistence
 
     public override void MakeRoom(long entryBytes, IEnumerable<Tree> trees, ulong lastSeq)
     {
-        if (entryBytes > _journal.MaxEntryBytes)
-            throw new InvalidOperationException($"A commit of {entryBytes} bytes exceeds the journal's largest entry ({_journal.MaxEntryBytes} bytes, a quarter of its {_journal.RegionBytes}); split the batch or create the store with a larger journal. Nothing was written.");
+        _journal.CheckEntryFits(entryBytes);
         // The journal keeps the commits since the checkpoint before last: two checkpoints free it all.
         for (var i = 0; i < 2 && !_journal.HasRoomFor(entryBytes); i++) Checkpoint(trees, lastSeq);
     }
@@ -128,7 +125,7 @@ internal sealed class FilePersistence : StorePersistence
     public override void Close(IEnumerable<Tree> trees, ulong lastSeq)
     {
         Abandon();
-        if (_failure is null && !_readOnly) Checkpoint(trees, lastSeq);
+        if (_failure is null && !_options.RefusesWrites) Checkpoint(trees, lastSeq);
     }
 
     public override void Abandon()

@@ -16,7 +16,7 @@ public sealed partial class Store
     public ulong Recovered => Recovery.CommitsReplayed;
 
     /// <summary>Whether writes are refused: opened read-only, or to salvage.</summary>
-    public bool IsReadOnly => Options.ReadOnly || Options.Salvage;
+    public bool IsReadOnly => Options.RefusesWrites;
 
     private (StorePersistence, StoreRecovery) OpenFile(StorageDevice device)
     {

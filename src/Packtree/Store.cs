@@ -91,7 +91,7 @@ public sealed partial class Store : IDisposable
     public static Store Open(string path, StoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var readOnly = options is { ReadOnly: true } or { Salvage: true };
+        var readOnly = options?.RefusesWrites == true;
         if (readOnly && !File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"There is no store file '{System.IO.Path.GetFullPath(path)}' to open read-only.", path);
         var device = readOnly ? FileStorageDevice.OpenReadOnly(path) : FileStorageDevice.Open(path, create: true);
         try

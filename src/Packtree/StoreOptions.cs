@@ -43,6 +43,9 @@ public sealed record StoreOptions
     /// </summary>
     public bool Salvage { get; init; }
 
+    /// <summary>Whether a store opened with these options refuses writes: read-only, or salvaging.</summary>
+    internal bool RefusesWrites => ReadOnly || Salvage;
+
     /// <summary>The defaults.</summary>
     public static StoreOptions Default { get; } = new();
 

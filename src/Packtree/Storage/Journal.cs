@@ -99,9 +99,17 @@ internal sealed class Journal
         Commit(entry, seq, 1);
     }
 
+    /// <summary>Refuses an entry of <paramref name="length"/> bytes that the journal can never take.</summary>
+    /// <exception cref="InvalidOperationException">It is over <see cref="MaxEntryBytes"/>.</exception>
+    public void CheckEntryFits(long length)
+    {
+        if (length > MaxEntryBytes)
+            throw new InvalidOperationException($"A commit of {length} bytes exceeds the journal's largest entry ({MaxEntryBytes} bytes, a quarter of its {RegionBytes}); split the batch or create the store with a larger journal. Nothing was written.");
+    }
+
     private Span<byte> Prepare(long length)
     {
-        if (length > MaxEntryBytes) throw new InvalidOperationException($"A commit of {length} bytes exceeds the journal's largest entry ({MaxEntryBytes} bytes, a quarter of its {RegionBytes}); split the batch or give the store a larger journal.");
+        CheckEntryFits(length);
         if (length > _scratch.Length) _scratch = new byte[Math.Max(length, _scratch.Length * 2L)];
         var entry = _scratch.AsSpan(0, (int)length);
         entry.Clear();
