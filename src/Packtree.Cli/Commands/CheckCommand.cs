@@ -49,11 +49,11 @@ public static class CheckCommand
             // Whatever the file holds, check reports it as a problem; it never ends in a stack trace.
             try
             {
-                Report(path, [], [$"checking the store: {ErrorText.Describe(e)}"], null, quiet);
+                Report(path, [], [$"checking the store: {StoreCheck.Describe(e)}"], null, quiet);
             }
             catch (Exception again)
             {
-                Console.Error.WriteLine($"packtree: {ErrorText.Describe(e)} (and reporting it failed: {ErrorText.Describe(again)})");
+                Console.Error.WriteLine($"packtree: {StoreCheck.Describe(e)} (and reporting it failed: {StoreCheck.Describe(again)})");
             }
             return 1;
         }

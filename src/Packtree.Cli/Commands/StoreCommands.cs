@@ -1,3 +1,4 @@
+using Packtree.Diagnostics;
 using System.CommandLine;
 using System.Globalization;
 using Packtree.Keys;
@@ -188,9 +189,9 @@ public static class StoreCommands
         {
             return Store.Open(path, options);
         }
-        catch (Exception e) when (!ErrorText.IsStoreError(e))
+        catch (Exception e) when (!StoreCheck.IsStoreError(e))
         {
-            throw new InvalidDataException($"The store file '{Path.GetFullPath(path)}' cannot be read: {ErrorText.Unexpected(e)}", e);
+            throw new InvalidDataException($"The store file '{Path.GetFullPath(path)}' cannot be read: {StoreCheck.Describe(e)}", e);
         }
     }
 
@@ -207,7 +208,7 @@ public static class StoreCommands
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"packtree: {(e is FormatException or ArgumentException ? ErrorText.OneLine(e.Message) : ErrorText.Describe(e))}");
+            Console.Error.WriteLine($"packtree: {(e is FormatException or ArgumentException ? ErrorText.OneLine(e.Message) : StoreCheck.Describe(e))}");
             return 1;
         }
     }

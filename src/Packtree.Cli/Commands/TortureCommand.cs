@@ -1,3 +1,4 @@
+using Packtree.Diagnostics;
 using System.CommandLine;
 using System.Diagnostics;
 using Packtree.Keys;
@@ -83,7 +84,7 @@ public static class TortureCommand
                 }
                 catch (Exception e)
                 {
-                    verdict = ErrorText.Describe(e); // a worker that failed on its own, or a store that would not open
+                    verdict = StoreCheck.Describe(e); // a worker that failed on its own, or a store that would not open
                 }
                 if (verdict is not null) failures++;
                 AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} durable commits acknowledged — " +

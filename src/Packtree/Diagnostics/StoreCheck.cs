@@ -52,7 +52,7 @@ public static class StoreCheck
         }
         catch (Exception e)
         {
-            report.Problems.Add(IsStoreError(e) ? OneLine(e.Message) : $"opening the store: {Unexpected(e)}");
+            report.Problems.Add(IsStoreError(e) ? Describe(e) : $"opening the store: {Describe(e)}");
             return report.Build();
         }
         try
@@ -109,16 +109,21 @@ public static class StoreCheck
     }
 
     /// <summary>
-    /// Whether <paramref name="e"/> is an error that reading a store raises by design (a refused open,
-    /// a damaged or foreign file, a newer format): its message says what and where.
+    /// Whether <paramref name="e"/> is an error that opening or reading a store raises by design (a refused
+    /// open, a damaged or foreign file, a newer format, a refused operation): its message says what and where.
     /// </summary>
-    private static bool IsStoreError(Exception e) =>
-        e is IOException or UnauthorizedAccessException or InvalidDataException or CorruptStoreException or NotSupportedException or InvalidOperationException;
+    public static bool IsStoreError(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e is IOException or UnauthorizedAccessException or InvalidDataException or CorruptStoreException or NotSupportedException or InvalidOperationException;
+    }
 
-    /// <summary>The message of a store error; anything else as "unexpected error: Type: message", since its message alone may not say what failed.</summary>
-    private static string Describe(Exception e) => IsStoreError(e) ? OneLine(e.Message) : Unexpected(e);
-
-    private static string Unexpected(Exception e) => OneLine($"unexpected error: {e.GetType().Name}: {e.Message}");
+    /// <summary>
+    /// <paramref name="e"/> on one line: a store error's message (<see cref="IsStoreError"/>); anything else
+    /// as "unexpected error: Type: message", since its message alone may not say what failed.
+    /// </summary>
+    public static string Describe(Exception e) =>
+        IsStoreError(e) ? OneLine(e.Message) : OneLine($"unexpected error: {e.GetType().Name}: {e.Message}");
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
