@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Packtree.CommandLine;
 using Packtree.Keys;
 using Spectre.Console;
 
