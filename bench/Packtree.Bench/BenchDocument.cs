@@ -23,15 +23,6 @@ public sealed class BenchDocument(string suite)
     public double? Find(string @case, string variant, string metric) =>
         Results.FirstOrDefault(r => r.Case == @case && r.Variant == variant && r.Metric == metric)?.Value;
 
-    /// <summary>The results of a document written by <see cref="WriteJson"/>.</summary>
-    public static List<BenchResult> ReadResults(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-        return [.. document.RootElement.GetProperty("results").EnumerateArray().Select(r => new BenchResult(
-            r.GetProperty("case").GetString()!, r.GetProperty("variant").GetString()!, r.GetProperty("metric").GetString()!,
-            r.GetProperty("value").GetDouble(), r.GetProperty("unit").GetString()!))];
-    }
-
     public void WriteJson(string path)
     {
         using var stream = File.Create(path);

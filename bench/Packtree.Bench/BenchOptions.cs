@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Packtree.CommandLine;
 
 namespace Packtree.Bench;
 

@@ -45,12 +45,13 @@ public static class CommitsSuite
         var table = new Table().Title($"Packtree.Bench commits — {commits:N0} durable puts (Durability.Flush) per run, {rounds} rounds").AddColumns("threads", "commits/s (median)", "commits per flush", "× one thread (median)", "spread");
         foreach (var threads in ThreadCounts)
         {
-            var ratios = Enumerable.Range(0, rounds).Select(r => rates[threads][r] / rates[1][r]).Order().ToList();
-            var median = Median(rates[threads]);
-            document.Add($"{threads}_threads", "packtree_file", "commits_per_second", median, "ops/s");
-            document.Add($"{threads}_threads", "packtree_file", "commits_per_flush", Median(flushes[threads]), "commits");
-            document.Add($"{threads}_threads", "packtree_file", "ratio_to_one_thread", Median(ratios), "x");
-            table.AddRow($"{threads}", $"{median:N0}", $"{Median(flushes[threads]):F1}", $"{Median(ratios):F2}×", $"{ratios[0]:F2}–{ratios[^1]:F2}");
+            var ratio = Spread.Of([.. Enumerable.Range(0, rounds).Select(r => rates[threads][r] / rates[1][r])]);
+            var rate = Spread.Of(rates[threads]).Median;
+            var perFlush = Spread.Of(flushes[threads]).Median;
+            document.Add($"{threads}_threads", "packtree_file", "commits_per_second", rate, "ops/s");
+            document.Add($"{threads}_threads", "packtree_file", "commits_per_flush", perFlush, "commits");
+            document.Add($"{threads}_threads", "packtree_file", "ratio_to_one_thread", ratio.Median, "x");
+            table.AddRow($"{threads}", $"{rate:N0}", $"{perFlush:F1}", $"{ratio.Median:F2}×", $"{ratio.Min:F2}–{ratio.Max:F2}");
         }
         AnsiConsole.Write(table);
         return document;
@@ -72,11 +73,5 @@ public static class CommitsSuite
         var seconds = watch.Elapsed.TotalSeconds;
         var flushes = store.Statistics.JournalFlushes - flushesBefore;
         return (commits / seconds, commits / (double)Math.Max(1, flushes));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

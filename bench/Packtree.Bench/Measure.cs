@@ -37,7 +37,6 @@ public sealed class Measure(bool quick)
             for (var i = 0; i < passesPerRound; i++) Sink += pass();
             samples[round] = Stopwatch.GetElapsedTime(start).TotalNanoseconds / ((double)passesPerRound * operationsPerPass);
         }
-        Array.Sort(samples);
-        return samples[_rounds / 2];
+        return Spread.Of(samples).Median;
     }
 }

@@ -181,8 +181,7 @@ public static class NodeSuite
             action(node);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
-        Array.Sort(times);
-        return times[samples / 2];
+        return Spread.Of(times).Median;
     }
 
     private static void Print(BenchDocument document, BtreeNode node, Measure measure)

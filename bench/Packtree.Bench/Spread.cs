@@ -1,9 +1,10 @@
 namespace Packtree.Bench;
 
 /// <summary>
-/// The median of figures measured in several rounds, with their spread (lowest to highest). As a ratio
-/// of two engines' rates it is a win when every round is above 1, a loss when every round is below 1,
-/// and undecided when the rounds disagree: the machine's drift is then larger than the difference.
+/// The median of figures measured in several rounds (or samples), with their spread (lowest to highest);
+/// every suite's medians come from here. As a ratio of two engines' rates it is a win when every round is
+/// above 1, a loss when every round is below 1, and undecided when the rounds disagree: the machine's
+/// drift is then larger than the difference.
 /// </summary>
 public readonly record struct Spread(double Median, double Min, double Max, int Rounds)
 {

@@ -79,8 +79,7 @@ public static class UnpackSuite
             CompiledKeyCodec.Compile(format);
             times[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         }
-        Array.Sort(times);
-        return TimeSpan.FromMicroseconds(times[samples / 2]);
+        return TimeSpan.FromMicroseconds(Spread.Of(times).Median);
     }
 
     private static void Print(BenchDocument document, KeySet[] sets, Measure measure)

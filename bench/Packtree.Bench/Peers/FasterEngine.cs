@@ -29,8 +29,6 @@ public sealed class FasterEngine : IPeerEngine
         _session = _store.NewSession(new SimpleFunctions<Key, Value>()); // a session per thread
     }
 
-    public string Name => "faster";
-
     public bool SupportsScans => false;
 
     public bool SupportsSyncCommits => false;

@@ -3,9 +3,6 @@ namespace Packtree.Bench.Peers;
 /// <summary>One engine under the peer workloads: each put its own commit, each get and scan its own read.</summary>
 public interface IPeerEngine : IDisposable
 {
-    /// <summary>Name in the report.</summary>
-    string Name { get; }
-
     /// <summary>Whether the engine has ordered scans (FASTER does not).</summary>
     bool SupportsScans { get; }
 

@@ -37,8 +37,6 @@ public sealed class LmdbEngine : IPeerEngine
         Durability = shared.Durability;
     }
 
-    public string Name => "lmdb";
-
     public bool SupportsScans => true;
 
     public bool SupportsSyncCommits => true;

@@ -25,8 +25,6 @@ public sealed class PacktreeEngine : IPeerEngine
         Durability = shared.Durability;
     }
 
-    public string Name => "packtree";
-
     public bool SupportsScans => true;
 
     public bool SupportsSyncCommits => true;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Packtree.CommandLine;
 
 namespace Packtree.Bench.Peers;
 
@@ -26,15 +27,13 @@ public sealed class PeerProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public required string Engine { get; init; }
-
     /// <summary>Starts the worker; it makes its keys and then waits for steps (see <see cref="WaitUntilReady"/>).</summary>
     public static PeerProcess Start(string engine, string kind, int count, BenchSettings settings)
     {
-        var start = SelfProcess.StartInfo("peer-worker", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}");
+        var start = SelfProcess.StartInfo(redirectInput: true, "peer-worker", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}");
         if (settings.Quick) start.ArgumentList.Add("--quick");
         var process = Process.Start(start) ?? throw new InvalidOperationException($"The worker process of {engine} did not start.");
-        return new PeerProcess(process) { Engine = engine };
+        return new PeerProcess(process);
     }
 
     /// <summary>Null once the worker has made its keys; otherwise why it cannot go on.</summary>

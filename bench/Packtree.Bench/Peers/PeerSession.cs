@@ -33,7 +33,7 @@ public sealed class PeerSession : IDisposable
         _keys = PeerKeys.Make(kind, count + _ycsb);
         _inserted = _keys[..count];
         _sorted = [.. _inserted.OrderBy(k => k.Position)];
-        _zipf = new ZipfianGenerator(count, _zipfRandom);
+        _zipf = new ZipfianGenerator(count);
     }
 
     /// <summary>How fills commit (known once <c>fillseq</c> has opened the engine).</summary>

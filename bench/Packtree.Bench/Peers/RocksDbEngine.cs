@@ -24,8 +24,6 @@ public sealed class RocksDbEngine : IPeerEngine
         Durability = shared.Durability;
     }
 
-    public string Name => "rocksdb";
-
     public bool SupportsScans => true;
 
     public bool SupportsSyncCommits => true;

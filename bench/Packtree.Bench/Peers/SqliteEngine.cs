@@ -35,8 +35,6 @@ public sealed class SqliteEngine : IPeerEngine
 
     private bool Sync { get; }
 
-    public string Name => "sqlite";
-
     public bool SupportsScans => true;
 
     public bool SupportsSyncCommits => true;

@@ -12,24 +12,22 @@ public sealed class ZipfianGenerator
     private readonly double _zetaN;
     private readonly double _alpha;
     private readonly double _eta;
-    private readonly Random _random;
 
-    public ZipfianGenerator(long items, Random random, double theta = 0.99)
+    public ZipfianGenerator(long items, double theta = 0.99)
     {
         if (items < 2) throw new ArgumentOutOfRangeException(nameof(items), items, "A Zipfian distribution needs at least two items.");
         _items = items;
         _theta = theta;
-        _random = random;
         var zeta2 = Zeta(2, theta);
         _zetaN = Zeta(items, theta);
         _alpha = 1.0 / (1.0 - theta);
         _eta = (1 - Math.Pow(2.0 / items, 1 - theta)) / (1 - zeta2 / _zetaN);
     }
 
-    /// <summary>The next item, 0 to items - 1; item ranks are scrambled over the range.</summary>
-    public long Next() => Next(_random);
-
-    /// <summary>The next item drawn with <paramref name="random"/>: the distribution is shared, read-only, by threads that each bring their own generator.</summary>
+    /// <summary>
+    /// The next item, 0 to items - 1 (item ranks are scrambled over the range), drawn with <paramref name="random"/>:
+    /// the distribution is shared, read-only, by callers that each bring their own generator.
+    /// </summary>
     public long Next(Random random)
     {
         var u = random.NextDouble();

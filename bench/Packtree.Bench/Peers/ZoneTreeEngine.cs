@@ -33,8 +33,6 @@ public sealed class ZoneTreeEngine : IPeerEngine
         Durability = shared.Durability;
     }
 
-    public string Name => "zonetree";
-
     public bool SupportsScans => true;
 
     public bool SupportsSyncCommits => true;

@@ -1,6 +1,7 @@
 using Packtree.Diagnostics;
 using System.CommandLine;
 using System.Globalization;
+using Packtree.CommandLine;
 using Packtree.Keys;
 using Spectre.Console;
 

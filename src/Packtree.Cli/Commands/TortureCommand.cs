@@ -1,6 +1,7 @@
 using Packtree.Diagnostics;
 using System.CommandLine;
 using System.Diagnostics;
+using Packtree.CommandLine;
 using Packtree.Keys;
 using Spectre.Console;
 
@@ -103,7 +104,7 @@ public static class TortureCommand
     /// <summary>Starts a worker, lets it run about <paramref name="milliseconds"/> after it is ready, kills it; returns the last acknowledged commit.</summary>
     private static (ulong Acked, ulong FirstCommit, long Ms) RunWorker(string path, int seed, int milliseconds)
     {
-        var start = SelfProcess.StartInfo("torture-worker", path, "--seed", $"{seed}");
+        var start = SelfProcess.StartInfo(redirectInput: false, "torture-worker", path, "--seed", $"{seed}");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
         ulong acked = 0, created = 0;
         var ready = new ManualResetEventSlim();
