@@ -48,6 +48,23 @@ public sealed class LayerTests
         Assert.True(result.IsSuccessful, $"{layer} uses what is above it: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 
+    /// <summary>
+    /// The bcachefs image reader sits beside the store: it reads nodes through the node layer (and keys and key
+    /// code below it) and knows nothing of the store's file, trees or API; no layer below uses it.
+    /// </summary>
+    [Fact]
+    public void TheBcachefsReaderUsesOnlyTheNodeLayerAndBelow()
+    {
+        var bottom = Bottom;
+        string[] forbidden = ["Packtree.Storage", "Packtree.Trees", "Packtree.Diagnostics", .. RootTypes.Where(t => !bottom.Contains(t)).Select(t => t.FullName!)];
+        var result = Types.InAssembly(typeof(Store).Assembly).That().ResideInNamespace("Packtree.Bcachefs").ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+        Assert.True(result.IsSuccessful, $"Packtree.Bcachefs uses what it must not: {string.Join(", ", result.FailingTypeNames ?? [])}");
+        var users = Types.InAssembly(typeof(Store).Assembly).That().ResideInNamespace("Packtree.Keys").Or().ResideInNamespace("Packtree.Codegen")
+            .Or().ResideInNamespace("Packtree.Nodes").Or().ResideInNamespace("Packtree.Storage").Or().ResideInNamespace("Packtree.Trees")
+            .ShouldNot().HaveDependencyOn("Packtree.Bcachefs").GetResult();
+        Assert.True(users.IsSuccessful, $"a layer below uses Packtree.Bcachefs: {string.Join(", ", users.FailingTypeNames ?? [])}");
+    }
+
     [Fact]
     public void TheRootExceptionsUseNoOtherLayer()
     {

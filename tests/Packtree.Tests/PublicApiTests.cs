@@ -10,7 +10,7 @@ namespace Packtree.Tests;
 /// </summary>
 public sealed class PublicApiTests
 {
-    private static readonly string[] PublicNamespaces = ["Packtree", "Packtree.Diagnostics"];
+    private static readonly string[] PublicNamespaces = ["Packtree", "Packtree.Diagnostics", "Packtree.Bcachefs"];
 
     /// <summary>Types of the lower layers that are public, each because a public signature or a user needs it.</summary>
     private static readonly string[] AllowedLowerTypes =
