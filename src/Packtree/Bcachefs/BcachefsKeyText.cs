@@ -32,14 +32,6 @@ internal static class BcachefsKeyText
         return text.ToString();
     }
 
-    /// <summary>The value's text alone.</summary>
-    public static string ValueText(BcachefsKey key, IBcachefsTextContext context)
-    {
-        var text = new BcachefsTextWriter();
-        WriteValue(text, key, context);
-        return text.ToString();
-    }
-
     private static void WriteValue(BcachefsTextWriter text, BcachefsKey key, IBcachefsTextContext context)
     {
         var value = key.Value.Span;
