@@ -44,4 +44,22 @@ public sealed class BcachefsListTextTests
         foreach (var key in opened.Btree("alloc").Keys().Where(k => k.Type == 27))
             Assert.Equal(key.Value.Span[BcachefsAllocV4.GenOffset], context.BucketGen((int)key.Position.Inode, key.Position.Offset));
     }
+
+    [Theory]
+    [MemberData(nameof(ImageFolder.All), MemberType = typeof(ImageFolder))]
+    public void A_malformed_value_is_refused_naming_the_key_the_field_and_the_value_byte(string image)
+    {
+        using var opened = BcachefsImage.Open(ImageFolder.Image(image));
+        var inode = opened.Btree("inodes").Keys().First();
+        var cut = new BcachefsKey(inode.Position, 0, 0, 0, inode.Type, inode.Value[..40]);
+        var e = Assert.Throws<InvalidDataException>(() => opened.ListText(cut));
+        Assert.StartsWith($"key {cut}: inode_v3 value: inode_v3 fixed part at value byte 0 needs 48 bytes", e.Message, StringComparison.Ordinal);
+        var extent = opened.Btree("extents").Keys().First();
+        var bad = extent.Value.ToArray();
+        bad[^8] = 0; bad[^7] = 2; // the last entry's lowest set bit becomes 9: no such entry type at 1.36
+        Array.Clear(bad, bad.Length - 6, 6);
+        var damaged = new BcachefsKey(extent.Position, extent.Size, 0, 0, extent.Type, bad);
+        e = Assert.Throws<InvalidDataException>(() => opened.ListText(damaged));
+        Assert.Contains($"extent entry at value byte {bad.Length - 8}: unknown entry type 9", e.Message, StringComparison.Ordinal);
+    }
 }
