@@ -14,6 +14,12 @@ internal abstract class NodeKeyRules
     /// <summary>Why a key of <paramref name="type"/> with <paramref name="value"/> cannot be in the node <paramref name="header"/> describes; null when it can. Asked of every key of every write.</summary>
     public abstract string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value);
 
+    /// <summary>
+    /// As <see cref="KeyProblem(NodeHeader, Bpos, byte, ReadOnlySpan{byte})"/>, for rules that need the whole key
+    /// header (its size or version, say); the codec asks this one, which by default asks the other.
+    /// </summary>
+    public virtual string? KeyProblem(NodeHeader header, in Bkey key, ReadOnlySpan<byte> value) => KeyProblem(header, key.Position, key.Type, value);
+
     /// <summary>Why the node's surviving keys, in order, cannot stand together; null when they can. <paramref name="index"/> names the key at fault (the last one when none alone is).</summary>
     public abstract string? MergedProblem(NodeHeader header, IReadOnlyList<NodeKey> keys, out int index);
 }

@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using Packtree.Keys;
+
+namespace Packtree.Bcachefs;
+
+/// <summary>
+/// A pointer to a btree node: the value of a <c>btree_ptr_v2</c> (type 18) or legacy <c>btree_ptr</c> (type 5) key
+/// (btree-facts §6.2) with the key's position, which is the child's max_key.
+/// </summary>
+internal sealed record BtreePointer(Bpos MaxKey, Bpos MinKey, ulong Seq, int SectorsWritten, bool RangeUpdated, IReadOnlyList<ExtentPointer> Pointers, bool IsV2)
+{
+    /// <summary>Key type of a <c>btree_ptr</c>.</summary>
+    public const byte TypeV1 = 5;
+
+    /// <summary>Key type of a <c>btree_ptr_v2</c>.</summary>
+    public const byte TypeV2 = 18;
+
+    /// <summary>The fixed part of a v2 value: mem_ptr, seq, sectors_written, flags, min_key.</summary>
+    public const int V2FixedBytes = 40;
+
+    /// <summary>Largest v2 value, in words (BKEY_BTREE_PTR_VAL_U64s_MAX).</summary>
+    public const int MaxValueU64s = 15;
+
+    /// <summary>Largest v1 value, in words.</summary>
+    public const int MaxV1ValueU64s = 4;
+
+    /// <summary>Sizes in u64s of extent entry types 0..8 (ptr, crc32, crc64, crc128, stripe_ptr, rebalance_v1, flags, reconcile, reconcile_bp).</summary>
+    private static ReadOnlySpan<byte> EntryU64s => [1, 1, 2, 3, 1, 1, 1, 1, 1];
+
+    /// <summary>Parses a pointer key's value; null with the reason when it is malformed.</summary>
+    public static BtreePointer? TryParse(Bpos position, byte type, ReadOnlySpan<byte> value, out string? problem)
+    {
+        problem = null;
+        if (type == TypeV2)
+        {
+            if (value.Length < V2FixedBytes + 8) { problem = $"a btree_ptr_v2 value of {value.Length} bytes, below the {V2FixedBytes + 8} of the fixed part and one pointer"; return null; }
+            if (value.Length > MaxValueU64s * 8) { problem = $"a btree_ptr_v2 value of {value.Length / 8} u64s, above the {MaxValueU64s} allowed"; return null; }
+            var min = Bpos.Read(value[20..]);
+            if (min >= position) { problem = $"the pointer's min_key {min} is not below its position"; return null; }
+            var pointers = ParseEntries(value[V2FixedBytes..], out problem);
+            if (pointers is null) return null;
+            return new BtreePointer(position, min,
+                BinaryPrimitives.ReadUInt64LittleEndian(value[8..]),
+                BinaryPrimitives.ReadUInt16LittleEndian(value[16..]),
+                (BinaryPrimitives.ReadUInt16LittleEndian(value[18..]) & 1) != 0,
+                pointers, IsV2: true);
+        }
+        if (type == TypeV1)
+        {
+            if (value.Length == 0 || value.Length > MaxV1ValueU64s * 8) { problem = $"a btree_ptr value of {value.Length / 8} u64s, not 1..{MaxV1ValueU64s}"; return null; }
+            var pointers = ParseEntries(value, out problem);
+            return pointers is null ? null : new BtreePointer(position, Bpos.Min, 0, 0, false, pointers, IsV2: false);
+        }
+        problem = $"key type {BcachefsNames.KeyType(type)} is not a btree pointer";
+        return null;
+    }
+
+    /// <summary>The extent entries: every <c>bch_extent_ptr</c>; other known entries are stepped over.</summary>
+    private static List<ExtentPointer>? ParseEntries(ReadOnlySpan<byte> entries, out string? problem)
+    {
+        problem = null;
+        var pointers = new List<ExtentPointer>();
+        for (var at = 0; at < entries.Length;)
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(entries[at..]);
+            var entryType = word == 0 ? 64 : System.Numerics.BitOperations.TrailingZeroCount(word);
+            if (entryType >= EntryU64s.Length) { problem = $"extent entry type {entryType} at value byte {at} is unknown"; return null; }
+            var length = EntryU64s[entryType] * 8;
+            if (at + length > entries.Length) { problem = $"extent entry type {entryType} at value byte {at} runs past the value's end"; return null; }
+            if (entryType == 0) pointers.Add(ExtentPointer.FromWord(word));
+            at += length;
+        }
+        if (pointers.Count == 0) problem = "the pointer names no device location";
+        return pointers.Count == 0 ? null : pointers;
+    }
+}
+
+/// <summary>One <c>bch_extent_ptr</c>: a sector on a device, with the bucket generation.</summary>
+internal readonly record struct ExtentPointer(ulong Sector, int Dev, int Gen, bool Cached, bool Unwritten)
+{
+    /// <summary>Decodes the 64-bit entry (bit 0 type marker, 1 cached, 3 unwritten, 4..47 offset, 48..55 dev, 56..63 gen).</summary>
+    public static ExtentPointer FromWord(ulong word) =>
+        new((word >> 4) & ((1UL << 44) - 1), (int)((word >> 48) & 0xFF), (int)(word >> 56), (word & 2) != 0, (word & 8) != 0);
+}
