@@ -76,6 +76,16 @@ public sealed partial class BcachefsFileSystem
         return LinkTarget(node);
     }
 
+    /// <summary>
+    /// Writes <paramref name="path"/> (by default the whole filesystem) into the directory <paramref name="destination"/>:
+    /// directories, regular files (holes stay holes), symbolic links (dangling ones too), hard links, modes, times and
+    /// extended attributes (on Linux), and ownership when running as root. Entries whose names could lead outside
+    /// the destination are refused (see the result's notes); nothing existing is replaced.
+    /// </summary>
+    /// <exception cref="IOException">Something to be written already exists, or the destination refuses a write.</exception>
+    /// <exception cref="CorruptImageException">The image is damaged (a file's data checksum, a directory loop...).</exception>
+    public BcachefsExtractResult Extract(string destination, string path = "/") => new BcachefsExtractor(this).Run(destination, path);
+
     /// <summary>The file type name of an st_mode.</summary>
     internal static string TypeOf(uint mode) => (mode & 0xF000) switch
     {

@@ -18,9 +18,9 @@ public sealed partial class BcachefsImage
     {
         var dev = Superblock.DeviceIndex;
         foreach (var p in pointer.Pointers)
-            if (p.Dev == dev && !p.Cached) return (long)p.Sector * 512;
+            if (p.Device == dev && !p.Cached) return (long)p.Offset * 512;
         throw new CorruptImageException("pointer", -1,
-            $"the {btree.Name} node at level {level} ending at {BcachefsKey.PositionText(pointer.MaxKey)} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Dev))}, not on this image's device {dev}; multi-device filesystems need every device");
+            $"the {btree.Name} node at level {level} ending at {BcachefsKey.PositionText(pointer.MaxKey)} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Device))}, not on this image's device {dev}; multi-device filesystems need every device");
     }
 
     /// <summary>How errors name a node.</summary>

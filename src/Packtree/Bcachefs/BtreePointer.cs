@@ -67,18 +67,10 @@ internal sealed record BtreePointer(Bpos MaxKey, Bpos MinKey, ulong Seq, int Sec
             if (entryType >= EntryU64s.Length) { problem = $"extent entry type {entryType} at value byte {at} is unknown"; return null; }
             var length = EntryU64s[entryType] * 8;
             if (at + length > entries.Length) { problem = $"extent entry type {entryType} at value byte {at} runs past the value's end"; return null; }
-            if (entryType == 0) pointers.Add(ExtentPointer.FromWord(word));
+            if (entryType == 0) pointers.Add(new ExtentPointer((word >> 4) & ((1UL << 44) - 1), (byte)(word >> 48), (byte)(word >> 56), (word & 2) != 0, (word & 8) != 0));
             at += length;
         }
         if (pointers.Count == 0) problem = "the pointer names no device location";
         return pointers.Count == 0 ? null : pointers;
     }
-}
-
-/// <summary>One <c>bch_extent_ptr</c>: a sector on a device, with the bucket generation.</summary>
-internal readonly record struct ExtentPointer(ulong Sector, int Dev, int Gen, bool Cached, bool Unwritten)
-{
-    /// <summary>Decodes the 64-bit entry (bit 0 type marker, 1 cached, 3 unwritten, 4..47 offset, 48..55 dev, 56..63 gen).</summary>
-    public static ExtentPointer FromWord(ulong word) =>
-        new((word >> 4) & ((1UL << 44) - 1), (int)((word >> 48) & 0xFF), (int)(word >> 56), (word & 2) != 0, (word & 8) != 0);
 }
