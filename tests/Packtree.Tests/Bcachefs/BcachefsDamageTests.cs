@@ -1,0 +1,209 @@
+using Packtree.Bcachefs;
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Tests.Bcachefs;
+
+/// <summary>Copies of the images with bytes changed: each change is found and reported where it is, and no wrong byte is returned.</summary>
+public class BcachefsDamageTests
+{
+    public static TheoryData<string> Images => ImageFolder.All;
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void A_damaged_data_extent_fails_its_checksum_and_nothing_else(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = Copy(name, temp);
+        string path;
+        BcachefsFileData.Extent victim;
+        byte[] original;
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+        {
+            // The regular file with the most extents; its second extent gets the damage.
+            (path, var data) = FileManifest.ImagePaths(image.Files).Where(p => p.Value.Type == "reg")
+                .Select(p => ("/" + p.Key, image.Files.FileData(image.Files.Resolve("/" + p.Key))))
+                .OrderByDescending(p => p.Item2.Extents.Count).First();
+            Assert.True(data.Extents.Count >= 2, $"{path} has {data.Extents.Count} extents");
+            victim = data.Extents[1];
+            Assert.NotNull(victim.Layout?.Checksum);
+            Assert.NotEqual(0, victim.Layout!.Checksum!.ChecksumType);
+            using var stream = image.Files.OpenRead(path);
+            original = new byte[stream.Length];
+            stream.ReadExactly(original);
+        }
+        var damagedAt = victim.Layout.StoredOffset + 100;
+        Flip(copy, damagedAt);
+
+        using var damaged = BcachefsImage.Open(copy);
+        var files = damaged.Files;
+        using (var stream = files.OpenRead(path))
+        {
+            var got = new MemoryStream();
+            var buffer = new byte[7000];
+            var e = Assert.Throws<CorruptImageException>(() =>
+            {
+                int n;
+                while ((n = stream.Read(buffer)) > 0) got.Write(buffer, 0, n);
+            });
+            Assert.Equal("data", e.Part);
+            Assert.Equal(victim.Layout.StoredOffset, e.ByteOffset);
+            Assert.Contains(path, e.Rule);
+            Assert.Contains("expected", e.Rule);
+            // Everything before the bad extent came back, right; nothing of it did.
+            Assert.Equal(victim.Start, got.Length);
+            Assert.True(got.ToArray().AsSpan().SequenceEqual(original.AsSpan(0, (int)victim.Start)));
+            Assert.Equal(victim.Start, stream.Position);
+            // Past the bad extent the file reads again.
+            stream.Position = victim.End;
+            var rest = new byte[original.Length - victim.End];
+            stream.ReadExactly(rest);
+            Assert.True(rest.AsSpan().SequenceEqual(original.AsSpan((int)victim.End)));
+        }
+        var problem = Assert.Single(files.CheckData());
+        Assert.Equal("data", problem.Part);
+        Assert.Equal(victim.Layout.StoredOffset, problem.ByteOffset);
+
+        // Other files still read; extraction stops at the damaged file with the same error.
+        var other = FileManifest.ImagePaths(files).First(p => p.Value.Type == "reg" && "/" + p.Key != path).Key;
+        using (var stream = files.OpenRead("/" + other)) stream.CopyTo(Stream.Null);
+        var extract = Assert.Throws<CorruptImageException>(() => files.Extract(Path.Combine(temp.Path, "out")));
+        Assert.Equal(victim.Layout.StoredOffset, extract.ByteOffset);
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void A_dirent_naming_a_missing_inode_is_reported_where_it_is(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = Copy(name, temp);
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+            ChangeValue(image, copy, "dirents", 10, value => BitConverter.TryWriteBytes(value, 0x7FFF_FFFF_FFFF_FF00UL));
+        using var damaged = BcachefsImage.Open(copy);
+        var failures = StatEverything(damaged);
+        var failure = Assert.Single(failures).Error;
+        var e = Assert.IsType<CorruptImageException>(failure);
+        Assert.Equal("inodes", e.Part);
+        Assert.Contains("9223372036854775552", e.Rule);
+        Assert.Contains("no inode key", e.Rule);
+        Assert.True(e.ByteOffset > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void A_damaged_inode_value_is_reported_with_its_node(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = Copy(name, temp);
+        long node;
+        // FIELDS_START (bi_flags bits 31..35) = 0 puts the varint fields inside the fixed part.
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+            node = ChangeValue(image, copy, "inodes", 29, value => { value[16 + 3] &= 0x7F; value[16 + 4] &= 0xF0; });
+        using var damaged = BcachefsImage.Open(copy);
+        var failure = Assert.Single(StatEverything(damaged)).Error;
+        var e = Assert.IsType<CorruptImageException>(failure);
+        Assert.Equal("inodes", e.Part);
+        Assert.Equal(node, e.ByteOffset);
+        Assert.Contains("fields start", e.Rule);
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void A_damaged_directory_node_is_an_error_naming_the_node(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = Copy(name, temp);
+        long node;
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+        {
+            var leaf = image.Btree("dirents").Nodes().Last(n => n.Level == 0);
+            node = leaf.ByteOffset;
+            Flip(copy, node + leaf.Bsets[0].Keys[^1].ByteOffset + 12);
+        }
+        using var damaged = BcachefsImage.Open(copy);
+        var failures = StatEverything(damaged, listOnly: true);
+        Assert.NotEmpty(failures);
+        foreach (var (_, error) in failures)
+            Assert.True(error is CorruptNodeException or CorruptImageException, error.ToString());
+        Assert.Contains(node.ToString(System.Globalization.CultureInfo.InvariantCulture), failures[0].Error.Message);
+    }
+
+    /// <summary>Lists every directory reachable and stats every entry, collecting the errors by path instead of stopping.</summary>
+    private static List<(string Path, Exception Error)> StatEverything(BcachefsImage image, bool listOnly = false)
+    {
+        var files = image.Files;
+        var failures = new List<(string, Exception)>();
+        var pending = new Stack<string>();
+        pending.Push("/");
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            IReadOnlyList<BcachefsEntry> entries;
+            try
+            {
+                entries = files.List(dir);
+            }
+            catch (Exception e) when (e is not (NullReferenceException or IndexOutOfRangeException or ArgumentOutOfRangeException))
+            {
+                failures.Add((dir, e));
+                continue;
+            }
+            foreach (var entry in entries)
+            {
+                var path = dir == "/" ? "/" + entry.Name : dir + "/" + entry.Name;
+                if (entry.Type == "dir") pending.Push(path);
+                if (listOnly) continue;
+                try
+                {
+                    files.Stat(path);
+                }
+                catch (Exception e) when (e is not (NullReferenceException or IndexOutOfRangeException or ArgumentOutOfRangeException))
+                {
+                    failures.Add((path, e));
+                }
+            }
+        }
+        return failures;
+    }
+
+    /// <summary>
+    /// Changes the value of the last key of type <paramref name="type"/> in the newest write of the btree's last
+    /// leaf, in the copy, and seals the write's checksum again so only the value is wrong. Returns the node's offset.
+    /// </summary>
+    private static long ChangeValue(BcachefsImage image, string copy, string btree, byte type, Action<byte[]> change)
+    {
+        var leaf = image.Btree(btree).Nodes().Last(n => n.Level == 0 && n.Bsets[^1].Keys.Any(k => k.Type == type));
+        var bset = leaf.Bsets[^1];
+        var key = bset.Keys.Last(k => k.Type == type);
+        var valueAt = key.ByteOffset + (key.Packed ? leaf.Format.KeyBytes : Bkey.ByteCount);
+        var valueLength = key.U64s * 8 - (valueAt - key.ByteOffset);
+        using var file = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
+        var node = new byte[image.Superblock.NodeBytes];
+        file.Position = leaf.ByteOffset;
+        file.ReadExactly(node);
+        var value = node.AsSpan(valueAt, valueLength).ToArray();
+        change(value);
+        value.CopyTo(node.AsSpan(valueAt));
+        var keysEnd = bset.Keys[^1].ByteOffset + bset.Keys[^1].U64s * 8;
+        Checksums.Compute(bset.Header.ChecksumType, node.AsSpan((bset.ByteOffset + Checksum.ByteCount)..keysEnd)).Write(node.AsSpan(bset.ByteOffset));
+        file.Position = leaf.ByteOffset;
+        file.Write(node);
+        return leaf.ByteOffset;
+    }
+
+    private static string Copy(string name, TempFolder temp)
+    {
+        var copy = Path.Combine(temp.Path, name + ".img");
+        File.Copy(ImageFolder.Image(name), copy);
+        return copy;
+    }
+
+    private static void Flip(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = offset;
+        var b = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(b ^ 0x5A));
+    }
+}
