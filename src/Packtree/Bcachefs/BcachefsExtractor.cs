@@ -126,6 +126,7 @@ internal sealed class BcachefsExtractor(BcachefsFileSystem files)
         {
             output.Position = extent.Start;
             var length = extent.End - extent.Start;
+            var within = extent.Start - extent.KeyStart;
             if (extent.Layout is { IsDirect: true } layout)
             {
                 if (layout.Pointer.Unwritten) continue; // reads as zeros: leave a hole
@@ -133,14 +134,14 @@ internal sealed class BcachefsExtractor(BcachefsFileSystem files)
                 for (var done = 0L; done < length;)
                 {
                     var n = (int)Math.Min(Chunk, length - done);
-                    BcachefsExtentReader.ReadDirect(data.Image, layout, done, buffer.AsSpan(0, n), extent.What);
+                    BcachefsExtentReader.ReadDirect(data.Image, layout, within + done, buffer.AsSpan(0, n), extent.What);
                     output.Write(buffer, 0, n);
                     done += n;
                 }
             }
             else
             {
-                output.Write(data.Load(extent), 0, (int)length);
+                output.Write(data.Load(extent), (int)within, (int)length);
             }
             _bytes += length;
         }
@@ -184,26 +185,16 @@ internal sealed class BcachefsExtractor(BcachefsFileSystem files)
 
     private void SetTimes(ResolvedInode node, string target, bool isLink)
     {
-        var atime = files.Time(node.Inode.Atime);
-        var mtime = files.Time(node.Inode.Mtime);
         if (BcachefsNative.IsLinux)
         {
-            var errno = BcachefsNative.SetTimes(target, Unix(atime), Unix(mtime));
+            var errno = BcachefsNative.SetTimes(target, files.UnixTime(node.Inode.Atime), files.UnixTime(node.Inode.Mtime));
             if (errno != 0) _notes.Add($"{node.Path}: times not set: {BcachefsNative.ErrorText(errno)}");
         }
         else if (!isLink)
         {
-            File.SetLastAccessTimeUtc(target, atime.UtcDateTime);
-            File.SetLastWriteTimeUtc(target, mtime.UtcDateTime);
+            File.SetLastAccessTimeUtc(target, files.Time(node.Inode.Atime).UtcDateTime);
+            File.SetLastWriteTimeUtc(target, files.Time(node.Inode.Mtime).UtcDateTime);
         }
-    }
-
-    private static (long Seconds, long Nanoseconds) Unix(DateTimeOffset time)
-    {
-        var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.Ticks;
-        var seconds = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest);
-        if (rest < 0) { seconds--; rest += TimeSpan.TicksPerSecond; }
-        return (seconds, rest * 100);
     }
 
     /// <summary>Whether a name is one path component that stays inside its directory.</summary>

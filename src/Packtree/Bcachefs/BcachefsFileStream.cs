@@ -46,7 +46,7 @@ internal sealed class BcachefsFileStream(BcachefsFileData data) : Stream
         {
             var extent = extents[index];
             count = (int)Math.Min(buffer.Length, extent.End - _position);
-            var within = _position - extent.Start;
+            var within = _position - extent.KeyStart;
             if (extent.Layout is { IsDirect: true } layout)
             {
                 BcachefsExtentReader.ReadDirect(data.Image, layout, within, buffer[..count], extent.What);

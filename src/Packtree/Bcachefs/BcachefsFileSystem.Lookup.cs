@@ -138,7 +138,7 @@ public sealed partial class BcachefsFileSystem
                 offset = key.Position.Offset;
                 taken = false;
             }
-            if (taken || !visible.Contains(key.Position.Snapshot)) continue;
+            if (taken || !visible.ContainsKey(key.Position.Snapshot)) continue;
             taken = true;
             yield return key;
         }
@@ -164,6 +164,9 @@ public sealed partial class BcachefsFileSystem
     /// <summary>An error about an inode's own key.</summary>
     internal CorruptImageException Corrupt(string part, ResolvedInode node, string rule) =>
         new(part, LeafOffset("inodes", new Bpos(0, node.Inum, node.Snapshot)), $"{node.Path} (inode {node.Inum}): {rule}");
+
+    /// <summary>The snapshots visible from <paramref name="snapshot"/>, with their distance from it.</summary>
+    internal IReadOnlyDictionary<uint, int> VisibleSnapshots(uint snapshot) => _snapshots.Visible(snapshot);
 
     /// <summary>The byte offset of the leaf that holds (or would hold) <paramref name="position"/>, or -1 when it cannot be found.</summary>
     internal long LeafOffset(string btreeName, Bpos position)

@@ -99,16 +99,26 @@ public sealed partial class BcachefsFileSystem
         _ => "unknown",
     };
 
-    /// <summary>An inode time (signed count of time_precision units since time_base, image facts §2.5) as a date.</summary>
+    /// <summary>An inode time (signed count of time_precision units since time_base, image facts §2.5) as a date (to 100 ns).</summary>
     internal DateTimeOffset Time(ulong stored)
+    {
+        var (seconds, nanoseconds) = UnixTime(stored);
+        var ticks = (Int128)seconds * TimeSpan.TicksPerSecond + nanoseconds / 100 + DateTimeOffset.UnixEpoch.Ticks;
+        if (ticks < DateTimeOffset.MinValue.Ticks) return DateTimeOffset.MinValue;
+        if (ticks > DateTimeOffset.MaxValue.Ticks) return DateTimeOffset.MaxValue;
+        return new DateTimeOffset((long)ticks, TimeSpan.Zero);
+    }
+
+    /// <summary>An inode time as seconds and nanoseconds since 1970 (exact; seconds clamped to 64 bits).</summary>
+    internal (long Seconds, long Nanoseconds) UnixTime(ulong stored)
     {
         var sb = _image.Superblock;
         var precision = sb.TimePrecision == 0 ? 1u : sb.TimePrecision;
         var nanoseconds = ((Int128)(long)stored + (long)sb.TimeBaseLo) * precision;
-        var ticks = nanoseconds / 100 + DateTimeOffset.UnixEpoch.Ticks;
-        if (ticks < DateTimeOffset.MinValue.Ticks) return DateTimeOffset.MinValue;
-        if (ticks > DateTimeOffset.MaxValue.Ticks) return DateTimeOffset.MaxValue;
-        return new DateTimeOffset((long)ticks, TimeSpan.Zero);
+        var seconds = Int128.DivRem(nanoseconds, 1_000_000_000);
+        var (whole, rest) = (seconds.Quotient, seconds.Remainder);
+        if (rest < 0) { whole--; rest += 1_000_000_000; }
+        return ((long)Int128.Clamp(whole, long.MinValue, long.MaxValue), (long)rest);
     }
 
     /// <summary>A symbolic link's target: its file data, NUL padded on disk, cut at bi_size.</summary>
