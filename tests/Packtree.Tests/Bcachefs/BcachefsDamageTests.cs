@@ -1,6 +1,4 @@
 using Packtree.Bcachefs;
-using Packtree.Keys;
-using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
 
@@ -14,7 +12,7 @@ public class BcachefsDamageTests
     public void A_damaged_data_extent_fails_its_checksum_and_nothing_else(string name)
     {
         using var temp = new TempFolder();
-        var copy = Copy(name, temp);
+        var copy = ImageSurgery.Copy(name, temp);
         string path;
         BcachefsFileData.Extent victim;
         byte[] original;
@@ -33,7 +31,7 @@ public class BcachefsDamageTests
             stream.ReadExactly(original);
         }
         var damagedAt = victim.Layout.StoredOffset + 100;
-        Flip(copy, damagedAt);
+        ImageSurgery.Flip(copy, damagedAt);
 
         using var damaged = BcachefsImage.Open(copy);
         var files = damaged.Files;
@@ -76,9 +74,9 @@ public class BcachefsDamageTests
     public void A_dirent_naming_a_missing_inode_is_reported_where_it_is(string name)
     {
         using var temp = new TempFolder();
-        var copy = Copy(name, temp);
+        var copy = ImageSurgery.Copy(name, temp);
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
-            ChangeValue(image, copy, "dirents", 10, value => BitConverter.TryWriteBytes(value, 0x7FFF_FFFF_FFFF_FF00UL));
+            ImageSurgery.ChangeValue(image, copy, "dirents", 10, value => BitConverter.TryWriteBytes(value, 0x7FFF_FFFF_FFFF_FF00UL));
         using var damaged = BcachefsImage.Open(copy);
         var failures = StatEverything(damaged);
         var failure = Assert.Single(failures).Error;
@@ -94,11 +92,11 @@ public class BcachefsDamageTests
     public void A_damaged_inode_value_is_reported_with_its_node(string name)
     {
         using var temp = new TempFolder();
-        var copy = Copy(name, temp);
+        var copy = ImageSurgery.Copy(name, temp);
         long node;
         // FIELDS_START (bi_flags bits 31..35) = 0 puts the varint fields inside the fixed part.
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
-            node = ChangeValue(image, copy, "inodes", 29, value => { value[16 + 3] &= 0x7F; value[16 + 4] &= 0xF0; });
+            node = ImageSurgery.ChangeValue(image, copy, "inodes", 29, value => { value[16 + 3] &= 0x7F; value[16 + 4] &= 0xF0; });
         using var damaged = BcachefsImage.Open(copy);
         var failure = Assert.Single(StatEverything(damaged)).Error;
         var e = Assert.IsType<CorruptImageException>(failure);
@@ -112,13 +110,13 @@ public class BcachefsDamageTests
     public void A_damaged_directory_node_is_an_error_naming_the_node(string name)
     {
         using var temp = new TempFolder();
-        var copy = Copy(name, temp);
+        var copy = ImageSurgery.Copy(name, temp);
         long node;
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
         {
             var leaf = image.Btree("dirents").Nodes().Last(n => n.Level == 0);
             node = leaf.ByteOffset;
-            Flip(copy, node + leaf.Bsets[0].Keys[^1].ByteOffset + 12);
+            ImageSurgery.Flip(copy, node + leaf.Bsets[0].Keys[^1].ByteOffset + 12);
         }
         using var damaged = BcachefsImage.Open(copy);
         var failures = StatEverything(damaged, listOnly: true);
@@ -164,46 +162,5 @@ public class BcachefsDamageTests
             }
         }
         return failures;
-    }
-
-    /// <summary>
-    /// Changes the value of the last key of type <paramref name="type"/> in the newest write of the btree's last
-    /// leaf, in the copy, and seals the write's checksum again so only the value is wrong. Returns the node's offset.
-    /// </summary>
-    private static long ChangeValue(BcachefsImage image, string copy, string btree, byte type, Action<byte[]> change)
-    {
-        var leaf = image.Btree(btree).Nodes().Last(n => n.Level == 0 && n.Bsets[^1].Keys.Any(k => k.Type == type));
-        var bset = leaf.Bsets[^1];
-        var key = bset.Keys.Last(k => k.Type == type);
-        var valueAt = key.ByteOffset + (key.Packed ? leaf.Format.KeyBytes : Bkey.ByteCount);
-        var valueLength = key.U64s * 8 - (valueAt - key.ByteOffset);
-        using var file = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
-        var node = new byte[image.Superblock.NodeBytes];
-        file.Position = leaf.ByteOffset;
-        file.ReadExactly(node);
-        var value = node.AsSpan(valueAt, valueLength).ToArray();
-        change(value);
-        value.CopyTo(node.AsSpan(valueAt));
-        var keysEnd = bset.Keys[^1].ByteOffset + bset.Keys[^1].U64s * 8;
-        Checksums.Compute(bset.Header.ChecksumType, node.AsSpan((bset.ByteOffset + Checksum.ByteCount)..keysEnd)).Write(node.AsSpan(bset.ByteOffset));
-        file.Position = leaf.ByteOffset;
-        file.Write(node);
-        return leaf.ByteOffset;
-    }
-
-    private static string Copy(string name, TempFolder temp)
-    {
-        var copy = Path.Combine(temp.Path, name + ".img");
-        File.Copy(ImageFolder.Image(name), copy);
-        return copy;
-    }
-
-    private static void Flip(string path, long offset)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        file.Position = offset;
-        var b = file.ReadByte();
-        file.Position = offset;
-        file.WriteByte((byte)(b ^ 0x5A));
     }
 }
