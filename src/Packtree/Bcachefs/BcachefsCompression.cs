@@ -172,8 +172,9 @@ internal static class BcachefsCompression
             Span<byte> extra = stackalloc byte[1];
             if (inflater.Read(extra) != 0) throw Wrong(Gzip, what, $"decompresses to more than {destination.Length} bytes");
         }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(what, StringComparison.Ordinal))
+        catch (Exception e) when (e is IOException || (e is InvalidDataException && !e.Message.StartsWith(what, StringComparison.Ordinal)))
         {
+            // ZLibException (an IOException) reports some damaged streams, InvalidDataException the others.
             throw Wrong(Gzip, what, $"is not a valid {format.ToString().ToLowerInvariant()} deflate stream ({e.Message})");
         }
     }

@@ -101,6 +101,9 @@ public sealed partial class BcachefsImage : IDisposable
         }
     }
 
+    /// <summary>The open file (tests check that it is read-only).</summary>
+    internal SafeFileHandle Handle => _handle;
+
     /// <summary>Closes the image file.</summary>
     public void Dispose() => _handle.Dispose();
 

@@ -39,7 +39,29 @@ internal static class JournalReader
                 ReadBucket(image, sb, (long)bucket * bucketBytes, bucketBytes, magic, jsets, problems);
             }
         }
+        ReportGaps(jsets, sb, problems);
         return (jsets, problems);
+    }
+
+    /// <summary>
+    /// Journal seqs are consecutive, one per write; a seq missing between the oldest and newest found (and not
+    /// blacklisted) means a jset was lost, for instance to a damaged magic that ended its bucket early.
+    /// </summary>
+    private static void ReportGaps(List<Jset> jsets, BcachefsSuperblock sb, List<BcachefsProblem> problems)
+    {
+        var blacklist = new JournalSeqBlacklist(sb.BlacklistedJournalSeqs);
+        var seqs = jsets.Select(j => j.Seq).Distinct().Order().ToList();
+        for (var i = 1; i < seqs.Count; i++)
+        {
+            if (seqs[i] == seqs[i - 1] + 1) continue;
+            var missing = new List<ulong>();
+            for (var seq = seqs[i - 1] + 1; seq < seqs[i] && missing.Count < 1000; seq++)
+                if (!blacklist.Contains(seq)) missing.Add(seq);
+            if (missing.Count == 0) continue;
+            var before = jsets.First(j => j.Seq == seqs[i - 1]);
+            problems.Add(new BcachefsProblem("journal", null, null, before.ByteOffset,
+                $"journal seqs {missing[0]}..{missing[^1]} are missing between seq {seqs[i - 1]} and seq {seqs[i]}: a jset is damaged or lost"));
+        }
     }
 
     /// <summary>The journal magic: the internal uuid's first 8 bytes as le64, XOR the jset constant.</summary>
@@ -71,7 +93,6 @@ internal static class JournalReader
                 continue;
             }
             var seq = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
-            if (seq < previousSeq) break; // older than what came before: stale data from an earlier use of the bucket
             var version = (int)(BinaryPrimitives.ReadUInt32LittleEndian(header[32..]) & 0xFFFF);
             var flags = BinaryPrimitives.ReadUInt32LittleEndian(header[36..]);
             var u64s = BinaryPrimitives.ReadUInt32LittleEndian(header[40..]);
@@ -100,6 +121,8 @@ internal static class JournalReader
                 at += block;
                 continue;
             }
+            // Checked after the checksum, so that a damaged seq is reported rather than taken for the bucket's end.
+            if (seq < previousSeq) break; // older than what came before: stale data from an earlier use of the bucket
             var size = (bytes + block - 1) / block * block;
             if ((flags & (1 << 4)) != 0)
                 problems.Add(new BcachefsProblem("journal", null, null, where + 36, $"jset seq {seq} was written by a big-endian host; it is not read"));

@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+using Packtree.Bcachefs;
+using Packtree.Nodes;
+
+namespace Packtree.Tests.Bcachefs;
+
+/// <summary>
+/// The same filesystem with its metadata signed by another checksum type (every bset, every jset, every superblock
+/// copy and the metadata checksum option rewritten) reads to the same keys.
+/// </summary>
+public class ChecksumVariationTests
+{
+    public static TheoryData<string, int> Cases
+    {
+        get
+        {
+            var cases = new TheoryData<string, int>();
+            foreach (var name in ImageFolder.Names)
+                foreach (var type in new[] { ChecksumType.Crc64Nonzero, ChecksumType.XxHash, ChecksumType.None })
+                    cases.Add(name, (int)type);
+            return cases;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Metadata_signed_with_another_checksum_reads_the_same(string name, int typeNumber)
+    {
+        var type = (ChecksumType)typeNumber;
+        var option = type switch { ChecksumType.None => 0, ChecksumType.Crc32cNonzero => 1, ChecksumType.Crc64Nonzero => 2, _ => 3 };
+        using var copy = new ImageCopy(name);
+        List<string> expected;
+        using (var image = BcachefsImage.Open(copy.Path))
+        {
+            expected = [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span))];
+            foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
+                foreach (var bset in node.Bsets)
+                    DamageTests.Resign(copy, node, bset, type);
+            foreach (var jset in image.Journal.Jsets)
+            {
+                var bytes = copy.Read(jset.ByteOffset, Jset.HeaderBytes + jset.Entries.Length);
+                bytes[36] = (byte)((bytes[36] & 0xF0) | (int)type);
+                Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+                copy.Write(jset.ByteOffset, bytes);
+            }
+            foreach (var sector in image.Superblock.Copies)
+                copy.ResignSuperblock(sector, b =>
+                {
+                    var flags = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(144));
+                    flags = (flags & ~(0xFUL << 40) & ~(0x3FUL << 2)) | ((ulong)option << 40) | ((ulong)type << 2);
+                    BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(144), flags);
+                });
+        }
+        using var resigned = BcachefsImage.Open(copy.Path);
+        Assert.Equal((int)type, resigned.Superblock.MetadataChecksumType);
+        Assert.Equal((int)type, resigned.Superblock.SuperblockChecksumType);
+        Assert.Empty(resigned.CheckMetadata());
+        Assert.All(resigned.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets), b => Assert.Equal(type, b.Header.ChecksumType));
+        Assert.All(resigned.Journal.Jsets, j => Assert.Equal((uint)type, j.Flags & 0xF));
+        Assert.Equal(expected, resigned.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span)));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using Packtree.Nodes;
+
+namespace Packtree.Tests.Bcachefs;
+
+/// <summary>A copy of a real image in a temporary folder (deleted on dispose), for tests that change its bytes.</summary>
+internal sealed class ImageCopy : IDisposable
+{
+    private readonly string _folder;
+
+    public ImageCopy(string name)
+    {
+        _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"packtree-image-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_folder);
+        Path = System.IO.Path.Combine(_folder, name + ".img");
+        File.Copy(ImageFolder.Image(name), Path);
+    }
+
+    public string Path { get; }
+
+    public byte[] Read(long offset, int count)
+    {
+        var bytes = new byte[count];
+        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.Read);
+        RandomAccess.Read(handle, bytes, offset);
+        return bytes;
+    }
+
+    public void Write(long offset, ReadOnlySpan<byte> bytes)
+    {
+        using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite);
+        RandomAccess.Write(handle, bytes, offset);
+    }
+
+    /// <summary>Changes the bytes at <paramref name="offset"/> and returns the old ones.</summary>
+    public byte[] Patch(long offset, ReadOnlySpan<byte> bytes)
+    {
+        var old = Read(offset, bytes.Length);
+        Write(offset, bytes);
+        return old;
+    }
+
+    /// <summary>
+    /// Changes the superblock copy at <paramref name="sector"/> with <paramref name="change"/> (given the copy's bytes,
+    /// fixed part and fields) and signs it again with its own checksum type.
+    /// </summary>
+    public void ResignSuperblock(ulong sector, Action<byte[]> change)
+    {
+        var offset = (long)sector * 512;
+        var u64s = BinaryPrimitives.ReadUInt32LittleEndian(Read(offset + 124, 4));
+        var bytes = Read(offset, 752 + (int)u64s * 8);
+        change(bytes);
+        var type = (ChecksumType)((BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(144)) >> 2) & 0x3F);
+        Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+        Write(offset, bytes);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
