@@ -1,3 +1,4 @@
+using System.Text;
 using Packtree.Bcachefs;
 
 namespace Packtree.Tests.Bcachefs;
@@ -124,6 +125,44 @@ public class BcachefsDamageTests
         foreach (var (_, error) in failures)
             Assert.True(error is CorruptNodeException or CorruptImageException, error.ToString());
         Assert.Contains(node.ToString(System.Globalization.CultureInfo.InvariantCulture), failures[0].Error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Entry_names_that_would_leave_the_destination_are_not_extracted(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = ImageSurgery.Copy(name, temp);
+        var renamed = new List<string>();
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+        {
+            // Two regular files get names of the same length that climb out or reach into a subdirectory.
+            var victims = image.Btree("dirents").Keys().Where(k => k.Type == 10)
+                .Select(k => (Key: k, Dirent: BcachefsDirent.Read(k.Value.Span)))
+                .Where(d => d.Dirent.Type == 8 && d.Dirent.Name.Length >= 10).Take(2).ToList();
+            Assert.Equal(2, victims.Count);
+            foreach (var (victim, prefix) in victims.Zip(new[] { "../../", "sub/" }))
+            {
+                var value = victim.Key.Value.ToArray();
+                var hostile = (byte[])value.Clone();
+                var newName = prefix + Encoding.ASCII.GetString(victim.Dirent.Name)[prefix.Length..];
+                Encoding.ASCII.GetBytes(newName).CopyTo(hostile, 9);
+                ImageSurgery.ReplaceValue(image, copy, "dirents", value, hostile);
+                renamed.Add(newName);
+            }
+        }
+        using var damaged = BcachefsImage.Open(copy);
+        var destination = Path.Combine(temp.Path, "a", "b", "out");
+        var result = damaged.Files.Extract(destination);
+        foreach (var hostile in renamed)
+        {
+            Assert.Contains(result.Notes, n => n.Contains(hostile, StringComparison.Ordinal));
+            Assert.False(File.Exists(Path.GetFullPath(Path.Combine(destination, "x", hostile))));
+        }
+        // Nothing appeared beside the destination or above it.
+        Assert.Equal([Path.Combine(temp.Path, "a"), Path.Combine(temp.Path, name + ".img")], Directory.GetFileSystemEntries(temp.Path).Order());
+        Assert.Equal([Path.Combine(temp.Path, "a", "b", "out")], Directory.GetFileSystemEntries(Path.Combine(temp.Path, "a", "b")));
+        Assert.Equal([Path.Combine(temp.Path, "a", "b")], Directory.GetFileSystemEntries(Path.Combine(temp.Path, "a")));
     }
 
     /// <summary>Lists every directory reachable and stats every entry, collecting the errors by path instead of stopping.</summary>
