@@ -165,6 +165,31 @@ public class BcachefsDamageTests
         Assert.Equal([Path.Combine(temp.Path, "a", "b")], Directory.GetFileSystemEntries(Path.Combine(temp.Path, "a")));
     }
 
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void A_directory_entry_leading_back_to_the_root_is_a_loop_not_a_hang(string name)
+    {
+        using var temp = new TempFolder();
+        var copy = ImageSurgery.Copy(name, temp);
+        ulong root;
+        using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
+        {
+            root = image.Files.RootInode;
+            // A subdirectory's entry (not in the root) is pointed at the root directory.
+            var victim = image.Btree("dirents").Keys().Where(k => k.Type == 10 && k.Position.Inode != root)
+                .First(k => BcachefsDirent.Read(k.Value.Span).Type == 4);
+            var value = victim.Value.ToArray();
+            var hostile = (byte[])value.Clone();
+            BitConverter.TryWriteBytes(hostile.AsSpan(0, 8), root);
+            ImageSurgery.ReplaceValue(image, copy, "dirents", value, hostile);
+        }
+        using var damaged = BcachefsImage.Open(copy);
+        var e = Assert.Throws<CorruptImageException>(() => damaged.Files.Extract(Path.Combine(temp.Path, "out")));
+        Assert.Equal("dirents", e.Part);
+        Assert.Contains("loops", e.Rule);
+        Assert.Contains(root.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Rule);
+    }
+
     /// <summary>Lists every directory reachable and stats every entry, collecting the errors by path instead of stopping.</summary>
     private static List<(string Path, Exception Error)> StatEverything(BcachefsImage image, bool listOnly = false)
     {
