@@ -37,15 +37,24 @@ public sealed partial class BcachefsFileSystem
         var bytes = Encoding.UTF8.GetBytes(name);
         if (bytes.Length is 0 or > MaxNameBytes) return null;
         var hash = DirentHash(dir, bytes);
+        return Probe(VisibleKeys("dirents", dir.Inum, hash, dir.Snapshot), hash, bytes, key => ReadEntry(dir, key));
+    }
+
+    /// <summary>
+    /// Linear probing from <paramref name="hash"/>: the slots hash, hash+1, ... while they hold a key; a dirent
+    /// with the name ends the search, a hash whiteout (or a snapshot whiteout) keeps the chain going, an empty
+    /// slot ends it.
+    /// </summary>
+    internal static DirectoryEntry? Probe(IEnumerable<BcachefsKey> slots, ulong hash, byte[] name, Func<BcachefsKey, DirectoryEntry> read)
+    {
         var expected = hash;
-        foreach (var key in VisibleKeys("dirents", dir.Inum, hash, dir.Snapshot))
+        foreach (var key in slots)
         {
-            // An empty slot ends the probe; hash whiteouts (and snapshot whiteouts) keep a chain going.
             if (key.Position.Offset != expected) break;
             if (key.Type == DirentType)
             {
-                var entry = ReadEntry(dir, key);
-                if (entry.NameBytes.AsSpan().SequenceEqual(bytes)) return entry;
+                var entry = read(key);
+                if (entry.NameBytes.AsSpan().SequenceEqual(name)) return entry;
             }
             else if (key.Type is not (HashWhiteoutType or WhiteoutType)) break;
             if (expected == ulong.MaxValue) break;
@@ -123,13 +132,19 @@ public sealed partial class BcachefsFileSystem
     /// <paramref name="fromOffset"/> on, one per offset: the first whose snapshot the view sees. Whiteouts are
     /// returned (callers skip them or, in a hash chain, step over them).
     /// </summary>
-    internal IEnumerable<BcachefsKey> VisibleKeys(string btree, ulong inode, ulong fromOffset, uint snapshot)
+    internal IEnumerable<BcachefsKey> VisibleKeys(string btree, ulong inode, ulong fromOffset, uint snapshot) =>
+        Visible(_image.Btree(btree).Keys(new Bpos(inode, fromOffset, 0)), inode, _snapshots.Visible(snapshot));
+
+    /// <summary>
+    /// From keys in btree order, those of <paramref name="inode"/> that a view sees: per offset the first whose
+    /// snapshot is visible (descendants sort first, so that is the nearest). Stops at the next inode.
+    /// </summary>
+    internal static IEnumerable<BcachefsKey> Visible(IEnumerable<BcachefsKey> keys, ulong inode, IReadOnlyDictionary<uint, int> visible)
     {
-        var visible = _snapshots.Visible(snapshot);
         var offset = 0UL;
         var taken = true;
         var first = true;
-        foreach (var key in _image.Btree(btree).Keys(new Bpos(inode, fromOffset, 0)))
+        foreach (var key in keys)
         {
             if (key.Position.Inode != inode) yield break;
             if (first || key.Position.Offset != offset)
