@@ -19,7 +19,7 @@ public sealed partial class BcachefsImage
         var dev = Superblock.DeviceIndex;
         foreach (var p in pointer.Pointers)
             if (p.Dev == dev && !p.Cached) return (long)p.Sector * 512;
-        throw new CorruptImageException("pointer", -1,
+        throw new CorruptImageException("pointer", pointer.SourceOffset,
             $"the {btree.Name} node at level {level} ending at {BcachefsKey.PositionText(pointer.MaxKey)} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Dev))}, not on this image's device {dev}; multi-device filesystems need every device");
     }
 
@@ -82,8 +82,9 @@ public sealed partial class BcachefsImage
             var position = packed ? format.UnpackPosition(span) : Bkey.Read(span).Position;
             var keyBytes = packed ? format.KeyBytes : Bkey.ByteCount;
             // The rules checked every pointer as the codec read it; a failure here would be a reader bug, still named.
-            children[count++] = BtreePointer.TryParse(position, span[2], span[keyBytes..], out var problem)
+            var child = BtreePointer.TryParse(position, span[2], span[keyBytes..], out var problem)
                 ?? throw new CorruptNodeException(NodeName(btree, level, offset), offset, 0, at, $"pointer at {position}: {problem}");
+            children[count++] = child with { SourceOffset = offset };
             at += length;
         }
         return children;
