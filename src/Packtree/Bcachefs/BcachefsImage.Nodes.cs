@@ -50,6 +50,36 @@ public sealed partial class BcachefsImage
             : new LoadedNode(image, offset, null, Children(btree, image, level, offset));
     }
 
+    /// <summary>
+    /// An interior node's child pointers as the filesystem sees them: on an image that was not shut down cleanly the
+    /// journal's pointers for this level and range replace, add or (deleted) remove the node's own.
+    /// </summary>
+    private BtreePointer[] Children(BcachefsBtree btree, NodeImage image, int level, long offset)
+    {
+        var children = PointersOf(btree, image, level, offset);
+        if (RootsFromClean || !Journal.Overlay.TryGetValue((btree.Id, level), out var journal)) return children;
+        var header = image.Header;
+        var merged = new List<BtreePointer>(children.Length);
+        var j = 0;
+        while (j < journal.Length && journal[j].Position < header.MinKey) j++;
+        foreach (var child in children)
+        {
+            for (; j < journal.Length && journal[j].Position < child.MaxKey; j++) AddJournalPointer(journal[j]);
+            if (j < journal.Length && journal[j].Position == child.MaxKey) AddJournalPointer(journal[j++]);
+            else merged.Add(child);
+        }
+        for (; j < journal.Length && journal[j].Position <= header.MaxKey; j++) AddJournalPointer(journal[j]);
+        return [.. merged];
+
+        void AddJournalPointer(BcachefsKey key)
+        {
+            if (key.Type == 0) return; // a deleted pointer removes the node's
+            // Checked when the journal was read: a key that did not parse is not in the overlay.
+            var pointer = BtreePointer.TryParse(key.Position, key.Type, key.Value.Span, out _)!;
+            merged.Add(pointer with { SourceOffset = offset });
+        }
+    }
+
     /// <summary>The leaf's merged keys unpacked with the format's key codec (the strategy Packtree picks for it); values stay in the merged buffer.</summary>
     private static BcachefsKey[] UnpackLeaf(NodeImage image)
     {
@@ -70,7 +100,8 @@ public sealed partial class BcachefsImage
         return keys;
     }
 
-    private static BtreePointer[] Children(BcachefsBtree btree, NodeImage image, int level, long offset)
+    /// <summary>The pointers the node itself holds, parsed (the key rules checked each as the codec read it).</summary>
+    private static BtreePointer[] PointersOf(BcachefsBtree btree, NodeImage image, int level, long offset)
     {
         var format = image.Header.Format;
         var merged = image.MergedKeys;
