@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Packtree.Codegen;
 using Packtree.Keys;
 using Packtree.Nodes;
 
@@ -19,7 +20,7 @@ public sealed partial class BcachefsImage
         var dev = Superblock.DeviceIndex;
         foreach (var p in pointer.Pointers)
             if (p.Device == dev && !p.Cached) return (long)p.Offset * 512;
-        throw new CorruptImageException("pointer", -1,
+        throw new CorruptImageException("pointer", pointer.SourceOffset,
             $"the {btree.Name} node at level {level} ending at {BcachefsKey.PositionText(pointer.MaxKey)} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Device))}, not on this image's device {dev}; multi-device filesystems need every device");
     }
 
@@ -49,26 +50,58 @@ public sealed partial class BcachefsImage
             : new LoadedNode(image, offset, null, Children(btree, image, level, offset));
     }
 
+    /// <summary>
+    /// An interior node's child pointers as the filesystem sees them: on an image that was not shut down cleanly the
+    /// journal's pointers for this level and range replace, add or (deleted) remove the node's own.
+    /// </summary>
+    private BtreePointer[] Children(BcachefsBtree btree, NodeImage image, int level, long offset)
+    {
+        var children = PointersOf(btree, image, level, offset);
+        if (RootsFromClean || !Journal.Overlay.TryGetValue((btree.Id, level), out var journal)) return children;
+        var header = image.Header;
+        var merged = new List<BtreePointer>(children.Length);
+        var j = 0;
+        while (j < journal.Length && journal[j].Position < header.MinKey) j++;
+        foreach (var child in children)
+        {
+            for (; j < journal.Length && journal[j].Position < child.MaxKey; j++) AddJournalPointer(journal[j]);
+            if (j < journal.Length && journal[j].Position == child.MaxKey) AddJournalPointer(journal[j++]);
+            else merged.Add(child);
+        }
+        for (; j < journal.Length && journal[j].Position <= header.MaxKey; j++) AddJournalPointer(journal[j]);
+        return [.. merged];
+
+        void AddJournalPointer(BcachefsKey key)
+        {
+            if (key.Type == 0) return; // a deleted pointer removes the node's
+            // Checked when the journal was read: a key that did not parse is not in the overlay.
+            var pointer = BtreePointer.TryParse(key.Position, key.Type, key.Value.Span, out _)!;
+            merged.Add(pointer with { SourceOffset = offset });
+        }
+    }
+
+    /// <summary>The leaf's merged keys unpacked with the format's key codec (the strategy Packtree picks for it); values stay in the merged buffer.</summary>
     private static BcachefsKey[] UnpackLeaf(NodeImage image)
     {
         var format = image.Header.Format;
         var merged = image.MergedKeys;
-        var keys = new BcachefsKey[image.MergedCount];
-        var count = 0;
-        for (var at = 0; at < merged.Length && count < keys.Length;)
+        var headers = new Bkey[image.MergedCount];
+        var unpacked = KeyCodecFactory.Create(format).UnpackRun(merged, headers);
+        if (unpacked != headers.Length) throw new InvalidOperationException($"A leaf's merged keys hold {unpacked} keys, the codec counted {headers.Length}.");
+        var keys = new BcachefsKey[headers.Length];
+        for (int i = 0, at = 0; i < keys.Length; i++)
         {
             var length = merged[at] * 8;
-            var span = merged.AsSpan(at, length);
-            var packed = KeyHeader.IsPacked(span);
-            var key = packed ? format.Unpack(span) : Bkey.Read(span);
-            var keyBytes = packed ? format.KeyBytes : Bkey.ByteCount;
-            keys[count++] = new BcachefsKey(key.Position, key.Size, key.Version.Hi, key.Version.Lo, key.Type, merged.AsMemory(at + keyBytes, length - keyBytes));
+            var keyBytes = KeyHeader.IsPacked(merged.AsSpan(at)) ? format.KeyBytes : Bkey.ByteCount;
+            ref readonly var key = ref headers[i];
+            keys[i] = new BcachefsKey(key.Position, key.Size, key.Version.Hi, key.Version.Lo, key.Type, merged.AsMemory(at + keyBytes, length - keyBytes));
             at += length;
         }
-        return count == keys.Length ? keys : throw new InvalidOperationException($"A leaf's merged keys hold {count} keys, the codec counted {keys.Length}.");
+        return keys;
     }
 
-    private static BtreePointer[] Children(BcachefsBtree btree, NodeImage image, int level, long offset)
+    /// <summary>The pointers the node itself holds, parsed (the key rules checked each as the codec read it).</summary>
+    private static BtreePointer[] PointersOf(BcachefsBtree btree, NodeImage image, int level, long offset)
     {
         var format = image.Header.Format;
         var merged = image.MergedKeys;
@@ -82,8 +115,9 @@ public sealed partial class BcachefsImage
             var position = packed ? format.UnpackPosition(span) : Bkey.Read(span).Position;
             var keyBytes = packed ? format.KeyBytes : Bkey.ByteCount;
             // The rules checked every pointer as the codec read it; a failure here would be a reader bug, still named.
-            children[count++] = BtreePointer.TryParse(position, span[2], span[keyBytes..], out var problem)
+            var child = BtreePointer.TryParse(position, span[2], span[keyBytes..], out var problem)
                 ?? throw new CorruptNodeException(NodeName(btree, level, offset), offset, 0, at, $"pointer at {position}: {problem}");
+            children[count++] = child with { SourceOffset = offset };
             at += length;
         }
         return children;

@@ -134,7 +134,7 @@ public sealed partial class BcachefsImage : IDisposable
         _btrees = new BcachefsBtree[BcachefsNames.Btrees.Length];
         for (var id = 0; id < _btrees.Length; id++)
         {
-            var overlay = !RootsFromClean && Journal.Overlay.TryGetValue(id, out var keys) ? keys : [];
+            var overlay = !RootsFromClean && Journal.Overlay.TryGetValue((id, 0), out var keys) ? keys : [];
             _btrees[id] = new BcachefsBtree(this, id, roots.GetValueOrDefault(id), overlay);
         }
     }

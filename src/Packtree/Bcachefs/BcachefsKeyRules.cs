@@ -24,6 +24,9 @@ internal sealed class BcachefsKeyRules : NodeKeyRules
     /// <summary>Btrees that use the snapshot field without requiring it.</summary>
     private static bool HasSnapshotField(uint btree) => btree is 16 or 18 or 20 or 21 or 22;
 
+    /// <summary>Extent sizes are checked, so the codec hands over whole keys.</summary>
+    public override bool WantsWholeKey => true;
+
     /// <inheritdoc/>
     public override string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value) =>
         KeyProblem(header, new Bkey(position, type, value.Length / 8), value);

@@ -117,6 +117,12 @@ public sealed record BcachefsSuperblock
     /// <summary>Where the <c>clean</c> field's jset entries lie in <see cref="FieldBytes"/> (length 0 without a clean field).</summary>
     internal (int Offset, int Length) CleanEntries { get; init; }
 
+    /// <summary>
+    /// Size in u64s of each extent entry type, from the <c>extent_type_u64s</c> field (index = entry type; empty without
+    /// the field). Lets a reader step over entry types newer than it knows.
+    /// </summary>
+    public IReadOnlyList<int> ExtentEntryU64s { get; internal init; } = [];
+
     /// <summary>Whether a <c>crypt</c> field is present (the filesystem is encrypted).</summary>
     internal bool HasCrypt { get; init; }
 

@@ -9,6 +9,9 @@ namespace Packtree.Bcachefs;
 /// </summary>
 internal sealed record BtreePointer(Bpos MaxKey, Bpos MinKey, ulong Seq, int SectorsWritten, bool RangeUpdated, IReadOnlyList<ExtentPointer> Pointers, bool IsV2)
 {
+    /// <summary>Where the pointer was read: its parent node's byte offset, or its root record's (for error messages).</summary>
+    public long SourceOffset { get; init; } = -1;
+
     /// <summary>Key type of a <c>btree_ptr</c>.</summary>
     public const byte TypeV1 = 5;
 

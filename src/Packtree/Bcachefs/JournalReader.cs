@@ -26,18 +26,16 @@ internal static class JournalReader
             return (jsets, problems);
         }
         var magic = Magic(sb);
+        var buckets = bucketBytes == 0 ? 0 : (ulong)(image.Length / bucketBytes);
         foreach (var (start, count) in sb.JournalBucketRanges)
         {
-            for (ulong i = 0; i < count; i++)
+            if (start >= buckets || count > buckets - start)
             {
-                var bucket = start + i;
-                if (bucket < start || bucket > (ulong)(image.Length / bucketBytes) - 1)
-                {
-                    problems.Add(new BcachefsProblem("journal", null, null, sb.FieldsOffset, $"journal bucket {bucket} lies past the end of the image"));
-                    break;
-                }
-                ReadBucket(image, sb, (long)bucket * bucketBytes, bucketBytes, magic, jsets, problems);
+                problems.Add(new BcachefsProblem("journal", null, null, sb.FieldsOffset, $"journal buckets {start}..{start + count - 1} reach past the image's {buckets} buckets"));
+                continue;
             }
+            for (ulong i = 0; i < count; i++)
+                ReadBucket(image, sb, (long)(start + i) * bucketBytes, bucketBytes, magic, jsets, problems);
         }
         ReportGaps(jsets, sb, problems);
         return (jsets, problems);

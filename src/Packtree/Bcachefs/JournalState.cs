@@ -23,8 +23,11 @@ internal sealed class JournalState
     /// <summary>Blacklisted ranges [start, end) from the window's blacklist entries.</summary>
     public List<(ulong Start, ulong End)> Blacklist { get; } = [];
 
-    /// <summary>Per btree id, the newest journal key per position (deleted ones included), sorted.</summary>
-    public Dictionary<int, BcachefsKey[]> Overlay { get; } = [];
+    /// <summary>
+    /// Per btree id and level, the newest journal key per position (deleted ones included), sorted: leaf keys at
+    /// level 0, child pointers of interior nodes above.
+    /// </summary>
+    public Dictionary<(int Btree, int Level), BcachefsKey[]> Overlay { get; } = [];
 
     /// <summary>Problems with the journal's entries.</summary>
     public List<BcachefsProblem> Problems { get; } = [];
@@ -50,7 +53,7 @@ internal sealed class JournalState
             foreach (var entry in entries)
                 state.AddBlacklist(jset, entry);
         var blacklist = new Nodes.JournalSeqBlacklist([.. superblockBlacklist, .. state.Blacklist]);
-        var overlay = new List<(int Btree, BcachefsKey Key, ulong Seq, int Order)>();
+        var overlay = new List<((int, int) Node, BcachefsKey Key, ulong Seq, int Order)>();
         foreach (var (jset, entries) in parsed)
         {
             if (blacklist.Contains(jset.Seq)) continue;
@@ -62,13 +65,13 @@ internal sealed class JournalState
                     if (root is null) state.Problems.Add(new BcachefsProblem("journal", BcachefsNames.Btree(entry.BtreeId), entry.Level, jset.EntriesOffset + entry.Offset, $"jset seq {jset.Seq}: btree_root: {problem}"));
                     else state.Roots[root.BtreeId] = root;
                 }
-                else if (entry.Type == JsetEntry.BtreeKeys && entry.Level == 0)
+                else if (entry.Type == JsetEntry.BtreeKeys)
                 {
                     state.AddKeys(jset, entry, overlay);
                 }
             }
         }
-        foreach (var group in overlay.GroupBy(o => o.Btree))
+        foreach (var group in overlay.GroupBy(o => o.Node))
         {
             // Newest per position: sort by position, then seq and order in the jset; keep the last of each run.
             var sorted = group.OrderBy(o => o.Key.Position).ThenBy(o => o.Seq).ThenBy(o => o.Order).ToList();
@@ -107,15 +110,23 @@ internal sealed class JournalState
         }
     }
 
-    /// <summary>The unpacked keys of a btree_keys entry; accounting keys are deltas, not replaced values, and are left out.</summary>
-    private void AddKeys(Jset jset, JsetEntry entry, List<(int Btree, BcachefsKey Key, ulong Seq, int Order)> overlay)
+    /// <summary>
+    /// The unpacked keys of a btree_keys entry. Accounting leaf keys are deltas to add, not values that replace, and
+    /// are left out; pointers for interior nodes are checked here so that a bad one is reported where it lies.
+    /// </summary>
+    private void AddKeys(Jset jset, JsetEntry entry, List<((int, int) Node, BcachefsKey Key, ulong Seq, int Order)> overlay)
     {
         if (entry.BtreeId >= BcachefsNames.Btrees.Length)
         {
             Problems.Add(new BcachefsProblem("journal", null, null, jset.EntriesOffset + entry.Offset, $"jset seq {jset.Seq}: keys for btree {entry.BtreeId}, which 1.36 does not have"));
             return;
         }
-        if (entry.BtreeId == 20) return;
+        if (entry.Level > 3)
+        {
+            Problems.Add(new BcachefsProblem("journal", BcachefsNames.Btree(entry.BtreeId), entry.Level, jset.EntriesOffset + entry.Offset, $"jset seq {jset.Seq}: keys for level {entry.Level}; btrees have at most 4 levels"));
+            return;
+        }
+        if (entry.BtreeId == 20 && entry.Level == 0) return;
         var payload = entry.Payload;
         for (var at = 0; at < payload.Length;)
         {
@@ -124,12 +135,18 @@ internal sealed class JournalState
             var length = span[0] * 8;
             if (length < Bkey.ByteCount || length > span.Length || span[1] != Bkey.FormatCurrent)
             {
-                Problems.Add(new BcachefsProblem("journal", BcachefsNames.Btree(entry.BtreeId), 0, where, $"jset seq {jset.Seq}: a journal key of u64s {span[0]} and format {span[1] & 0x7F} does not fit its entry or is not unpacked"));
+                Problems.Add(new BcachefsProblem("journal", BcachefsNames.Btree(entry.BtreeId), entry.Level, where, $"jset seq {jset.Seq}: a journal key of u64s {span[0]} and format {span[1] & 0x7F} does not fit its entry or is not unpacked"));
                 return;
             }
             var key = Bkey.Read(span);
-            overlay.Add((entry.BtreeId, new BcachefsKey(key.Position, key.Size, key.Version.Hi, key.Version.Lo, key.Type, payload.Slice(at + Bkey.ByteCount, length - Bkey.ByteCount)), jset.Seq, overlay.Count));
+            var value = payload.Slice(at + Bkey.ByteCount, length - Bkey.ByteCount);
             at += length;
+            if (entry.Level > 0 && key.Type != 0 && BtreePointer.TryParse(key.Position, key.Type, value.Span, out var problem) is null)
+            {
+                Problems.Add(new BcachefsProblem("journal", BcachefsNames.Btree(entry.BtreeId), entry.Level, where, $"jset seq {jset.Seq}: an interior key at {key.Position}: {problem}"));
+                continue;
+            }
+            overlay.Add(((entry.BtreeId, entry.Level), new BcachefsKey(key.Position, key.Size, key.Version.Hi, key.Version.Lo, key.Type, value), jset.Seq, overlay.Count));
         }
     }
 }

@@ -27,7 +27,7 @@ internal sealed record RootEntry(int BtreeId, int Level, BtreePointer? Pointer, 
         var pointer = BtreePointer.TryParse(key.Position, key.Type, payload[Bkey.ByteCount..], out problem);
         if (pointer is null) return null;
         if (pointer.IsV2 && pointer.MinKey != Bpos.Min) { problem = $"the root pointer's min_key is {pointer.MinKey}, not POS_MIN"; return null; }
-        return new RootEntry(entry.BtreeId, entry.Level, pointer, payload.ToArray(), byteOffset);
+        return new RootEntry(entry.BtreeId, entry.Level, pointer with { SourceOffset = byteOffset }, payload.ToArray(), byteOffset);
     }
 
     /// <summary>Whether two records name the same root (the pointer's in-memory word aside).</summary>

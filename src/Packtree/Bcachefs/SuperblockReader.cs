@@ -218,6 +218,7 @@ internal static class SuperblockReader
             CleanEntries = fieldList.CleanEntries,
             FieldBytes = fields,
             HasCrypt = fieldList.HasCrypt,
+            ExtentEntryU64s = fieldList.ExtentEntryU64s,
         };
     }
 
@@ -258,6 +259,7 @@ internal static class SuperblockReader
         public ulong CleanJournalSeq { get; private set; }
         public (int Offset, int Length) CleanEntries { get; private set; }
         public bool HasCrypt { get; private set; }
+        public int[] ExtentEntryU64s { get; private set; } = [];
 
         public Fields(byte[] area)
         {
@@ -306,6 +308,11 @@ internal static class SuperblockReader
                     break;
                 case 11:
                     ParseMembers(field, where);
+                    break;
+                case 16: // extent_type_u64s: one u8 per extent entry type, zero padded
+                    var sizes = field[8..];
+                    var used = sizes.LastIndexOfAnyExcept((byte)0) + 1;
+                    ExtentEntryU64s = [.. sizes[..used].ToArray().Select(b => (int)b)];
                     break;
             }
         }

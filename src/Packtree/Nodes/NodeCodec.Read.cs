@@ -184,7 +184,9 @@ internal sealed partial class NodeCodec
             }
             if (position < header.MinKey || position > header.MaxKey)
                 throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinKey}..{header.MaxKey}");
-            if (rules is not null && rules.KeyProblem(header, keyFormat == Bkey.FormatLocalBtree ? format.Unpack(key) : Bkey.Read(key), key[keyBytes..]) is { } problem)
+            if (rules is not null && (rules.WantsWholeKey
+                    ? rules.KeyProblem(header, keyFormat == Bkey.FormatLocalBtree ? format.Unpack(key) : Bkey.Read(key), key[keyBytes..])
+                    : rules.KeyProblem(header, position, key[2], key[keyBytes..])) is { } problem)
                 throw Corrupt(name, index, where, $"key at {position}: {problem}");
             var deleted = key[2] == (byte)BkeyType.Deleted;
             // Strictly increasing; one position may repeat only as a deleted key followed by a live one.

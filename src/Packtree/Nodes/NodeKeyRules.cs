@@ -14,9 +14,12 @@ internal abstract class NodeKeyRules
     /// <summary>Why a key of <paramref name="type"/> with <paramref name="value"/> cannot be in the node <paramref name="header"/> describes; null when it can. Asked of every key of every write.</summary>
     public abstract string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value);
 
+    /// <summary>Whether the rules need each key's whole header (size, version): the codec then unpacks it and asks the overload that takes it.</summary>
+    public virtual bool WantsWholeKey => false;
+
     /// <summary>
     /// As <see cref="KeyProblem(NodeHeader, Bpos, byte, ReadOnlySpan{byte})"/>, for rules that need the whole key
-    /// header (its size or version, say); the codec asks this one, which by default asks the other.
+    /// header (its size or version, say); asked instead of it when <see cref="WantsWholeKey"/> is true.
     /// </summary>
     public virtual string? KeyProblem(NodeHeader header, in Bkey key, ReadOnlySpan<byte> value) => KeyProblem(header, key.Position, key.Type, value);
 

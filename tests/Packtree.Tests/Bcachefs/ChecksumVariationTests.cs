@@ -27,30 +27,11 @@ public class ChecksumVariationTests
     public void Metadata_signed_with_another_checksum_reads_the_same(string name, int typeNumber)
     {
         var type = (ChecksumType)typeNumber;
-        var option = type switch { ChecksumType.None => 0, ChecksumType.Crc32cNonzero => 1, ChecksumType.Crc64Nonzero => 2, _ => 3 };
         using var copy = new ImageCopy(name);
         List<string> expected;
         using (var image = BcachefsImage.Open(copy.Path))
-        {
             expected = [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span))];
-            foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
-                foreach (var bset in node.Bsets)
-                    DamageTests.Resign(copy, node, bset, type);
-            foreach (var jset in image.Journal.Jsets)
-            {
-                var bytes = copy.Read(jset.ByteOffset, Jset.HeaderBytes + jset.Entries.Length);
-                bytes[36] = (byte)((bytes[36] & 0xF0) | (int)type);
-                Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
-                copy.Write(jset.ByteOffset, bytes);
-            }
-            foreach (var sector in image.Superblock.Copies)
-                copy.ResignSuperblock(sector, b =>
-                {
-                    var flags = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(144));
-                    flags = (flags & ~(0xFUL << 40) & ~(0x3FUL << 2)) | ((ulong)option << 40) | ((ulong)type << 2);
-                    BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(144), flags);
-                });
-        }
+        ResignAll(copy, type);
         using var resigned = BcachefsImage.Open(copy.Path);
         Assert.Equal((int)type, resigned.Superblock.MetadataChecksumType);
         Assert.Equal((int)type, resigned.Superblock.SuperblockChecksumType);
@@ -58,5 +39,29 @@ public class ChecksumVariationTests
         Assert.All(resigned.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets), b => Assert.Equal(type, b.Header.ChecksumType));
         Assert.All(resigned.Journal.Jsets, j => Assert.Equal((uint)type, j.Flags & 0xF));
         Assert.Equal(expected, resigned.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span)));
+    }
+
+    /// <summary>Signs every reachable bset, every jset and every superblock copy of the copy with <paramref name="type"/>, and sets the metadata checksum option to match.</summary>
+    internal static void ResignAll(ImageCopy copy, ChecksumType type)
+    {
+        var option = type switch { ChecksumType.None => 0, ChecksumType.Crc32cNonzero => 1, ChecksumType.Crc64Nonzero => 2, _ => 3 };
+        using var image = BcachefsImage.Open(copy.Path);
+        foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
+            foreach (var bset in node.Bsets)
+                DamageTests.Resign(copy, node, bset, type);
+        foreach (var jset in image.Journal.Jsets)
+        {
+            var bytes = copy.Read(jset.ByteOffset, Jset.HeaderBytes + jset.Entries.Length);
+            bytes[36] = (byte)((bytes[36] & 0xF0) | (int)type);
+            Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+            copy.Write(jset.ByteOffset, bytes);
+        }
+        foreach (var sector in image.Superblock.Copies)
+            copy.ResignSuperblock(sector, b =>
+            {
+                var flags = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(144));
+                flags = (flags & ~(0xFUL << 40) & ~(0x3FUL << 2)) | ((ulong)option << 40) | ((ulong)type << 2);
+                BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(144), flags);
+            });
     }
 }

@@ -47,7 +47,7 @@ public partial class JournalTests
         {
             var journal = image.Journal.Roots[id];
             Assert.True(clean.SameRoot(journal), $"{name}: btree {BcachefsNames.Btree(id)}: the journal's root differs from the clean section's");
-            Assert.Equal(clean.Pointer, journal.Pointer! with { Pointers = clean.Pointer!.Pointers });
+            Assert.Equal(clean.Pointer, journal.Pointer! with { Pointers = clean.Pointer!.Pointers, SourceOffset = clean.Pointer!.SourceOffset });
             Assert.Equal(clean.Pointer!.Pointers, journal.Pointer!.Pointers);
         }
         Assert.Equal(image.Superblock.CleanJournalSeq, image.Journal.Jsets[^1].Seq);

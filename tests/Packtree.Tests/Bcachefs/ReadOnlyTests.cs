@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using Packtree.Bcachefs;
-using Packtree.Keys;
 
 namespace Packtree.Tests.Bcachefs;
 
-/// <summary>The image is only ever read: its bytes do not change, the file is opened read-only, and nodes are read once.</summary>
+/// <summary>The image is only ever read: its bytes do not change and the file is opened read-only.</summary>
 public class ReadOnlyTests
 {
     public static TheoryData<string> Images => ImageFolder.All;
@@ -46,34 +45,6 @@ public class ReadOnlyTests
         Assert.False(image.Btree("dirents").IsEmpty);
         File.SetAttributes(copy.Path, FileAttributes.Normal);
     }
-
-    [Theory]
-    [MemberData(nameof(Images))]
-    public void Repeated_cursors_read_each_node_once(string name)
-    {
-        using var image = BcachefsImage.Open(ImageFolder.Image(name));
-        var btree = image.Btree("dirents");
-        var keys = btree.Keys().ToList();
-        var afterWalk = image.Cache.Reads;
-        Assert.True(afterWalk > 0);
-        // One cursor per directory, as extraction does: the nodes are already in the cache.
-        var directories = keys.Select(k => k.Position.Inode).Distinct().Take(40).ToList();
-        foreach (var inode in directories)
-            Assert.Equal(inode, btree.Keys(new Bpos(inode, 0, 0)).First().Position.Inode);
-        var leaves = image.Btree("dirents").Nodes().Count(n => n.Level == 0);
-        Assert.True(image.Cache.Reads - afterWalk <= Math.Max(0, leaves - NodeCacheCapacity()), $"{image.Cache.Reads - afterWalk} nodes read again");
-    }
-
-    [Fact]
-    public void Unknown_btree_names_list_the_known_ones()
-    {
-        using var image = BcachefsImage.Open(ImageFolder.Image(ImageFolder.Names[0]));
-        var error = Assert.Throws<ArgumentException>(() => image.Btree("extent"));
-        Assert.Contains("extents, inodes, dirents", error.Message, StringComparison.Ordinal);
-        Assert.Same(image.Btrees[2], image.Btree("dirents"));
-    }
-
-    private static int NodeCacheCapacity() => NodeCache.DefaultLeafCapacity;
 
     private static string Hash(string path)
     {

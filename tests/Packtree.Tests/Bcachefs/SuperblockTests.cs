@@ -101,6 +101,9 @@ public class SuperblockTests
             roots.Add($"{parts[1]["btree=".Length..]} {parts[2]} seq {seq[1]} written {seq[3]}");
         }
         Assert.NotEmpty(roots);
+        var entrySizes = lines.SkipWhile(l => !l.StartsWith("extent_type_u64s ", StringComparison.Ordinal)).Skip(1).TakeWhile(l => l.Length > 0)
+            .Select(l => int.Parse(l.Split(':')[1], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(entrySizes, sb.ExtentEntryU64s);
         Assert.Equal(roots, image.Btrees.Where(b => !b.IsEmpty).Select(b => $"{b.Name} level={b.RootLevel} seq {b.Root!.Pointer!.Seq:x} written {b.Root.Pointer.SectorsWritten}"));
     }
 

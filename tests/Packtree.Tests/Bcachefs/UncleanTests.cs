@@ -39,24 +39,12 @@ public class UncleanTests
         keys.AddRange(Key(hidden.Position, type: 0, ReadOnlySpan<byte>.Empty));
         keys.AddRange(Key(replaced.Position, dirents[11].Type, dirents[11].Value.Span));
         keys.AddRange(Key(added, source.Type, source.Value.Span));
-        var entry = new byte[8 + keys.Count];
-        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(keys.Count / 8));
-        entry[2] = 2; // dirents
-        keys.CopyTo(entry, 8);
-        var size = Jset.HeaderBytes + newest.Entries.Length;
-        Assert.True((size + blockBytes - 1) / blockBytes * blockBytes - size >= entry.Length, "no room in the newest jset's blocks");
-        var jset = copy.Read(newest.ByteOffset, size + entry.Length);
-        entry.CopyTo(jset, size);
-        BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)((size + entry.Length - Jset.HeaderBytes) / 8));
-        Checksums.Compute((ChecksumType)(jset[36] & 0xF), jset.AsSpan(16)).Write(jset);
-        copy.Write(newest.ByteOffset, jset);
+        AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, [.. keys]);
 
         using (var stillClean = BcachefsImage.Open(copy.Path))
             Assert.Equal(Text(dirents), Text(stillClean.Btree("dirents").Keys())); // a clean image does not replay
 
-        using (var sound = BcachefsImage.Open(copy.Path))
-            foreach (var sector in sound.Superblock.Copies)
-                copy.ResignSuperblock(sector, b => b[144] &= unchecked((byte)~2)); // clear BCH_SB_CLEAN
+        MarkUnclean(copy);
 
         using var unclean = BcachefsImage.Open(copy.Path);
         Assert.False(unclean.Superblock.Clean);
@@ -70,6 +58,73 @@ public class UncleanTests
         Assert.Equal(Text(expected.Where(k => k.Position >= added)), Text(btree.Keys(added)));
         // The other btrees read as before.
         Assert.Equal(ImageFolder.TruthLines(name, "list.inodes.txt").Length, unclean.Btree("inodes").Keys().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Journal_pointers_replace_an_interior_nodes_own(string name)
+    {
+        using var copy = new ImageCopy(name);
+        BcachefsNodeInfo leaf;
+        BcachefsBtree btree;
+        Jset newest;
+        int blockBytes;
+        List<string> before;
+        using (var image = BcachefsImage.Open(copy.Path))
+        {
+            // A leaf whose log holds several writes, under an interior node.
+            leaf = image.Btrees.Where(b => b.RootLevel > 0).SelectMany(b => b.Nodes()).First(n => n.Level == 0 && n.Bsets.Count > 1);
+            btree = image.Btrees[leaf.BtreeId];
+            before = Text(btree.Keys());
+            newest = image.Journal.Jsets.Single(j => j.Seq == image.Journal.ReplayEnd);
+            blockBytes = image.Superblock.BlockBytes;
+        }
+        // The same pointer, saying only the first write belongs to the node, as a level-1 journal key.
+        var p = leaf.Pointer;
+        var value = new byte[BtreePointer.V2FixedBytes + 8 * p.Pointers.Count];
+        BinaryPrimitives.WriteUInt64LittleEndian(value.AsSpan(8), p.Seq);
+        BinaryPrimitives.WriteUInt16LittleEndian(value.AsSpan(16), (ushort)leaf.Bsets[0].Sectors);
+        p.MinKey.Write(value.AsSpan(20));
+        for (var i = 0; i < p.Pointers.Count; i++)
+        {
+            var e = p.Pointers[i];
+            BinaryPrimitives.WriteUInt64LittleEndian(value.AsSpan(BtreePointer.V2FixedBytes + 8 * i), 1UL | (e.Offset << 4) | ((ulong)e.Device << 48) | ((ulong)e.Gen << 56));
+        }
+        AppendToNewestJset(copy, newest, blockBytes, leaf.BtreeId, level: 1, Key(p.MaxKey, BtreePointer.TypeV2, value));
+        MarkUnclean(copy);
+
+        using var unclean = BcachefsImage.Open(copy.Path);
+        var shortened = unclean.Btrees[leaf.BtreeId].Nodes().Single(n => n.ByteOffset == leaf.ByteOffset);
+        Assert.Equal(leaf.Bsets[0].Sectors, shortened.WrittenSectors);
+        Assert.Single(shortened.Bsets);
+        var after = Text(unclean.Btrees[leaf.BtreeId].Keys());
+        Assert.NotEqual(before, after);
+        Assert.DoesNotContain(unclean.CheckMetadata(), problem => problem.Part == "node");
+    }
+
+    /// <summary>Appends one btree_keys entry to the newest flush jset, inside the room its blocks leave, and signs it again.</summary>
+    private static void AppendToNewestJset(ImageCopy copy, Jset newest, int blockBytes, int btreeId, int level, byte[] keys)
+    {
+        var entry = new byte[8 + keys.Length];
+        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(keys.Length / 8));
+        entry[2] = (byte)btreeId;
+        entry[3] = (byte)level;
+        keys.CopyTo(entry, 8);
+        var size = Jset.HeaderBytes + newest.Entries.Length;
+        Assert.True((size + blockBytes - 1) / blockBytes * blockBytes - size >= entry.Length, "no room in the newest jset's blocks");
+        var jset = copy.Read(newest.ByteOffset, size + entry.Length);
+        entry.CopyTo(jset, size);
+        BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)((size + entry.Length - Jset.HeaderBytes) / 8));
+        Checksums.Compute((ChecksumType)(jset[36] & 0xF), jset.AsSpan(16)).Write(jset);
+        copy.Write(newest.ByteOffset, jset);
+    }
+
+    /// <summary>Clears BCH_SB_CLEAN in every superblock copy.</summary>
+    private static void MarkUnclean(ImageCopy copy)
+    {
+        using var sound = BcachefsImage.Open(copy.Path);
+        foreach (var sector in sound.Superblock.Copies)
+            copy.ResignSuperblock(sector, b => b[144] &= unchecked((byte)~2));
     }
 
     private static BcachefsKey Keyed(Bpos position, BcachefsKey like) => new(position, like.Size, like.VersionHi, like.VersionLo, like.Type, like.Value);

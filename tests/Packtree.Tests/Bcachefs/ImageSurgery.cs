@@ -1,0 +1,87 @@
+using Packtree.Bcachefs;
+using Packtree.Keys;
+using Packtree.Nodes;
+
+namespace Packtree.Tests.Bcachefs;
+
+/// <summary>
+/// Changes to copies of images: flipped bytes, and key values rewritten with the bset checksum sealed again,
+/// so that only the value is wrong (or differently right).
+/// </summary>
+internal static class ImageSurgery
+{
+    public static string Copy(string name, TempFolder temp)
+    {
+        var copy = Path.Combine(temp.Path, name + ".img");
+        File.Copy(ImageFolder.Image(name), copy);
+        return copy;
+    }
+
+    public static void Flip(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = offset;
+        var b = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)(b ^ 0x5A));
+    }
+
+    public static void Write(string path, long offset, ReadOnlySpan<byte> bytes)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = offset;
+        file.Write(bytes);
+    }
+
+    /// <summary>
+    /// Changes the value of the last key of type <paramref name="type"/> in the newest write of the btree's last
+    /// leaf that has one. Returns the node's offset.
+    /// </summary>
+    public static long ChangeValue(BcachefsImage image, string copy, string btree, byte type, Action<byte[]> change)
+    {
+        var leaf = image.Btree(btree).Nodes().Last(n => n.Level == 0 && n.Bsets[^1].Keys.Any(k => k.Type == type));
+        var bset = leaf.Bsets[^1];
+        var key = bset.Keys.Last(k => k.Type == type);
+        var valueAt = key.ByteOffset + (key.Packed ? leaf.Format.KeyBytes : Bkey.ByteCount);
+        return Rewrite(image, copy, leaf, bset, valueAt, key.U64s * 8 - (valueAt - key.ByteOffset), change);
+    }
+
+    /// <summary>Replaces the value bytes <paramref name="value"/> of a key in the btree's leaves (the newest copy) with <paramref name="replacement"/>.</summary>
+    public static long ReplaceValue(BcachefsImage image, string copy, string btree, ReadOnlySpan<byte> value, byte[] replacement)
+    {
+        Assert.Equal(value.Length, replacement.Length);
+        var node = new byte[image.Superblock.NodeBytes];
+        foreach (var leaf in image.Btree(btree).Nodes().Where(n => n.Level == 0).Reverse())
+        {
+            image.Read(leaf.ByteOffset, node);
+            for (var b = leaf.Bsets.Count - 1; b >= 0; b--)
+            {
+                var bset = leaf.Bsets[b];
+                foreach (var key in bset.Keys)
+                {
+                    var at = node.AsSpan(key.ByteOffset, key.U64s * 8).LastIndexOf(value);
+                    if (at < 0) continue;
+                    return Rewrite(image, copy, leaf, bset, key.ByteOffset + at, value.Length, v => replacement.CopyTo(v, 0));
+                }
+            }
+        }
+        Assert.Fail($"No key of {btree} has the value asked for.");
+        return -1;
+    }
+
+    private static long Rewrite(BcachefsImage image, string copy, BcachefsNodeInfo leaf, BcachefsBsetInfo bset, int valueAt, int valueLength, Action<byte[]> change)
+    {
+        using var file = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
+        var node = new byte[image.Superblock.NodeBytes];
+        file.Position = leaf.ByteOffset;
+        file.ReadExactly(node);
+        var value = node.AsSpan(valueAt, valueLength).ToArray();
+        change(value);
+        value.CopyTo(node.AsSpan(valueAt));
+        var keysEnd = bset.Keys[^1].ByteOffset + bset.Keys[^1].U64s * 8;
+        Checksums.Compute(bset.Header.ChecksumType, node.AsSpan((bset.ByteOffset + Checksum.ByteCount)..keysEnd)).Write(node.AsSpan(bset.ByteOffset));
+        file.Position = leaf.ByteOffset;
+        file.Write(node);
+        return leaf.ByteOffset;
+    }
+}
