@@ -10,6 +10,7 @@ public sealed class BenchOptions
     private readonly Option<bool> _quick = new("--quick") { Description = "A short run for smoke tests; figures are rougher." };
     private readonly Option<int?> _keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
     private readonly Option<int> _threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite (1 to 256).", DefaultValueFactory = _ => 1 }.Between(1, 256);
+    private readonly Option<FileInfo?> _image = new("--image") { Description = "The bcachefs image the bcachefs suite reads, raw or gzipped (default: ../shared/bcachefs/img1.gz beside the repository)." };
     private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick)." };
 
     public BenchOptions()
@@ -29,6 +30,7 @@ public sealed class BenchOptions
         command.Options.Add(_keys);
         command.Options.Add(_threads);
         command.Options.Add(_rounds);
+        command.Options.Add(_image);
     }
 
     public FileInfo? Json(ParseResult parse) => parse.GetValue(_json);
@@ -38,6 +40,6 @@ public sealed class BenchOptions
     {
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
-        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds));
+        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName);
     }
 }

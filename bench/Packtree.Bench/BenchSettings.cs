@@ -6,4 +6,5 @@ namespace Packtree.Bench;
 /// <param name="Threads">Reader threads for the read workloads of the peers suite (1 by default).</param>
 /// <param name="ArtifactsFolder">Where files beside the JSON (charts) go: the JSON's folder, or null for a new temporary folder.</param>
 /// <param name="Rounds">Rounds of the peers suite, or null for its default (3; 2 with <paramref name="Quick"/>).</param>
-public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null);
+/// <param name="Image">The bcachefs image the bcachefs suite reads (raw or .gz), or null for ../shared/bcachefs/img1.gz beside the repository.</param>
+public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null);

@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Packtree: an embedded ordered key-value store on bcachefs-style packed btree nodes.") { Commands.CheckCommand.Create() };
         foreach (var command in Commands.StoreCommands.Create()) root.Subcommands.Add(command);
         foreach (var command in Commands.TortureCommand.Create()) root.Subcommands.Add(command);
+        root.Subcommands.Add(Commands.BcachefsCommands.Create());
         return root.Parse(args).Invoke();
     }
 }

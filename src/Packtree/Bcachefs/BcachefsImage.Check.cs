@@ -4,6 +4,18 @@ namespace Packtree.Bcachefs;
 public sealed partial class BcachefsImage
 {
     /// <summary>
+    /// Everything wrong with the image: its metadata (superblock copies, layout, journal, roots, every node of every
+    /// btree with its checksums, read-time rules and topology) and then every data extent's checksum. Reads the
+    /// whole image; never throws for a damaged image. An empty sequence means the image is clean.
+    /// </summary>
+    public IEnumerable<BcachefsProblem> Check()
+    {
+        foreach (var problem in CheckMetadata()) yield return problem;
+        // Data is found through the extents btree: with damaged metadata, what can be read is still checked.
+        foreach (var problem in Files.CheckData()) yield return problem;
+    }
+
+    /// <summary>
     /// Everything wrong with the image's metadata: damaged superblock copies or layout, damaged jsets or journal
     /// entries, journal roots that differ from the clean section's on a clean image, and every node that breaks a
     /// rule (its subtree is skipped, the walk goes on). Never throws for a damaged image.

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Packtree.Bcachefs;
+using Packtree.Codegen;
+using Packtree.Keys;
+using Spectre.Console;
+
+namespace Packtree.Bench;
+
+/// <summary>
+/// A real bcachefs image, read by Packtree: keys listed per second (as `bcachefs list` prints them), MB/s of files
+/// extracted, and the seed's question on metadata nobody here chose: the node layer's unpack strategies side by
+/// side on the image's own leaves, formats computed by bcachefs. Strategies run in interleaved rounds, in
+/// alternating order; the table gives medians and spreads, and ratios per round.
+/// </summary>
+public static class BcachefsSuite
+{
+    private static readonly UnpackStrategy[] Strategies = [UnpackStrategy.Generic, UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
+
+    public static BenchDocument Run(BenchSettings settings)
+    {
+        var document = new BenchDocument("bcachefs");
+        var source = settings.Image ?? DefaultImage();
+        if (source is null || !File.Exists(source))
+        {
+            AnsiConsole.MarkupLine($"[yellow]bcachefs: no image ({Markup.Escape(source ?? "../shared/bcachefs/img1.gz beside the repository")} is missing); give one with --image.[/]");
+            return document;
+        }
+        var path = Unpacked(source, out var temporary);
+        try
+        {
+            var name = Path.GetFileName(source);
+            var rounds = settings.Quick ? 3 : 7;
+            var leaves = Leaves(path);
+            Formats(document, name, leaves);
+            Unpacking(document, name, leaves, rounds);
+            Compiling(document, name, leaves, settings.Quick ? 3 : 7);
+            Listing(document, name, path, rounds);
+            Extracting(document, name, path, settings.Quick ? 2 : 3);
+            Print(document, name);
+        }
+        finally
+        {
+            if (temporary) File.Delete(path);
+        }
+        return document;
+    }
+
+    /// <summary>A leaf as the node layer read it: its format and its merged keys.</summary>
+    private sealed record Leaf(string Btree, BkeyFormat Format, byte[] Keys, int Count);
+
+    private static List<Leaf> Leaves(string path)
+    {
+        using var image = BcachefsImage.Open(path);
+        var leaves = new List<Leaf>();
+        foreach (var btree in image.Btrees)
+        {
+            if (btree.Root?.Pointer is not { } root) continue;
+            Walk(root, btree.Root.Level);
+            void Walk(BtreePointer pointer, int level)
+            {
+                var node = image.Cache.Get(btree, pointer, level);
+                if (level == 0) leaves.Add(new Leaf(btree.Name, node.Image.Header.Format, node.Image.MergedKeys, node.Image.MergedCount));
+                else foreach (var child in node.Children!) Walk(child, level - 1);
+            }
+        }
+        return leaves;
+    }
+
+    private static void Formats(BenchDocument document, string name, List<Leaf> leaves)
+    {
+        var shared = leaves.GroupBy(l => l.Format).Select(g => g.Count()).OrderDescending().ToArray();
+        document.Add(name, "leaves", "nodes", leaves.Count, "nodes");
+        document.Add(name, "leaves", "keys", leaves.Sum(l => l.Count), "keys");
+        document.Add(name, "leaves", "formats", shared.Length, "formats");
+        document.Add(name, "leaves", "most_nodes_per_format", shared.Length == 0 ? 0 : shared[0], "nodes");
+        document.Add(name, "leaves", "formats_of_one_node", shared.Count(n => n == 1), "formats");
+        document.Add(name, "leaves", "byte_aligned_formats", leaves.Select(l => l.Format).Distinct().Count(f => f.IsByteAligned), "formats");
+    }
+
+    /// <summary>Every leaf's keys unpacked in runs, as a node iterator would, with codecs ready (compiled ones compiled): ns per key per strategy.</summary>
+    private static void Unpacking(BenchDocument document, string name, List<Leaf> leaves, int rounds)
+    {
+        var keys = leaves.Sum(l => l.Count);
+        var buffer = new Bkey[Math.Max(1, leaves.Max(l => l.Count))];
+        var codecs = Strategies.ToDictionary(s => s, s => leaves.Select(l => l.Format).Distinct().ToDictionary(f => f, f => KeyCodecFactory.Create(f, s)));
+        var samples = Strategies.ToDictionary(s => s, _ => new List<double>());
+        ulong sink = 0;
+        foreach (var strategy in Strategies) sink += Pass(codecs[strategy]); // untimed: JIT tiering, Auto's counters
+        for (var round = 0; round < rounds; round++)
+        {
+            var order = round % 2 == 0 ? Strategies : [.. Strategies.Reverse()];
+            foreach (var strategy in order)
+            {
+                var started = Stopwatch.GetTimestamp();
+                for (var repeat = 0; repeat < 5; repeat++) sink += Pass(codecs[strategy]);
+                samples[strategy].Add(Stopwatch.GetElapsedTime(started).TotalNanoseconds / (5.0 * keys));
+            }
+        }
+        foreach (var strategy in Strategies)
+        {
+            var spread = Spread.Of(samples[strategy]);
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key", spread.Median, "ns");
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key_min", spread.Min, "ns");
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key_max", spread.Max, "ns");
+            var ratios = Spread.Of([.. samples[strategy].Zip(samples[UnpackStrategy.Compiled], (a, b) => a / b)]);
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled", ratios.Median, "x");
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled_min", ratios.Min, "x");
+            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled_max", ratios.Max, "x");
+        }
+        AnsiConsole.MarkupLine($"[grey]checksum {sink:x}[/]");
+
+        ulong Pass(Dictionary<BkeyFormat, KeyCodec> byFormat)
+        {
+            ulong sum = 0;
+            foreach (var leaf in leaves)
+            {
+                var n = byFormat[leaf.Format].UnpackRun(leaf.Keys, buffer);
+                sum += buffer[n - 1].Position.Offset ^ buffer[n / 2].Size;
+            }
+            return sum;
+        }
+    }
+
+    /// <summary>What compiling costs here: every distinct format compiled afresh, against the keys the image holds.</summary>
+    private static void Compiling(BenchDocument document, string name, List<Leaf> leaves, int samples)
+    {
+        var formats = leaves.Select(l => l.Format).Distinct().ToArray();
+        var totals = new double[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            foreach (var format in formats) CompiledKeyCodec.Compile(format);
+            totals[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+        var total = Spread.Of(totals).Median;
+        document.Add(name, "compiled", "compile_all_formats_ms", total, "ms");
+        document.Add(name, "compiled", "compile_per_format_us", total * 1000 / Math.Max(1, formats.Length), "us");
+        var portable = Math.Min(document.Find(name, "generic/unpack_leaves", "ns_per_key")!.Value, document.Find(name, "byte-aligned/unpack_leaves", "ns_per_key")!.Value);
+        var saving = portable - document.Find(name, "compiled/unpack_leaves", "ns_per_key")!.Value;
+        document.Add(name, "compiled", "break_even_keys", saving > 0 ? total * 1e6 / saving : double.PositiveInfinity, "keys");
+    }
+
+    /// <summary>Every btree listed as text, from a fresh open each round (nodes read, verified and unpacked, values printed).</summary>
+    private static void Listing(BenchDocument document, string name, string path, int rounds)
+    {
+        var rates = new List<double>();
+        var count = 0L;
+        for (var round = 0; round < rounds; round++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var image = BcachefsImage.Open(path);
+            count = 0;
+            long characters = 0;
+            foreach (var btree in image.Btrees)
+                foreach (var key in btree.Keys())
+                {
+                    characters += image.ListText(key).Length;
+                    count++;
+                }
+            rates.Add(count / Stopwatch.GetElapsedTime(started).TotalSeconds);
+            GC.KeepAlive(characters);
+        }
+        var spread = Spread.Of(rates);
+        document.Add(name, "list", "keys", count, "keys");
+        document.Add(name, "list", "keys_per_second", spread.Median, "keys/s");
+        document.Add(name, "list", "keys_per_second_min", spread.Min, "keys/s");
+        document.Add(name, "list", "keys_per_second_max", spread.Max, "keys/s");
+    }
+
+    /// <summary>The whole filesystem extracted to a temporary folder, each round from a fresh open; MB/s of file bytes.</summary>
+    private static void Extracting(BenchDocument document, string name, string path, int rounds)
+    {
+        var rates = new List<double>();
+        long bytes = 0;
+        var files = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var folder = Directory.CreateTempSubdirectory("packtree-bench-extract-").FullName;
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var image = BcachefsImage.Open(path);
+                var result = image.Files.Extract(folder);
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                (bytes, files) = (result.Bytes, result.Files);
+                rates.Add(bytes / 1e6 / seconds);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        var spread = Spread.Of(rates);
+        document.Add(name, "extract", "files", files, "files");
+        document.Add(name, "extract", "bytes", bytes, "bytes");
+        document.Add(name, "extract", "mb_per_second", spread.Median, "MB/s");
+        document.Add(name, "extract", "mb_per_second_min", spread.Min, "MB/s");
+        document.Add(name, "extract", "mb_per_second_max", spread.Max, "MB/s");
+    }
+
+    private static void Print(BenchDocument document, string name)
+    {
+        double Get(string variant, string metric) => document.Find(name, variant, metric)!.Value;
+        var table = new Table().Title($"Packtree.Bench bcachefs — {Markup.Escape(name)}: every leaf's keys unpacked, ns per key (median, lowest–highest of the rounds)");
+        table.AddColumns("strategy", "ns per key", "÷ compiled (per round)");
+        foreach (var strategy in Strategies)
+        {
+            var variant = $"{Name(strategy)}/unpack_leaves";
+            table.AddRow(Name(strategy), $"{Get(variant, "ns_per_key"):F2} ({Get(variant, "ns_per_key_min"):F2}–{Get(variant, "ns_per_key_max"):F2})",
+                $"{Get(variant, "ratio_to_compiled"):F2}× ({Get(variant, "ratio_to_compiled_min"):F2}–{Get(variant, "ratio_to_compiled_max"):F2})");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine(
+            $"{Get("leaves", "nodes"):F0} leaves, {Get("leaves", "keys"):F0} keys, {Get("leaves", "formats"):F0} formats ({Get("leaves", "byte_aligned_formats"):F0} byte-aligned; " +
+            $"the most shared is used by {Get("leaves", "most_nodes_per_format"):F0} nodes, {Get("leaves", "formats_of_one_node"):F0} by one node only)");
+        AnsiConsole.WriteLine(
+            $"compiling every format: {Get("compiled", "compile_all_formats_ms"):F1} ms ({Get("compiled", "compile_per_format_us"):F0} µs each); " +
+            $"it pays for itself after {Get("compiled", "break_even_keys"):F0} keys; the image's leaves hold {Get("leaves", "keys"):F0}");
+        AnsiConsole.WriteLine(
+            $"list: {Get("list", "keys_per_second"):N0} keys/s ({Get("list", "keys_per_second_min"):N0}–{Get("list", "keys_per_second_max"):N0}) over {Get("list", "keys"):F0} keys; " +
+            $"extract: {Get("extract", "mb_per_second"):F1} MB/s ({Get("extract", "mb_per_second_min"):F1}–{Get("extract", "mb_per_second_max"):F1}) for {Get("extract", "bytes") / 1e6:F1} MB");
+    }
+
+    private static string Name(UnpackStrategy strategy) => strategy switch
+    {
+        UnpackStrategy.ByteAligned => "byte-aligned",
+        _ => strategy.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>../shared/bcachefs/img1.gz beside the repository that holds this program, if there is one.</summary>
+    private static string? DefaultImage()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Packtree.slnx")))
+                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "bcachefs", "img1.gz"));
+        return null;
+    }
+
+    /// <summary>The image itself, or a gzipped one decompressed to a temporary file.</summary>
+    private static string Unpacked(string source, out bool temporary)
+    {
+        temporary = source.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        if (!temporary) return source;
+        var path = Path.Combine(Path.GetTempPath(), $"packtree-bench-{Guid.NewGuid():N}.img");
+        using var input = new GZipStream(File.OpenRead(source), CompressionMode.Decompress);
+        using var output = File.Create(path);
+        input.CopyTo(output);
+        return path;
+    }
+}
