@@ -81,12 +81,12 @@ public sealed partial class BcachefsImage
     }
 
     /// <summary>The leaf's merged keys unpacked with the format's key codec (the strategy Packtree picks for it); values stay in the merged buffer.</summary>
-    private static BcachefsKey[] UnpackLeaf(NodeImage image)
+    private BcachefsKey[] UnpackLeaf(NodeImage image)
     {
         var format = image.Header.Format;
         var merged = image.MergedKeys;
         var headers = new Bkey[image.MergedCount];
-        var unpacked = KeyCodecFactory.Create(format).UnpackRun(merged, headers);
+        var unpacked = KeyCode(format).UnpackRun(merged, headers);
         if (unpacked != headers.Length) throw new InvalidOperationException($"A leaf's merged keys hold {unpacked} keys, the codec counted {headers.Length}.");
         var keys = new BcachefsKey[headers.Length];
         for (int i = 0, at = 0; i < keys.Length; i++)

@@ -1,3 +1,4 @@
+using Packtree.Codegen;
 using Microsoft.Win32.SafeHandles;
 using Packtree.Nodes;
 
@@ -22,9 +23,10 @@ public sealed partial class BcachefsImage : IDisposable
     private NodeCodec _codec = null!;
     private BcachefsBtree[] _btrees = [];
 
-    private BcachefsImage(string path, SafeFileHandle handle)
+    private BcachefsImage(string path, SafeFileHandle handle, UnpackStrategy strategy)
     {
         Path = path;
+        Strategy = strategy;
         _handle = handle;
         Length = RandomAccess.GetLength(handle);
         _nodes = new NodeCache(this);
@@ -33,13 +35,22 @@ public sealed partial class BcachefsImage : IDisposable
     /// <summary>Opens the image at <paramref name="path"/> read-only and reads its superblock and btree roots.</summary>
     /// <exception cref="CorruptImageException">No valid superblock copy, or no roots to be found.</exception>
     /// <exception cref="NotSupportedException">An encrypted or big-endian filesystem, or a metadata version not read.</exception>
-    public static BcachefsImage Open(string path)
+    public static BcachefsImage Open(string path) => Open(path, UnpackStrategy.Auto);
+
+    /// <summary>
+    /// Opens the image at <paramref name="path"/> read-only, its leaves' keys to be unpacked with <paramref name="strategy"/>
+    /// (one key codec per node format, shared by every node of that format; see the README on what each strategy buys).
+    /// </summary>
+    /// <exception cref="CorruptImageException">No valid superblock copy, or no roots to be found.</exception>
+    /// <exception cref="NotSupportedException">An encrypted or big-endian filesystem, or a metadata version not read.</exception>
+    public static BcachefsImage Open(string path, UnpackStrategy strategy)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!Enum.IsDefined(strategy)) throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Not an unpack strategy.");
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
-            var image = new BcachefsImage(path, handle);
+            var image = new BcachefsImage(path, handle, strategy);
             image.Load();
             return image;
         }
