@@ -8,7 +8,7 @@ namespace Packtree.Bcachefs;
 // Reading nodes: where a pointer leads, reading and verifying the node, and turning it into keys or child pointers.
 public sealed partial class BcachefsImage
 {
-    private readonly NodeCache _nodes;
+    private NodeCache _nodes = null!;
 
     /// <summary>The node cache (tests look at its miss count).</summary>
     internal NodeCache Cache => _nodes;

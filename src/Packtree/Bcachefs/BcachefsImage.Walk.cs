@@ -29,8 +29,8 @@ public sealed partial class BcachefsImage
             catch (Exception e) when (problems is not null && e is CorruptNodeException or CorruptImageException)
             {
                 problems.Add(e is CorruptNodeException n
-                    ? new BcachefsProblem("node", btree.Name, level, n.FileOffset ?? -1, n.Message)
-                    : new BcachefsProblem(((CorruptImageException)e).Part, btree.Name, level, ((CorruptImageException)e).ByteOffset, e.Message));
+                    ? new BcachefsProblem("node", btree.Name, level, n.FileOffset ?? -1, $"bset {n.Bset}, byte {n.ByteOffset} of the node at byte {n.FileOffset - n.ByteOffset}: {n.Rule}")
+                    : new BcachefsProblem(((CorruptImageException)e).Part, btree.Name, level, ((CorruptImageException)e).ByteOffset, ((CorruptImageException)e).Rule));
                 continue;
             }
             yield return info;

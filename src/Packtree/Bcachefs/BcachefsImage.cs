@@ -29,7 +29,6 @@ public sealed partial class BcachefsImage : IDisposable
         Strategy = strategy;
         _handle = handle;
         Length = RandomAccess.GetLength(handle);
-        _nodes = new NodeCache(this);
     }
 
     /// <summary>Opens the image at <paramref name="path"/> read-only and reads its superblock and btree roots.</summary>
@@ -130,6 +129,7 @@ public sealed partial class BcachefsImage : IDisposable
         _openProblems.AddRange(Journal.Problems);
         Blacklist = new JournalSeqBlacklist([.. sb.BlacklistedJournalSeqs, .. Journal.Blacklist]);
         _codec = new NodeCodec(new NodeGeometry(sb.NodeBytes, sb.BlockBytes), JournalReader.UuidWord(sb) ^ BsetMagicXor);
+        _nodes = new NodeCache(this, NodeCache.LeafCapacityFor(sb.NodeBytes));
         CleanRoots = ReadCleanRoots(sb);
 
         IReadOnlyDictionary<int, RootEntry> roots;

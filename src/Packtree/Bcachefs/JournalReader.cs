@@ -37,29 +37,7 @@ internal static class JournalReader
             for (ulong i = 0; i < count; i++)
                 ReadBucket(image, sb, (long)(start + i) * bucketBytes, bucketBytes, magic, jsets, problems);
         }
-        ReportGaps(jsets, sb, problems);
         return (jsets, problems);
-    }
-
-    /// <summary>
-    /// Journal seqs are consecutive, one per write; a seq missing between the oldest and newest found (and not
-    /// blacklisted) means a jset was lost, for instance to a damaged magic that ended its bucket early.
-    /// </summary>
-    private static void ReportGaps(List<Jset> jsets, BcachefsSuperblock sb, List<BcachefsProblem> problems)
-    {
-        var blacklist = new JournalSeqBlacklist(sb.BlacklistedJournalSeqs);
-        var seqs = jsets.Select(j => j.Seq).Distinct().Order().ToList();
-        for (var i = 1; i < seqs.Count; i++)
-        {
-            if (seqs[i] == seqs[i - 1] + 1) continue;
-            var missing = new List<ulong>();
-            for (var seq = seqs[i - 1] + 1; seq < seqs[i] && missing.Count < 1000; seq++)
-                if (!blacklist.Contains(seq)) missing.Add(seq);
-            if (missing.Count == 0) continue;
-            var before = jsets.First(j => j.Seq == seqs[i - 1]);
-            problems.Add(new BcachefsProblem("journal", null, null, before.ByteOffset,
-                $"journal seqs {missing[0]}..{missing[^1]} are missing between seq {seqs[i - 1]} and seq {seqs[i]}: a jset is damaged or lost"));
-        }
     }
 
     /// <summary>The journal magic: the internal uuid's first 8 bytes as le64, XOR the jset constant.</summary>

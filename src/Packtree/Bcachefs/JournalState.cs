@@ -53,6 +53,7 @@ internal sealed class JournalState
             foreach (var entry in entries)
                 state.AddBlacklist(jset, entry);
         var blacklist = new Nodes.JournalSeqBlacklist([.. superblockBlacklist, .. state.Blacklist]);
+        state.ReportGaps(window, blacklist);
         var overlay = new List<((int, int) Node, BcachefsKey Key, ulong Seq, int Order)>();
         foreach (var (jset, entries) in parsed)
         {
@@ -81,6 +82,28 @@ internal sealed class JournalState
             state.Overlay[group.Key] = [.. keys];
         }
         return state;
+    }
+
+    /// <summary>
+    /// Within the replay window every seq has its jset (one per write, consecutive) unless blacklisted; a missing one
+    /// was lost, for instance to a damaged magic that ended its bucket early. Older jsets may be long overwritten.
+    /// </summary>
+    private void ReportGaps(List<Jset> window, Nodes.JournalSeqBlacklist blacklist)
+    {
+        const ulong MaxWindow = 1 << 20; // far more writes than any journal holds
+        var where = window.Count > 0 ? window[0].ByteOffset : -1;
+        if (ReplayEnd - LastSeq >= MaxWindow)
+        {
+            Problems.Add(new BcachefsProblem("journal", null, null, where, $"the replay window {LastSeq}..{ReplayEnd} spans more seqs than a journal can hold"));
+            return;
+        }
+        var present = window.Select(j => j.Seq).ToHashSet();
+        var missing = new List<ulong>();
+        for (var seq = LastSeq; seq <= ReplayEnd; seq++)
+            if (!present.Contains(seq) && !blacklist.Contains(seq)) missing.Add(seq);
+        if (missing.Count > 0)
+            Problems.Add(new BcachefsProblem("journal", null, null, where,
+                $"{missing.Count} journal seq(s) of the replay window {LastSeq}..{ReplayEnd} are missing, from {missing[0]} to {missing[^1]}: a jset is damaged or lost"));
     }
 
     private static List<JsetEntry> ParseEntries(Jset jset, List<BcachefsProblem> problems)

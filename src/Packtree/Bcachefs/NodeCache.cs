@@ -4,10 +4,16 @@ namespace Packtree.Bcachefs;
 /// Nodes already read and verified, so cursors started one after another (one per file, when extracting) do
 /// not read and check the same nodes again: every interior node is kept, leaves in a small LRU.
 /// </summary>
-internal sealed class NodeCache(BcachefsImage image, int leafCapacity = NodeCache.DefaultLeafCapacity)
+internal sealed class NodeCache(BcachefsImage image, int leafCapacity)
 {
-    /// <summary>Leaves kept by default.</summary>
-    public const int DefaultLeafCapacity = 64;
+    /// <summary>About how many bytes of leaves are kept.</summary>
+    public const int LeafBudgetBytes = 32 << 20;
+
+    /// <summary>The leaves kept for a node size: the budget's worth, at least 16 and at most 4096.</summary>
+    public static int LeafCapacityFor(int nodeBytes) => Math.Clamp(LeafBudgetBytes / nodeBytes, 16, 4096);
+
+    /// <summary>How many leaves are kept.</summary>
+    public int LeafCapacity => leafCapacity;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(long Offset, ulong Seq), LoadedNode> _interior = [];

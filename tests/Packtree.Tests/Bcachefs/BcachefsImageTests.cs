@@ -1,3 +1,4 @@
+using CsCheck;
 using Packtree.Bcachefs;
 using Packtree.Keys;
 
@@ -51,27 +52,24 @@ public class BcachefsImageTests
 
     [Theory]
     [MemberData(nameof(Images))]
-    public void Keys_from_a_position_equal_the_tail_of_a_full_walk(string name)
+    public void Keys_from_any_position_equal_the_tail_of_a_full_walk(string name)
     {
         using var image = BcachefsImage.Open(ImageFolder.Image(name));
-        var random = new Random(name.GetHashCode(StringComparison.Ordinal));
-        foreach (var btree in image.Btrees.Where(b => !b.IsEmpty))
+        var lists = image.Btrees.Select(b => b.Keys().ToList()).ToArray();
+        // Positions near real keys (at, before, after one) and anywhere at all, in any btree.
+        var near = Gen.Select(Gen.Int[0, image.Btrees.Count - 1], Gen.Int[0, int.MaxValue], Gen.Int[-1, 1], (btree, index, step) =>
         {
-            var all = btree.Keys().ToList();
-            for (var trial = 0; trial < 20; trial++)
-            {
-                var index = random.Next(all.Count + 1);
-                // Probe at a key, just after it, and between keys.
-                var from = index == all.Count ? Bpos.Max : (trial % 3) switch
-                {
-                    0 => all[index].Position,
-                    1 => all[index].Position == Bpos.Max ? Bpos.Max : all[index].Position.Successor(),
-                    _ => index == 0 ? Bpos.Min : all[index - 1].Position.Successor(),
-                };
-                var expected = all.Where(k => k.Position >= from).Take(5).Select(k => k.ToString()).ToList();
-                var actual = btree.Keys(from).Take(5).Select(k => k.ToString()).ToList();
-                Assert.Equal(expected, actual);
-            }
-        }
+            var keys = lists[btree];
+            if (keys.Count == 0) return (btree, Bpos.Min);
+            var p = keys[index % keys.Count].Position;
+            return (btree, step < 0 && p != Bpos.Min ? p.Predecessor() : step > 0 && p != Bpos.Max ? p.Successor() : p);
+        });
+        var anywhere = Gen.Select(Gen.Int[0, image.Btrees.Count - 1], Gen.ULong, Gen.ULong, Gen.UInt, (btree, inode, offset, snapshot) => (btree, new Bpos(inode, offset, snapshot)));
+        Gen.Frequency((4, near), (1, anywhere)).Sample(probe =>
+        {
+            var (btree, from) = probe;
+            var expected = lists[btree].Where(k => k.Position >= from).Take(4).Select(k => k.ToString());
+            Assert.Equal(expected, image.Btrees[btree].Keys(from).Take(4).Select(k => k.ToString()));
+        }, iter: 2000);
     }
 }

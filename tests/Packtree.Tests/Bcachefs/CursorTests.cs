@@ -22,7 +22,7 @@ public class CursorTests
         foreach (var inode in directories)
             Assert.Equal(inode, btree.Keys(new Bpos(inode, 0, 0)).First().Position.Inode);
         var leaves = image.Btree("dirents").Nodes().Count(n => n.Level == 0);
-        Assert.True(image.Cache.Reads - afterWalk <= Math.Max(0, leaves - NodeCache.DefaultLeafCapacity), $"{image.Cache.Reads - afterWalk} nodes read again");
+        Assert.True(image.Cache.Reads - afterWalk <= Math.Max(0, leaves - image.Cache.LeafCapacity), $"{image.Cache.Reads - afterWalk} nodes read again");
     }
 
     [Theory]
@@ -64,6 +64,31 @@ public class CursorTests
         var problems = moved.CheckMetadata().ToList();
         Assert.Contains(problems, p => p.Part == "pointer" && p.Btree == btreeName);
         Assert.Contains(problems, p => p.Part == "roots" && p.Btree == btreeName);
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void The_leaf_cache_keeps_the_most_recently_used_leaves(string name)
+    {
+        using var image = BcachefsImage.Open(ImageFolder.Image(name));
+        var parent = image.Btrees.SelectMany(b => b.Nodes()).First(n => n.Level == 1 && n.Bsets.Sum(b => b.Keys.Count) >= 3);
+        var btree = image.Btrees[parent.BtreeId];
+        var cache = new NodeCache(image, leafCapacity: 2);
+        var children = cache.Get(btree, parent.Pointer, 1).Children!;
+        Assert.True(children.Length >= 3);
+        int Reads(int child)
+        {
+            cache.Get(btree, children[child], 0);
+            return cache.Reads;
+        }
+        Assert.Equal(2, Reads(0));
+        Assert.Equal(3, Reads(1));
+        Assert.Equal(3, Reads(0)); // a hit, and leaf 0 is now the most recent
+        Assert.Equal(4, Reads(2)); // evicts leaf 1
+        Assert.Equal(4, Reads(0));
+        Assert.Equal(5, Reads(1));
+        Assert.Same(cache.Get(btree, parent.Pointer, 1), cache.Get(btree, parent.Pointer, 1)); // interior nodes stay
+        Assert.Equal(5, cache.Reads);
     }
 
     [Fact]
