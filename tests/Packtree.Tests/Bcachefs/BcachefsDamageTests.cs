@@ -1,3 +1,4 @@
+using Packtree.Tests.Storage;
 using System.Text;
 using Packtree.Bcachefs;
 

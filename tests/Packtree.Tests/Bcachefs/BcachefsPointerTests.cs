@@ -1,3 +1,4 @@
+using Packtree.Tests.Storage;
 using System.Buffers.Binary;
 using System.Numerics;
 using Packtree.Bcachefs;

@@ -1,3 +1,4 @@
+using Packtree.Tests.Storage;
 using Packtree.Bcachefs;
 using Packtree.Keys;
 using Packtree.Nodes;
