@@ -35,7 +35,9 @@ public static class BcachefsSuite
             Formats(document, name, leaves);
             Unpacking(document, name, leaves, rounds, settings.Quick);
             Compiling(document, name, leaves, settings.Quick ? 3 : 7);
+            ColdWalks(document, name, path, rounds);
             Listing(document, name, path, rounds);
+            Reading(document, name, path, rounds);
             Extracting(document, name, path, settings.Quick ? 2 : 3);
             Print(document, name);
         }
@@ -152,6 +154,38 @@ public static class BcachefsSuite
         document.Add(name, "leaves", "keys_per_format_max", perFormat.Max(), "keys");
     }
 
+    /// <summary>
+    /// What a user's one walk costs under each strategy: a fresh open (fresh compiled-code cache, so Compiled pays its
+    /// compiles as a first open would), every key of every btree, no text. Interleaved rounds, alternating order.
+    /// </summary>
+    private static void ColdWalks(BenchDocument document, string name, string path, int rounds)
+    {
+        var samples = Strategies.ToDictionary(s => s, _ => new List<double>());
+        for (var round = 0; round < rounds + 1; round++)
+        {
+            var order = round % 2 == 0 ? Strategies : [.. Strategies.Reverse()];
+            foreach (var strategy in order)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var image = BcachefsImage.Open(path, strategy, new CompiledCodeCache());
+                var count = 0L;
+                foreach (var btree in image.Btrees) count += btree.Keys().LongCount();
+                if (round > 0) samples[strategy].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds); // round 0 warms the JIT
+            }
+        }
+        foreach (var strategy in Strategies)
+        {
+            var spread = Spread.Of(samples[strategy]);
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ms", spread.Median, "ms");
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ms_min", spread.Min, "ms");
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ms_max", spread.Max, "ms");
+            var ratios = Spread.Of([.. samples[strategy].Zip(samples[UnpackStrategy.Auto], (a, b) => a / b)]);
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto", ratios.Median, "x");
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto_min", ratios.Min, "x");
+            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto_max", ratios.Max, "x");
+        }
+    }
+
     /// <summary>Every btree listed as text, from a fresh open each round (nodes read, verified and unpacked, values printed).</summary>
     private static void Listing(BenchDocument document, string name, string path, int rounds)
     {
@@ -177,6 +211,41 @@ public static class BcachefsSuite
         document.Add(name, "list", "keys_per_second", spread.Median, "keys/s");
         document.Add(name, "list", "keys_per_second_min", spread.Min, "keys/s");
         document.Add(name, "list", "keys_per_second_max", spread.Max, "keys/s");
+    }
+
+    /// <summary>Every regular file read through its stream (each extent's checksum verified, holes as zeros), from a fresh open each round: the reader without the disk writes.</summary>
+    private static void Reading(BenchDocument document, string name, string path, int rounds)
+    {
+        var rates = new List<double>();
+        long bytes = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var image = BcachefsImage.Open(path);
+            bytes = 0;
+            var directories = new Stack<string>([""]);
+            while (directories.Count > 0)
+            {
+                var directory = directories.Pop();
+                foreach (var entry in image.Files.List(directory + "/"))
+                {
+                    var child = $"{directory}/{entry.Name}";
+                    if (entry.Type == "dir") directories.Push(child);
+                    else if (entry.Type == "reg")
+                    {
+                        using var file = image.Files.OpenRead(child);
+                        file.CopyTo(Stream.Null);
+                        bytes += file.Length;
+                    }
+                }
+            }
+            rates.Add(bytes / 1e6 / Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        var spread = Spread.Of(rates);
+        document.Add(name, "read", "bytes", bytes, "bytes");
+        document.Add(name, "read", "mb_per_second", spread.Median, "MB/s");
+        document.Add(name, "read", "mb_per_second_min", spread.Min, "MB/s");
+        document.Add(name, "read", "mb_per_second_max", spread.Max, "MB/s");
     }
 
     /// <summary>The whole filesystem extracted to a temporary folder, each round from a fresh open; MB/s of file bytes.</summary>
@@ -213,13 +282,16 @@ public static class BcachefsSuite
     private static void Print(BenchDocument document, string name)
     {
         double Get(string variant, string metric) => document.Find(name, variant, metric)!.Value;
-        var table = new Table().Title($"Packtree.Bench bcachefs — {Markup.Escape(name)}: every leaf's keys unpacked, ns per key (median, lowest–highest of the rounds)");
-        table.AddColumns("strategy", "ns per key", "÷ compiled (per round)");
+        var table = new Table().Title($"Packtree.Bench bcachefs — {Markup.Escape(name)}: every leaf's keys unpacked with codecs ready (Auto after its threshold), and one walk of every key as a user's first open does it; median (lowest–highest of the rounds)");
+        table.AddColumns("strategy", "unpack, ns per key", "÷ compiled (per round)", "one walk from a fresh open, ms", "÷ auto (per round)");
         foreach (var strategy in Strategies)
         {
             var variant = $"{Name(strategy)}/unpack_leaves";
+            var walk = $"{Name(strategy)}/walk_cold";
             table.AddRow(Name(strategy), $"{Get(variant, "ns_per_key"):F2} ({Get(variant, "ns_per_key_min"):F2}–{Get(variant, "ns_per_key_max"):F2})",
-                $"{Get(variant, "ratio_to_compiled"):F2}× ({Get(variant, "ratio_to_compiled_min"):F2}–{Get(variant, "ratio_to_compiled_max"):F2})");
+                $"{Get(variant, "ratio_to_compiled"):F2}× ({Get(variant, "ratio_to_compiled_min"):F2}–{Get(variant, "ratio_to_compiled_max"):F2})",
+                $"{Get(walk, "ms"):F1} ({Get(walk, "ms_min"):F1}–{Get(walk, "ms_max"):F1})",
+                $"{Get(walk, "ratio_to_auto"):F2}× ({Get(walk, "ratio_to_auto_min"):F2}–{Get(walk, "ratio_to_auto_max"):F2})");
         }
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine(
@@ -231,6 +303,7 @@ public static class BcachefsSuite
             $"here a format holds {Get("leaves", "keys_per_format_median"):F0} keys (median), {Get("leaves", "keys_per_format_max"):F0} at most");
         AnsiConsole.WriteLine(
             $"list: {Get("list", "keys_per_second"):N0} keys/s ({Get("list", "keys_per_second_min"):N0}–{Get("list", "keys_per_second_max"):N0}) over {Get("list", "keys"):F0} keys; " +
+            $"read every file: {Get("read", "mb_per_second"):F0} MB/s ({Get("read", "mb_per_second_min"):F0}–{Get("read", "mb_per_second_max"):F0}) for {Get("read", "bytes") / 1e6:F1} MB; " +
             $"extract: {Get("extract", "mb_per_second"):F1} MB/s ({Get("extract", "mb_per_second_min"):F1}–{Get("extract", "mb_per_second_max"):F1}) for {Get("extract", "bytes") / 1e6:F1} MB");
     }
 

@@ -8,6 +8,7 @@ namespace Packtree.Bcachefs;
 public sealed partial class BcachefsImage
 {
     private readonly ConcurrentDictionary<BkeyFormat, KeyCodec> _keyCode = new();
+    private readonly CompiledCodeCache _codeCache;
 
     /// <summary>How leaves' keys are unpacked (<see cref="UnpackStrategy.Auto"/> unless the image was opened with another).</summary>
     public UnpackStrategy Strategy { get; }
@@ -17,5 +18,5 @@ public sealed partial class BcachefsImage
 
     /// <summary>The codec for <paramref name="format"/>, made on first use with this image's strategy.</summary>
     internal KeyCodec KeyCode(BkeyFormat format) =>
-        _keyCode.GetOrAdd(format, static (f, strategy) => KeyCodecFactory.Create(f, strategy), Strategy);
+        _keyCode.GetOrAdd(format, static (f, options) => KeyCodecFactory.Create(f, options), KeyCodecOptions.Default with { Strategy = Strategy, Cache = _codeCache });
 }

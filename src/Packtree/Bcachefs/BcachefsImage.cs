@@ -23,10 +23,11 @@ public sealed partial class BcachefsImage : IDisposable
     private NodeCodec _codec = null!;
     private BcachefsBtree[] _btrees = [];
 
-    private BcachefsImage(string path, SafeFileHandle handle, UnpackStrategy strategy)
+    private BcachefsImage(string path, SafeFileHandle handle, UnpackStrategy strategy, CompiledCodeCache codeCache)
     {
         Path = path;
         Strategy = strategy;
+        _codeCache = codeCache;
         _handle = handle;
         Length = RandomAccess.GetLength(handle);
     }
@@ -42,14 +43,17 @@ public sealed partial class BcachefsImage : IDisposable
     /// </summary>
     /// <exception cref="CorruptImageException">No valid superblock copy, or no roots to be found.</exception>
     /// <exception cref="NotSupportedException">An encrypted or big-endian filesystem, or a metadata version not read.</exception>
-    public static BcachefsImage Open(string path, UnpackStrategy strategy)
+    public static BcachefsImage Open(string path, UnpackStrategy strategy) => Open(path, strategy, CompiledCodeCache.Shared);
+
+    /// <summary>As <see cref="Open(string, UnpackStrategy)"/>, compiled key code kept in <paramref name="codeCache"/> (a fresh one measures a first open).</summary>
+    internal static BcachefsImage Open(string path, UnpackStrategy strategy, CompiledCodeCache codeCache)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!Enum.IsDefined(strategy)) throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Not an unpack strategy.");
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         try
         {
-            var image = new BcachefsImage(path, handle, strategy);
+            var image = new BcachefsImage(path, handle, strategy, codeCache);
             image.Load();
             return image;
         }
