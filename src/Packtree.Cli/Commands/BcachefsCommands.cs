@@ -160,6 +160,7 @@ public static class BcachefsCommands
         command.SetAction(parse => Run(parse, image =>
         {
             var problems = 0;
+            // Check reads everything; a damaged image's problems are printed, not thrown.
             foreach (var problem in image.Check())
             {
                 problems++;
@@ -171,20 +172,40 @@ public static class BcachefsCommands
         return command;
     }
 
-    /// <summary>Opens the image and runs <paramref name="body"/>; a missing image exits 2, any error is one line on stderr and exit code 1.</summary>
+    /// <summary>
+    /// Opens the image and runs <paramref name="body"/>: a missing image exits 2; what the image or the request gets
+    /// wrong (damage, an unsupported filesystem, a path not in it, a bad argument) is one line on stderr and exit code 1.
+    /// </summary>
     private static int Run(ParseResult parse, Func<BcachefsImage, int> body)
     {
         var path = parse.GetValue(ImageArgument)!;
+        if (Directory.Exists(path))
+        {
+            Console.Error.WriteLine($"packtree: '{Path.GetFullPath(path)}' is a directory, not a bcachefs image.");
+            return 2;
+        }
         if (!File.Exists(path))
         {
             Console.Error.WriteLine($"packtree: there is no image '{Path.GetFullPath(path)}'.");
             return 2;
         }
-        return StoreCommands.Run(() =>
+        try
         {
             using var image = BcachefsImage.Open(path);
             return body(image);
-        });
+        }
+        catch (Exception e) when (e is CorruptImageException or CorruptNodeException or NotSupportedException or InvalidDataException or IOException
+                                       or UnauthorizedAccessException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"packtree: {ErrorText.OneLine(e is ArgumentException a ? a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal) : e.Message)}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // Never a stack trace: a defect in the reader still reads as one line naming its type.
+            Console.Error.WriteLine($"packtree: unexpected error reading the image: {e.GetType().Name}: {ErrorText.OneLine(e.Message)}");
+            return 1;
+        }
     }
 
     private static readonly string[] FieldNames =

@@ -90,6 +90,32 @@ public sealed class BcachefsCliTests
         Assert.Contains("no image", errors);
     }
 
+    /// <summary>What is not a readable image, or not in it, is one line on stderr naming it, never a stack trace.</summary>
+    [Fact]
+    public void BadImagesAndPathsAreOneLineErrors()
+    {
+        using var temp = new TempFolder();
+        var garbage = Path.Combine(temp.Path, "garbage.img");
+        File.WriteAllBytes(garbage, [.. Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7919 >> 3))]);
+        var image = ImageFolder.Image(ImageFolder.Names[0]);
+        (string[] Arguments, int Code, string Says)[] cases =
+        [
+            (["bcachefs", "check", garbage], 1, "no valid superblock copy"),
+            (["bcachefs", "ls", garbage], 1, "no valid superblock copy"),
+            (["bcachefs", "list", temp.Path], 2, "is a directory"),
+            (["bcachefs", "list", image, "--btree", "nosuch"], 1, "has no btree named 'nosuch'"),
+            (["bcachefs", "cat", image, "/nosuch"], 1, "/nosuch"),
+        ];
+        foreach (var (arguments, expected, says) in cases)
+        {
+            var (code, _, errors) = PacktreeCli.Run(Timeout, arguments);
+            Assert.True(code == expected, $"{string.Join(' ', arguments)}: exit {code}, {errors}");
+            Assert.Contains(says, errors);
+            Assert.Single(errors.TrimEnd().Split('\n'));
+            Assert.DoesNotContain("unexpected", errors);
+        }
+    }
+
     private static string Hash(string path)
     {
         using var stream = File.OpenRead(path);
