@@ -110,13 +110,9 @@ public static class BcachefsSuite
         foreach (var strategy in Strategies)
         {
             var spread = Spread.Of(samples[strategy]);
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key", spread.Median, "ns");
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key_min", spread.Min, "ns");
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ns_per_key_max", spread.Max, "ns");
+            AddSpread(document, name, $"{Name(strategy)}/unpack_leaves", "ns_per_key", spread, "ns");
             var ratios = Spread.Of([.. samples[strategy].Zip(samples[UnpackStrategy.Compiled], (a, b) => a / b)]);
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled", ratios.Median, "x");
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled_min", ratios.Min, "x");
-            document.Add(name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled_max", ratios.Max, "x");
+            AddSpread(document, name, $"{Name(strategy)}/unpack_leaves", "ratio_to_compiled", ratios, "x");
         }
         AnsiConsole.MarkupLine($"[grey]checksum {sink:x}[/]");
 
@@ -176,13 +172,9 @@ public static class BcachefsSuite
         foreach (var strategy in Strategies)
         {
             var spread = Spread.Of(samples[strategy]);
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ms", spread.Median, "ms");
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ms_min", spread.Min, "ms");
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ms_max", spread.Max, "ms");
+            AddSpread(document, name, $"{Name(strategy)}/walk_cold", "ms", spread, "ms");
             var ratios = Spread.Of([.. samples[strategy].Zip(samples[UnpackStrategy.Auto], (a, b) => a / b)]);
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto", ratios.Median, "x");
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto_min", ratios.Min, "x");
-            document.Add(name, $"{Name(strategy)}/walk_cold", "ratio_to_auto_max", ratios.Max, "x");
+            AddSpread(document, name, $"{Name(strategy)}/walk_cold", "ratio_to_auto", ratios, "x");
         }
     }
 
@@ -208,9 +200,7 @@ public static class BcachefsSuite
         }
         var spread = Spread.Of(rates);
         document.Add(name, "list", "keys", count, "keys");
-        document.Add(name, "list", "keys_per_second", spread.Median, "keys/s");
-        document.Add(name, "list", "keys_per_second_min", spread.Min, "keys/s");
-        document.Add(name, "list", "keys_per_second_max", spread.Max, "keys/s");
+        AddSpread(document, name, "list", "keys_per_second", spread, "keys/s");
     }
 
     /// <summary>Every regular file read through its stream (each extent's checksum verified, holes as zeros), from a fresh open each round: the reader without the disk writes.</summary>
@@ -243,9 +233,7 @@ public static class BcachefsSuite
         }
         var spread = Spread.Of(rates);
         document.Add(name, "read", "bytes", bytes, "bytes");
-        document.Add(name, "read", "mb_per_second", spread.Median, "MB/s");
-        document.Add(name, "read", "mb_per_second_min", spread.Min, "MB/s");
-        document.Add(name, "read", "mb_per_second_max", spread.Max, "MB/s");
+        AddSpread(document, name, "read", "mb_per_second", spread, "MB/s");
     }
 
     /// <summary>The whole filesystem extracted to a temporary folder, each round from a fresh open; MB/s of file bytes.</summary>
@@ -274,9 +262,7 @@ public static class BcachefsSuite
         var spread = Spread.Of(rates);
         document.Add(name, "extract", "files", files, "files");
         document.Add(name, "extract", "bytes", bytes, "bytes");
-        document.Add(name, "extract", "mb_per_second", spread.Median, "MB/s");
-        document.Add(name, "extract", "mb_per_second_min", spread.Min, "MB/s");
-        document.Add(name, "extract", "mb_per_second_max", spread.Max, "MB/s");
+        AddSpread(document, name, "extract", "mb_per_second", spread, "MB/s");
     }
 
     private static void Print(BenchDocument document, string name)
@@ -305,6 +291,14 @@ public static class BcachefsSuite
             $"list: {Get("list", "keys_per_second"):N0} keys/s ({Get("list", "keys_per_second_min"):N0}–{Get("list", "keys_per_second_max"):N0}) over {Get("list", "keys"):F0} keys; " +
             $"read every file: {Get("read", "mb_per_second"):F0} MB/s ({Get("read", "mb_per_second_min"):F0}–{Get("read", "mb_per_second_max"):F0}) for {Get("read", "bytes") / 1e6:F1} MB; " +
             $"extract: {Get("extract", "mb_per_second"):F1} MB/s ({Get("extract", "mb_per_second_min"):F1}–{Get("extract", "mb_per_second_max"):F1}) for {Get("extract", "bytes") / 1e6:F1} MB");
+    }
+
+    /// <summary>A figure as its median, with the lowest and highest round beside it (metric_min, metric_max).</summary>
+    private static void AddSpread(BenchDocument document, string name, string variant, string metric, Spread spread, string unit)
+    {
+        document.Add(name, variant, metric, spread.Median, unit);
+        document.Add(name, variant, $"{metric}_min", spread.Min, unit);
+        document.Add(name, variant, $"{metric}_max", spread.Max, unit);
     }
 
     private static string Name(UnpackStrategy strategy) => strategy switch
