@@ -30,6 +30,8 @@ public sealed partial class BcachefsImage : IDisposable
         _codeCache = codeCache;
         _handle = handle;
         Length = RandomAccess.GetLength(handle);
+        // A block device reports no size through fstat; seeking to its end gives it (reads use pread, which never moves the offset).
+        if (Length == 0 && BcachefsNative.IsLinux) Length = Math.Max(0, BcachefsNative.SeekEnd(handle));
     }
 
     /// <summary>Opens the image at <paramref name="path"/> read-only and reads its superblock and btree roots.</summary>

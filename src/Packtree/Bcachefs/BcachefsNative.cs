@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Packtree.Bcachefs;
 
 /// <summary>
-/// The few libc calls extraction needs that .NET does not offer: hard links, extended attributes, ownership
-/// and times of a symbolic link itself. Linux only; callers check <see cref="IsLinux"/> first.
+/// The few libc calls the reader needs that .NET does not offer: a block device's size, and for extraction hard
+/// links, extended attributes, ownership and times of a symbolic link itself. Linux only; callers check
+/// <see cref="IsLinux"/> first.
 /// </summary>
 internal static partial class BcachefsNative
 {
@@ -37,6 +38,21 @@ internal static partial class BcachefsNative
         return utimensat(AtFdCwd, path, times, AtSymlinkNoFollow) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
+    /// <summary>The size of what <paramref name="handle"/> opens, by seeking to its end (a block device's size, which fstat does not give); -1 on failure.</summary>
+    public static long SeekEnd(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return lseek((int)handle.DangerousGetHandle(), 0, SeekEndWhence);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     /// <summary>The text of an errno.</summary>
     public static string ErrorText(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 
@@ -61,4 +77,9 @@ internal static partial class BcachefsNative
 
     [LibraryImport(Libc)]
     private static partial uint geteuid();
+
+    private const int SeekEndWhence = 2;
+
+    [LibraryImport(Libc, SetLastError = true)]
+    private static partial long lseek(int fd, long offset, int whence);
 }
