@@ -181,24 +181,19 @@ public static class BcachefsSuite
     /// <summary>Every btree listed as text, from a fresh open each round (nodes read, verified and unpacked, values printed).</summary>
     private static void Listing(BenchDocument document, string name, string path, int rounds)
     {
-        var rates = new List<double>();
         var count = 0L;
-        for (var round = 0; round < rounds; round++)
+        var spread = PerSecond(path, rounds, image =>
         {
-            var started = Stopwatch.GetTimestamp();
-            using var image = BcachefsImage.Open(path);
-            count = 0;
-            long characters = 0;
+            (count, var characters) = (0L, 0L);
             foreach (var btree in image.Btrees)
                 foreach (var key in btree.Keys())
                 {
                     characters += image.ListText(key).Length;
                     count++;
                 }
-            rates.Add(count / Stopwatch.GetElapsedTime(started).TotalSeconds);
             GC.KeepAlive(characters);
-        }
-        var spread = Spread.Of(rates);
+            return count;
+        });
         document.Add(name, "list", "keys", count, "keys");
         AddSpread(document, name, "list", "keys_per_second", spread, "keys/s");
     }
@@ -206,12 +201,9 @@ public static class BcachefsSuite
     /// <summary>Every regular file read through its stream (each extent's checksum verified, holes as zeros), from a fresh open each round: the reader without the disk writes.</summary>
     private static void Reading(BenchDocument document, string name, string path, int rounds)
     {
-        var rates = new List<double>();
         long bytes = 0;
-        for (var round = 0; round < rounds; round++)
+        var spread = PerSecond(path, rounds, image =>
         {
-            var started = Stopwatch.GetTimestamp();
-            using var image = BcachefsImage.Open(path);
             bytes = 0;
             var directories = new Stack<string>([""]);
             while (directories.Count > 0)
@@ -229,40 +221,56 @@ public static class BcachefsSuite
                     }
                 }
             }
-            rates.Add(bytes / 1e6 / Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-        var spread = Spread.Of(rates);
+            return bytes / 1e6;
+        });
         document.Add(name, "read", "bytes", bytes, "bytes");
         AddSpread(document, name, "read", "mb_per_second", spread, "MB/s");
     }
 
-    /// <summary>The whole filesystem extracted to a temporary folder, each round from a fresh open; MB/s of file bytes.</summary>
+    /// <summary>The whole filesystem extracted to a temporary folder, each round from a fresh open; MB/s of file bytes (the folders are deleted after the rounds, untimed).</summary>
     private static void Extracting(BenchDocument document, string name, string path, int rounds)
     {
-        var rates = new List<double>();
-        long bytes = 0;
-        var files = 0;
+        var folders = new List<string>();
+        BcachefsExtractResult? result = null;
+        try
+        {
+            var spread = PerSecond(path, rounds, image =>
+            {
+                folders.Add(Directory.CreateTempSubdirectory("packtree-bench-extract-").FullName);
+                result = image.Files.Extract(folders[^1]);
+                return result.Bytes / 1e6;
+            });
+            document.Add(name, "extract", "files", result!.Files, "files");
+            document.Add(name, "extract", "bytes", result.Bytes, "bytes");
+            AddSpread(document, name, "extract", "mb_per_second", spread, "MB/s");
+        }
+        finally
+        {
+            foreach (var folder in folders) DeleteTree(folder);
+        }
+    }
+
+    /// <summary>Deletes an extracted tree; its folders may carry read-only modes from the image, which a user other than root must lift first.</summary>
+    private static void DeleteTree(string folder)
+    {
+        if (!OperatingSystem.IsWindows())
+            foreach (var dir in Directory.EnumerateDirectories(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
+                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Each round opens the image afresh and times <paramref name="work"/>, which returns the amount it did: the spread of amount per second.</summary>
+    private static Spread PerSecond(string path, int rounds, Func<BcachefsImage, double> work)
+    {
+        var rates = new double[rounds];
         for (var round = 0; round < rounds; round++)
         {
-            var folder = Directory.CreateTempSubdirectory("packtree-bench-extract-").FullName;
-            try
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var image = BcachefsImage.Open(path);
-                var result = image.Files.Extract(folder);
-                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                (bytes, files) = (result.Bytes, result.Files);
-                rates.Add(bytes / 1e6 / seconds);
-            }
-            finally
-            {
-                Directory.Delete(folder, recursive: true);
-            }
+            var started = Stopwatch.GetTimestamp();
+            using var image = BcachefsImage.Open(path);
+            var amount = work(image);
+            rates[round] = amount / Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
-        var spread = Spread.Of(rates);
-        document.Add(name, "extract", "files", files, "files");
-        document.Add(name, "extract", "bytes", bytes, "bytes");
-        AddSpread(document, name, "extract", "mb_per_second", spread, "MB/s");
+        return Spread.Of(rates);
     }
 
     private static void Print(BenchDocument document, string name)
