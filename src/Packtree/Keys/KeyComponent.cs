@@ -6,8 +6,11 @@ namespace Packtree.Keys;
 /// </summary>
 internal readonly record struct KeyComponent
 {
-    /// <summary>The longest string or byte string a key may hold (in bytes); 4 KiB keeps a key inside a node's aux search window scale.</summary>
-    public const int MaxVariableBytes = 4096;
+    /// <summary>
+    /// The longest string or byte string a component may hold, in bytes: its 128 words and length, with the key's
+    /// header, leave room for a value in a key of at most 255 words (a key's size is one byte, as in bcachefs).
+    /// </summary>
+    public const int MaxVariableBytes = 1024;
 
     /// <summary>A fixed-size component.</summary>
     public KeyComponent(KeyComponentKind kind)
@@ -47,18 +50,6 @@ internal readonly record struct KeyComponent
         KeyComponentKind.Guid or KeyComponentKind.DateTime or KeyComponentKind.DateTimeOffset => 2,
         KeyComponentKind.String or KeyComponentKind.Bytes => (MaxBytes + 7) / 8 + 1,
         _ => 1,
-    };
-
-    /// <summary>The widest value each field of the component can hold, in bits (an integer's own width; 64 for words).</summary>
-    public int FieldBits(int field) => Kind switch
-    {
-        KeyComponentKind.Int8 or KeyComponentKind.UInt8 => 8,
-        KeyComponentKind.Int16 or KeyComponentKind.UInt16 => 16,
-        KeyComponentKind.Int32 or KeyComponentKind.UInt32 => 32,
-        KeyComponentKind.DateTime => field == 0 ? 62 : 2,
-        KeyComponentKind.DateTimeOffset => field == 0 ? 62 : 11,
-        KeyComponentKind.String or KeyComponentKind.Bytes when field == FieldCount - 1 => BitMath.BitLength((ulong)MaxBytes),
-        _ => 64,
     };
 
     public override string ToString() => Kind is KeyComponentKind.String or KeyComponentKind.Bytes ? $"{Kind}({MaxBytes})" : Kind.ToString();

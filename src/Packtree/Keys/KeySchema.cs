@@ -7,7 +7,7 @@ namespace Packtree.Keys;
 /// once formats are computed per node, so the padding words of a short string or a component that rarely
 /// changes are free where they are constant.
 /// </summary>
-internal sealed class KeySchema : IEquatable<KeySchema>
+internal sealed class KeySchema
 {
     /// <summary>LMDB's default key limit, and the default for byte-string trees.</summary>
     public const int DefaultByteStringBytes = 511;
@@ -38,17 +38,6 @@ internal sealed class KeySchema : IEquatable<KeySchema>
 
     /// <summary>Index of the first field of component <paramref name="component"/>.</summary>
     public int FirstField(int component) => _firstField[component];
-
-    public bool Equals(KeySchema? other) => other is not null && _components.AsSpan().SequenceEqual(other._components);
-
-    public override bool Equals(object? obj) => Equals(obj as KeySchema);
-
-    public override int GetHashCode()
-    {
-        var hash = new HashCode();
-        foreach (var component in _components) hash.Add(component);
-        return hash.ToHashCode();
-    }
 
     /// <summary>As the schema is written: <c>(Int64, DateTime, String(64))</c>.</summary>
     public override string ToString() => $"({string.Join(", ", _components)})";
