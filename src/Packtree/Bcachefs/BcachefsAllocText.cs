@@ -57,7 +57,7 @@ internal static class BcachefsAllocText
         text.Write("btree=").Write(BcachefsNames.Btree(bp.BtreeId)).Write(" level=").Write((ulong)bp.Level)
             .Write(" data_type=").Write(BcachefsNames.DataType(bp.DataType)).Write(" suboffset=").Write(suboffset)
             .Write(" len=").Write(bp.BucketLength).Write(" gen=").Write((ulong)bp.BucketGen)
-            .Write(" pos=").Write(BcachefsKey.PositionText(bp.Position));
+            .Write(" pos=").Write(bp.Position.ToString());
         if ((bp.Flags & 3) != 0)
             text.Write(" phys");
     }

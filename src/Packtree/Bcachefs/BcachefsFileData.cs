@@ -163,7 +163,7 @@ internal sealed class BcachefsFileData
         return covered;
     }
 
-    private string What(BcachefsKey key) => $"file {_node.Path} (inode {_node.Inum}) extent {BcachefsKey.PositionText(key.Position)} len {key.Size}";
+    private string What(BcachefsKey key) => $"file {_node.Path} (inode {_node.Inum}) extent {key.Position} len {key.Size}";
 
     private CorruptImageException Corrupt(BcachefsKey key, string rule, Exception? inner = null) =>
         new("extents", _files.LeafOffset("extents", key.Position), rule, inner);

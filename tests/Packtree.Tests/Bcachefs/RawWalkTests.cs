@@ -47,7 +47,7 @@ public class RawWalkTests
         node.HeaderChecksum.Write(csum);
         yield return string.Create(c, $"=== node btree {node.Btree} level {node.Level} dev {image.Superblock.DeviceIndex} sector {node.ByteOffset / 512} byte_offset {node.ByteOffset} buf_bytes {image.Superblock.NodeBytes} written_sectors {node.WrittenSectors}");
         yield return string.Create(c, $"  header: csum_type {(int)node.Bsets[0].Header.ChecksumType} csum {Convert.ToHexStringLower(csum)} magic {h.Magic:x16} flags {h.Flags:x16} (id {h.BtreeId} level {h.Level} new_extent_overwrite {(h.NewExtentOverwrite ? 1 : 0)} seq {h.NodeSeq})");
-        yield return $"  min_key {BcachefsKey.PositionText(node.MinKey)} max_key {BcachefsKey.PositionText(node.MaxKey)}";
+        yield return $"  min_key {node.MinKey} max_key {node.MaxKey}";
         var f = node.Format;
         var widths = string.Join(' ', Enumerable.Range(0, 6).Select(i => f.Width((BkeyField)i).ToString(c)));
         var offsets = string.Join(' ', Enumerable.Range(0, 6).Select(i => f.Offset((BkeyField)i).ToString(c)));
