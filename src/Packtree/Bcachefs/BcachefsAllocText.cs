@@ -76,11 +76,4 @@ internal static class BcachefsAllocText
     /// <summary>lru: the index the entry points at.</summary>
     public static void WriteLru(BcachefsTextWriter text, ReadOnlySpan<byte> value) =>
         text.Write("idx ").Write(BcachefsValueBytes.U64(value, 0, "lru idx"));
-
-    /// <summary>The generation of bucket <paramref name="bucket"/> in a bucket_gens value (bucket &amp; 255).</summary>
-    public static byte BucketGensGen(ReadOnlySpan<byte> value, ulong bucket)
-    {
-        BcachefsValueBytes.Need(value, 0, 256, "bucket_gens gens");
-        return value[(int)(bucket & 255)];
-    }
 }

@@ -64,7 +64,7 @@ public sealed partial class BcachefsImage
                 at += length;
             }
             var byteOffset = bset.SectorOffset * NodeGeometry.SectorBytes;
-            bsets.Add(new BcachefsBsetInfo(bset.SectorOffset, byteOffset, bset.Sectors, bset.Header, ChecksumOk: true, Blacklist.Contains(bset.Header.JournalSeq), keys));
+            bsets.Add(new BcachefsBsetInfo(bset.SectorOffset, byteOffset, bset.Sectors, bset.Header, Blacklist.Contains(bset.Header.JournalSeq), keys));
         }
         return new BcachefsNodeInfo(btree.Name, btree.Id, level, offset, image.SectorsRead, pointer, image.Header, Checksum.Read(buffer), bsets);
     }

