@@ -57,7 +57,7 @@ internal static class BcachefsAllocText
         text.Write("btree=").Write(BcachefsNames.Btree(bp.BtreeId)).Write(" level=").Write((ulong)bp.Level)
             .Write(" data_type=").Write(BcachefsNames.DataType(bp.DataType)).Write(" suboffset=").Write(suboffset)
             .Write(" len=").Write(bp.BucketLength).Write(" gen=").Write((ulong)bp.BucketGen)
-            .Write(" pos=").Write(BcachefsKey.PositionText(bp.Position));
+            .Write(" pos=").Write(bp.Position.ToString());
         if ((bp.Flags & 3) != 0)
             text.Write(" phys");
     }
@@ -76,11 +76,4 @@ internal static class BcachefsAllocText
     /// <summary>lru: the index the entry points at.</summary>
     public static void WriteLru(BcachefsTextWriter text, ReadOnlySpan<byte> value) =>
         text.Write("idx ").Write(BcachefsValueBytes.U64(value, 0, "lru idx"));
-
-    /// <summary>The generation of bucket <paramref name="bucket"/> in a bucket_gens value (bucket &amp; 255).</summary>
-    public static byte BucketGensGen(ReadOnlySpan<byte> value, ulong bucket)
-    {
-        BcachefsValueBytes.Need(value, 0, 256, "bucket_gens gens");
-        return value[(int)(bucket & 255)];
-    }
 }

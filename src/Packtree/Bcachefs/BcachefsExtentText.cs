@@ -40,7 +40,7 @@ internal static class BcachefsExtentText
         text.NewLine().Write("seq ").Hex(seq).Write(" written ").Write(written).Write(" min_key ");
         if ((flags & 1) != 0)
             text.Write("R ");
-        text.Write(BcachefsKey.PositionText(minKey)).Write(" ");
+        text.Write(minKey.ToString()).Write(" ");
         WriteEntries(text, value[BtreePtrV2FixedBytes..], context);
     }
 

@@ -85,9 +85,9 @@ internal sealed class BcachefsFileData
             if (key.Position.Inode != _node.Inum) break;
             if (!visible.TryGetValue(key.Position.Snapshot, out var distance)) continue;
             var end = key.Position.Offset;
-            var what = What(key);
-            if (key.Size == 0 || key.Size > end) throw Corrupt(key, $"{what}: an extent of {key.Size} sectors cannot end at sector {end}");
-            if (end > (ulong)(long.MaxValue / Sector)) throw Corrupt(key, $"{what}: sector {end} lies past any file");
+            // The key's description is formatted only for a message: this loop sees every key of the file, hidden ones too.
+            if (key.Size == 0 || key.Size > end) throw Corrupt(key, $"{What(key)}: an extent of {key.Size} sectors cannot end at sector {end}");
+            if (end > (ulong)(long.MaxValue / Sector)) throw Corrupt(key, $"{What(key)}: sector {end} lies past any file");
             candidates.Add(new Candidate((long)(end - key.Size) * Sector, (long)end * Sector, distance, key));
         }
         var pieces = candidates.All(c => c.Distance == 0) ? Ordered(candidates) : Overlaid(candidates);
@@ -97,8 +97,8 @@ internal sealed class BcachefsFileData
         {
             var end = Math.Min(pieceEnd, Length);
             if (start >= end) continue; // past the file's size: not the file's data
-            var what = What(key);
             if (key.Type is WhiteoutType or ExtentWhiteoutType or ReservationType) continue; // reads as zeros, like a hole
+            var what = What(key); // kept with the range: reads name the extent when its data fails
             if (key.Type == ReflinkPointerType)
                 throw new NotSupportedException($"{what} is a reflink pointer into the reflink btree; Packtree does not read reflinked data yet.");
             if (key.Type is not (BcachefsExtentReader.ExtentType or BcachefsExtentReader.InlineDataType))
@@ -163,7 +163,7 @@ internal sealed class BcachefsFileData
         return covered;
     }
 
-    private string What(BcachefsKey key) => $"file {_node.Path} (inode {_node.Inum}) extent {BcachefsKey.PositionText(key.Position)} len {key.Size}";
+    private string What(BcachefsKey key) => $"file {_node.Path} (inode {_node.Inum}) extent {key.Position} len {key.Size}";
 
     private CorruptImageException Corrupt(BcachefsKey key, string rule, Exception? inner = null) =>
         new("extents", _files.LeafOffset("extents", key.Position), rule, inner);

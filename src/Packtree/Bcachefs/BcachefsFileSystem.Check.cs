@@ -49,7 +49,7 @@ public sealed partial class BcachefsFileSystem
     private List<BcachefsProblem> CheckExtent(BcachefsKey key, int device)
     {
         var problems = new List<BcachefsProblem>();
-        var what = $"extent {BcachefsKey.PositionText(key.Position)} len {key.Size}";
+        var what = $"extent {key.Position} len {key.Size}";
         if (key.Type == BcachefsExtentReader.InlineDataType)
         {
             if (key.Value.Length > key.Size * Sector || key.Size == 0 || key.Value.Length <= (key.Size - 1) * Sector)

@@ -103,7 +103,7 @@ public sealed partial class BcachefsFileSystem
         }
         catch (InvalidDataException e)
         {
-            throw new CorruptImageException("inodes", LeafOffset("inodes", key.Position), $"{path}: inode {inum} at {BcachefsKey.PositionText(key.Position)}: {e.Message}", e);
+            throw new CorruptImageException("inodes", LeafOffset("inodes", key.Position), $"{path}: inode {inum} at {key.Position}: {e.Message}", e);
         }
     }
 
@@ -121,7 +121,7 @@ public sealed partial class BcachefsFileSystem
             }
             catch (InvalidDataException e)
             {
-                throw new CorruptImageException("xattrs", LeafOffset("xattrs", key.Position), $"{node.Path} (inode {node.Inum}): xattr at {BcachefsKey.PositionText(key.Position)}: {e.Message}", e);
+                throw new CorruptImageException("xattrs", LeafOffset("xattrs", key.Position), $"{node.Path} (inode {node.Inum}): xattr at {key.Position}: {e.Message}", e);
             }
         }
         return xattrs;
@@ -168,7 +168,7 @@ public sealed partial class BcachefsFileSystem
         }
         catch (InvalidDataException e)
         {
-            throw new CorruptImageException("dirents", LeafOffset("dirents", key.Position), $"directory {dir.Path} (inode {dir.Inum}): dirent at {BcachefsKey.PositionText(key.Position)}: {e.Message}", e);
+            throw new CorruptImageException("dirents", LeafOffset("dirents", key.Position), $"directory {dir.Path} (inode {dir.Inum}): dirent at {key.Position}: {e.Message}", e);
         }
         var name = Encoding.UTF8.GetString(dirent.Name);
         if (dirent.Type != BcachefsDirent.SubvolType) return new DirectoryEntry(name, dirent.Name, key.Position.Offset, dirent.Target, dir.Snapshot, dirent);

@@ -3,8 +3,6 @@ namespace Packtree.Bcachefs;
 /// <summary>The list text of the file system's own keys: inode_v3, dirent, xattr, inline_data.</summary>
 internal static class BcachefsFsText
 {
-    private static readonly string[] HashTypes = ["crc32c", "crc64", "siphash_old", "siphash"];
-
     /// <summary>inode_v3: one line per field, mode in octal with its type, flags by name and in hex, ending with a bare newline.</summary>
     public static void WriteInode(BcachefsTextWriter text, ReadOnlySpan<byte> value)
     {
@@ -24,8 +22,7 @@ internal static class BcachefsFsText
         text.Write("(").Hex((uint)inode.Flags).Write(")");
         text.NewLine().Write("journal_seq=").Write(inode.JournalSeq);
         text.NewLine().Write("hash_seed=").Hex(inode.HashSeed);
-        text.NewLine().Write("hash_type=").Write(inode.StrHashType < HashTypes.Length
-            ? HashTypes[inode.StrHashType] : inode.StrHashType.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        text.NewLine().Write("hash_type=").Write(BcachefsStrHash.TypeName(inode.StrHashType));
         text.NewLine().Write("bi_size=").Write(inode.Size);
         text.NewLine().Write("bi_sectors=").Write(inode.Sectors);
         text.NewLine().Write("bi_version=").Write(inode.Version);

@@ -27,7 +27,7 @@ public sealed partial class BcachefsImage
         foreach (var btree in _btrees)
         {
             var problems = new List<BcachefsProblem>();
-            foreach (var _ in WalkNodes(btree, problems))
+            foreach (var _ in VerifyNodes(btree, problems))
             {
                 foreach (var problem in problems) yield return problem;
                 problems.Clear();

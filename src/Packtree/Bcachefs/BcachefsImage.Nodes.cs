@@ -21,7 +21,7 @@ public sealed partial class BcachefsImage
         foreach (var p in pointer.Pointers)
             if (p.Device == dev && !p.Cached) return (long)p.Offset * 512;
         throw new CorruptImageException("pointer", pointer.SourceOffset,
-            $"the {btree.Name} node at level {level} ending at {BcachefsKey.PositionText(pointer.MaxKey)} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Device))}, not on this image's device {dev}; multi-device filesystems need every device");
+            $"the {btree.Name} node at level {level} ending at {pointer.MaxKey} is stored on device(s) {string.Join(", ", pointer.Pointers.Select(p => p.Device))}, not on this image's device {dev}; multi-device filesystems need every device");
     }
 
     /// <summary>How errors name a node.</summary>

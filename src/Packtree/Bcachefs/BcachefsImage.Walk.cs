@@ -12,19 +12,29 @@ public sealed partial class BcachefsImage
     /// </summary>
     internal IEnumerable<BcachefsNodeInfo> WalkNodes(BcachefsBtree btree, List<BcachefsProblem>? problems)
     {
+        foreach (var node in VerifyNodes(btree, problems))
+            yield return Describe(btree, node.Pointer, node.Level, node.Offset, node.Image, node.Buffer);
+    }
+
+    /// <summary>
+    /// The walk itself: each node read and verified, in <see cref="WalkNodes"/>' order, without copying out its
+    /// keys (the metadata check needs only the verdicts).
+    /// </summary>
+    internal IEnumerable<(BtreePointer Pointer, int Level, long Offset, NodeImage Image, byte[] Buffer)> VerifyNodes(BcachefsBtree btree, List<BcachefsProblem>? problems)
+    {
         if (btree.Root?.Pointer is not { } root) yield break;
         var stack = new Stack<(BtreePointer Pointer, int Level)>();
         stack.Push((root, btree.Root.Level));
         while (stack.Count > 0)
         {
             var (pointer, level) = stack.Pop();
-            BcachefsNodeInfo info;
+            long offset;
             NodeImage image;
+            byte[] buffer;
             try
             {
-                var offset = NodeOffset(btree, pointer, level);
-                image = ReadNode(btree, pointer, level, offset, out var buffer);
-                info = Describe(btree, pointer, level, offset, image, buffer);
+                offset = NodeOffset(btree, pointer, level);
+                image = ReadNode(btree, pointer, level, offset, out buffer);
             }
             catch (Exception e) when (problems is not null && e is CorruptNodeException or CorruptImageException)
             {
@@ -33,9 +43,9 @@ public sealed partial class BcachefsImage
                     : new BcachefsProblem(((CorruptImageException)e).Part, btree.Name, level, ((CorruptImageException)e).ByteOffset, ((CorruptImageException)e).Rule));
                 continue;
             }
-            yield return info;
+            yield return (pointer, level, offset, image, buffer);
             if (level == 0) continue;
-            var children = Children(btree, image, level, info.ByteOffset);
+            var children = Children(btree, image, level, offset);
             for (var i = children.Length - 1; i >= 0; i--) stack.Push((children[i], level - 1));
         }
     }
@@ -54,7 +64,7 @@ public sealed partial class BcachefsImage
                 at += length;
             }
             var byteOffset = bset.SectorOffset * NodeGeometry.SectorBytes;
-            bsets.Add(new BcachefsBsetInfo(bset.SectorOffset, byteOffset, bset.Sectors, bset.Header, ChecksumOk: true, Blacklist.Contains(bset.Header.JournalSeq), keys));
+            bsets.Add(new BcachefsBsetInfo(bset.SectorOffset, byteOffset, bset.Sectors, bset.Header, Blacklist.Contains(bset.Header.JournalSeq), keys));
         }
         return new BcachefsNodeInfo(btree.Name, btree.Id, level, offset, image.SectorsRead, pointer, image.Header, Checksum.Read(buffer), bsets);
     }

@@ -51,9 +51,6 @@ internal sealed record BcachefsInode(ulong JournalSeq, ulong HashSeed, ulong Fla
     /// <summary>How many varint fields are stored (bi_flags bits 24..30).</summary>
     public int NrFields => (int)(Flags >> 24) & 0x7F;
 
-    /// <summary>Where the varint fields start, in u64s (bi_flags bits 31..35).</summary>
-    public int FieldsStart => (int)(Flags >> 31) & 0x1F;
-
     public ulong Atime => FieldValues[0];
     public ulong Ctime => FieldValues[1];
     public ulong Mtime => FieldValues[2];

@@ -45,9 +45,5 @@ public sealed class BcachefsKey
     public string TypeName => BcachefsNames.KeyType(Type);
 
     /// <summary>The key part as <c>bcachefs list</c> prints it: <c>u64s N type T POS len SIZE ver V</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"u64s {U64s} type {TypeName} {PositionText(Position)} len {Size} ver {VersionLo}");
-
-    /// <summary>A position as bcachefs prints it: POS_MIN, POS_MAX, SPOS_MAX, or inode:offset:snapshot with U64_MAX / U32_MAX.</summary>
-    public static string PositionText(Bpos position) =>
-        position == Bpos.Min ? "POS_MIN" : position == Bpos.PosMax ? "POS_MAX" : position == Bpos.Max ? "SPOS_MAX" : position.ToString();
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"u64s {U64s} type {TypeName} {Position} len {Size} ver {VersionLo}");
 }

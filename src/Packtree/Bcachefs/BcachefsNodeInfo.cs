@@ -16,9 +16,6 @@ namespace Packtree.Bcachefs;
 internal sealed record BcachefsNodeInfo(string Btree, int BtreeId, int Level, long ByteOffset, int WrittenSectors, BtreePointer Pointer,
     NodeHeader Header, Checksum HeaderChecksum, IReadOnlyList<BcachefsBsetInfo> Bsets)
 {
-    /// <summary>The header's flags word.</summary>
-    public ulong HeaderFlags => Header.Flags;
-
     /// <summary>The node's first position.</summary>
     public Bpos MinKey => Header.MinKey;
 
@@ -34,10 +31,9 @@ internal sealed record BcachefsNodeInfo(string Btree, int BtreeId, int Level, lo
 /// <param name="ByteOffset">Byte within the node where the write starts.</param>
 /// <param name="Sectors">Sectors the write takes, padding included.</param>
 /// <param name="Header">The bset header (seq, journal_seq, flags, version, u64s).</param>
-/// <param name="ChecksumOk">Whether the stored checksum matches (always, for a node the codec accepted).</param>
 /// <param name="Blacklisted">Whether its journal_seq is blacklisted, so the merge skips it.</param>
 /// <param name="Keys">Every key, deleted ones included, in stored order.</param>
-internal sealed record BcachefsBsetInfo(int SectorOffset, int ByteOffset, int Sectors, BsetHeader Header, bool ChecksumOk, bool Blacklisted, IReadOnlyList<BcachefsRawKey> Keys);
+internal sealed record BcachefsBsetInfo(int SectorOffset, int ByteOffset, int Sectors, BsetHeader Header, bool Blacklisted, IReadOnlyList<BcachefsRawKey> Keys);
 
 /// <summary>A key as stored in a bset.</summary>
 /// <param name="ByteOffset">Byte within the node.</param>

@@ -61,18 +61,14 @@ internal static class BcachefsStrHash
         switch (type)
         {
             case Crc32c:
-            {
-                Span<byte> key = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(key, seed);
-                return Crc32cRaw(Crc32cRaw(uint.MaxValue, key), data);
-            }
             case Crc64:
             {
-                // crc64_raw(all ones, key || data) = ~(the metadata CRC-64, which inverts its result).
-                Span<byte> buffer = data.Length <= 256 ? stackalloc byte[8 + data.Length] : new byte[8 + data.Length];
-                BinaryPrimitives.WriteUInt64LittleEndian(buffer, seed);
-                data.CopyTo(buffer[8..]);
-                return ~Checksums.Compute(ChecksumType.Crc64Nonzero, buffer).Lo >> 1;
+                // The raw register seeded with all ones, fed the key's 8 bytes and then the data; no final inversion.
+                Span<byte> key = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(key, seed);
+                return type == Crc32c
+                    ? Checksums.Crc32C(Checksums.Crc32C(uint.MaxValue, key), data)
+                    : Checksums.Crc64(Checksums.Crc64(ulong.MaxValue, key), data) >> 1;
             }
             case SipHash:
                 return SipHash24(seed, 0, data) >> 1;
@@ -87,15 +83,6 @@ internal static class BcachefsStrHash
             default:
                 throw new NotSupportedException($"String hash type {type} is not one of bcachefs's (0 crc32c, 1 crc64, 2 siphash_old, 3 siphash).");
         }
-    }
-
-    /// <summary>Reflected CRC-32C register update with no initial or final inversion.</summary>
-    private static uint Crc32cRaw(uint crc, ReadOnlySpan<byte> data)
-    {
-        var words = data.Length / 8;
-        for (var i = 0; i < words; i++) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(i * 8, 8)));
-        foreach (var b in data[(words * 8)..]) crc = BitOperations.Crc32C(crc, b);
-        return crc;
     }
 
     /// <summary>SipHash-2-4 (Aumasson and Bernstein) of <paramref name="data"/> with the 128-bit key (k0, k1).</summary>

@@ -17,29 +17,32 @@ internal sealed class BcachefsTextWriter
         return this;
     }
 
+    // Numbers go straight into the builder (no string per number: a listing writes several per key).
     public BcachefsTextWriter Write(ulong value)
     {
-        _text.Append(value.ToString(CultureInfo.InvariantCulture));
+        _text.Append(CultureInfo.InvariantCulture, $"{value}");
         return this;
     }
 
     public BcachefsTextWriter Write(long value)
     {
-        _text.Append(value.ToString(CultureInfo.InvariantCulture));
+        _text.Append(CultureInfo.InvariantCulture, $"{value}");
         return this;
     }
 
     /// <summary>Lower-case hex without padding (<c>%llx</c>).</summary>
     public BcachefsTextWriter Hex(ulong value)
     {
-        _text.Append(value.ToString("x", CultureInfo.InvariantCulture));
+        _text.Append(CultureInfo.InvariantCulture, $"{value:x}");
         return this;
     }
 
     /// <summary>Right-aligned in <paramref name="width"/> columns (<c>%10u</c>).</summary>
     public BcachefsTextWriter Padded(ulong value, int width)
     {
-        _text.Append(value.ToString(CultureInfo.InvariantCulture).PadLeft(width));
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+        _text.Append(' ', Math.Max(0, width - length)).Append(digits[..length]);
         return this;
     }
 

@@ -43,8 +43,4 @@ internal static class BcachefsValueBytes
     /// <summary>A field of a value that bcachefs lets be shorter than its struct: missing bytes read as zero.</summary>
     public static uint U32OrZero(ReadOnlySpan<byte> value, int offset) =>
         value.Length - offset >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(value[offset..]) : 0;
-
-    /// <inheritdoc cref="U32OrZero"/>
-    public static ulong U64OrZero(ReadOnlySpan<byte> value, int offset) =>
-        value.Length - offset >= 8 ? BinaryPrimitives.ReadUInt64LittleEndian(value[offset..]) : 0;
 }

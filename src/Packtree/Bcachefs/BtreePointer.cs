@@ -27,9 +27,6 @@ internal sealed record BtreePointer(Bpos MaxKey, Bpos MinKey, ulong Seq, int Sec
     /// <summary>Largest v1 value, in words.</summary>
     public const int MaxV1ValueU64s = 4;
 
-    /// <summary>Sizes in u64s of extent entry types 0..8 (ptr, crc32, crc64, crc128, stripe_ptr, rebalance_v1, flags, reconcile, reconcile_bp).</summary>
-    private static ReadOnlySpan<byte> EntryU64s => [1, 1, 2, 3, 1, 1, 1, 1, 1];
-
     /// <summary>Parses a pointer key's value; null with the reason when it is malformed.</summary>
     public static BtreePointer? TryParse(Bpos position, byte type, ReadOnlySpan<byte> value, out string? problem)
     {
@@ -58,20 +55,19 @@ internal sealed record BtreePointer(Bpos MaxKey, Bpos MinKey, ulong Seq, int Sec
         return null;
     }
 
-    /// <summary>The extent entries: every <c>bch_extent_ptr</c>; other known entries are stepped over.</summary>
+    /// <summary>The extent entries' <c>bch_extent_ptr</c>s (entries are split as an extent's are; other entries are stepped over).</summary>
     private static List<ExtentPointer>? ParseEntries(ReadOnlySpan<byte> entries, out string? problem)
     {
         problem = null;
-        var pointers = new List<ExtentPointer>();
-        for (var at = 0; at < entries.Length;)
+        List<ExtentPointer> pointers;
+        try
         {
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(entries[at..]);
-            var entryType = word == 0 ? 64 : System.Numerics.BitOperations.TrailingZeroCount(word);
-            if (entryType >= EntryU64s.Length) { problem = $"extent entry type {entryType} at value byte {at} is unknown"; return null; }
-            var length = EntryU64s[entryType] * 8;
-            if (at + length > entries.Length) { problem = $"extent entry type {entryType} at value byte {at} runs past the value's end"; return null; }
-            if (entryType == 0) pointers.Add(new ExtentPointer((word >> 4) & ((1UL << 44) - 1), (byte)(word >> 48), (byte)(word >> 56), (word & 2) != 0, (word & 8) != 0));
-            at += length;
+            pointers = [.. BcachefsExtent.Entries(entries).OfType<ExtentPointer>()];
+        }
+        catch (InvalidDataException e)
+        {
+            problem = e.Message;
+            return null;
         }
         if (pointers.Count == 0) problem = "the pointer names no device location";
         return pointers.Count == 0 ? null : pointers;

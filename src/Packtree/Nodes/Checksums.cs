@@ -32,8 +32,8 @@ internal static class Checksums
         _ => throw new NotSupportedException($"Checksum type {(int)type} ({type}) is {(type is ChecksumType.ChaCha20Poly1305Short or ChecksumType.ChaCha20Poly1305 ? "an encryption MAC, which needs the filesystem key" : "not a bcachefs checksum type")}; Packtree supports none, crc32c, crc64 and xxhash."),
     };
 
-    /// <summary>Reflected CRC-32C register update over <paramref name="data"/>, no initial or final XOR applied.</summary>
-    private static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
+    /// <summary>Reflected CRC-32C register update over <paramref name="data"/>, no initial or final XOR applied (bcachefs's string hash seeds it).</summary>
+    internal static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
     {
         var words = data.Length / 8;
         for (var i = 0; i < words; i++) crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data.Slice(i * 8, 8)));
@@ -41,8 +41,8 @@ internal static class Checksums
         return crc;
     }
 
-    /// <summary>MSB-first CRC-64 (ECMA-182 polynomial) register update, no initial or final XOR applied.</summary>
-    private static ulong Crc64(ulong crc, ReadOnlySpan<byte> data)
+    /// <summary>MSB-first CRC-64 (ECMA-182 polynomial) register update, no initial or final XOR applied (bcachefs's string hash seeds it).</summary>
+    internal static ulong Crc64(ulong crc, ReadOnlySpan<byte> data)
     {
         var table = Crc64Table;
         foreach (var b in data) crc = table[(byte)(crc >> 56) ^ b] ^ (crc << 8);

@@ -155,6 +155,7 @@ internal sealed partial class NodeCodec
         var havePrevious = false;
         Bpos previous = default;
         var previousDeleted = false;
+        var wholeKey = rules is { WantsWholeKey: true };
         for (var at = 0; at < keys.Length;)
         {
             var where = keysAt + at;
@@ -166,16 +167,19 @@ internal sealed partial class NodeCodec
             var keyFormat = KeyHeader.GetFormat(key);
             Bpos position;
             int keyBytes;
+            Bkey whole = default; // the whole header, unpacked once, when the rules ask for it
             if (keyFormat == Bkey.FormatLocalBtree)
             {
                 if (!format.IsPackedHeaderValid(key, out var reason)) throw Corrupt(name, index, where, $"packed key: {reason}");
-                position = format.UnpackPosition(key);
+                if (wholeKey) whole = format.Unpack(key);
+                position = wholeKey ? whole.Position : format.UnpackPosition(key);
                 keyBytes = format.KeyBytes;
             }
             else if (keyFormat == Bkey.FormatCurrent)
             {
                 if (u64s < Bkey.U64sUnpacked) throw Corrupt(name, index, where, $"an unpacked key of u64s {u64s}, below {Bkey.U64sUnpacked}");
-                position = Bkey.Read(key).Position;
+                whole = Bkey.Read(key);
+                position = whole.Position;
                 keyBytes = Bkey.ByteCount;
             }
             else
@@ -184,8 +188,8 @@ internal sealed partial class NodeCodec
             }
             if (position < header.MinKey || position > header.MaxKey)
                 throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinKey}..{header.MaxKey}");
-            if (rules is not null && (rules.WantsWholeKey
-                    ? rules.KeyProblem(header, keyFormat == Bkey.FormatLocalBtree ? format.Unpack(key) : Bkey.Read(key), key[keyBytes..])
+            if (rules is not null && (wholeKey
+                    ? rules.KeyProblem(header, whole, key[keyBytes..])
                     : rules.KeyProblem(header, position, key[2], key[keyBytes..])) is { } problem)
                 throw Corrupt(name, index, where, $"key at {position}: {problem}");
             var deleted = key[2] == (byte)BkeyType.Deleted;

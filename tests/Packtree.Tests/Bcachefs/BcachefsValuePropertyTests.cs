@@ -250,7 +250,7 @@ public sealed class BcachefsValuePropertyTests
     [Fact]
     public void Positions_print_as_bcachefs_prints_them()
     {
-        Assert.Equal("0:4096:U32_MAX", BcachefsKey.PositionText(new Bpos(0, 4096, uint.MaxValue)));
-        Assert.Equal("U64_MAX:U64_MAX:1", BcachefsKey.PositionText(new Bpos(ulong.MaxValue, ulong.MaxValue, 1)));
+        Assert.Equal("0:4096:U32_MAX", new Bpos(0, 4096, uint.MaxValue).ToString());
+        Assert.Equal("U64_MAX:U64_MAX:1", new Bpos(ulong.MaxValue, ulong.MaxValue, 1).ToString());
     }
 }
