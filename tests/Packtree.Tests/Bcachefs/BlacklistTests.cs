@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Packtree.Bcachefs;
-using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
 
@@ -50,8 +49,7 @@ public class BlacklistTests
         BinaryPrimitives.WriteUInt64LittleEndian(field[8..], start);
         BinaryPrimitives.WriteUInt64LittleEndian(field[16..], end);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), u64s + 3);
-        var type = (ChecksumType)((BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(144)) >> 2) & 0x3F);
-        Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+        Reseal.Superblock(bytes);
         copy.Write(offset, bytes);
     }
 }

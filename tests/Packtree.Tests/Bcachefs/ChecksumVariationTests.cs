@@ -48,12 +48,12 @@ public class ChecksumVariationTests
         using var image = BcachefsImage.Open(copy.Path);
         foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
             foreach (var bset in node.Bsets)
-                DamageTests.Resign(copy, node, bset, type);
+                copy.ResealBset(node, bset, type);
         foreach (var jset in image.Journal.Jsets)
         {
             var bytes = copy.Read(jset.ByteOffset, Jset.HeaderBytes + jset.Entries.Length);
             bytes[36] = (byte)((bytes[36] & 0xF0) | (int)type);
-            Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+            Reseal.Jset(bytes);
             copy.Write(jset.ByteOffset, bytes);
         }
         foreach (var sector in image.Superblock.Copies)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Packtree.Bcachefs;
 using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
@@ -50,9 +51,18 @@ internal sealed class ImageCopy : IDisposable
         var u64s = BinaryPrimitives.ReadUInt32LittleEndian(Read(offset + 124, 4));
         var bytes = Read(offset, 752 + (int)u64s * 8);
         change(bytes);
-        var type = (ChecksumType)((BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(144)) >> 2) & 0x3F);
-        Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+        Reseal.Superblock(bytes);
         Write(offset, bytes);
+    }
+
+    /// <summary>Signs a write of a node again after its bytes were changed, with <paramref name="type"/> or its own checksum type.</summary>
+    public void ResealBset(BcachefsNodeInfo node, BcachefsBsetInfo bset, ChecksumType? type = null)
+    {
+        var start = node.ByteOffset + bset.ByteOffset;
+        var first = bset.ByteOffset == 0;
+        var write = Read(start, (first ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes) + bset.Header.U64s * 8);
+        Reseal.Bset(write, first, type ?? bset.Header.ChecksumType);
+        Write(start, write);
     }
 
     public void Dispose()

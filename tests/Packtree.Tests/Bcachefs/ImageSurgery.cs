@@ -79,8 +79,8 @@ internal static class ImageSurgery
         var value = node.AsSpan(valueAt, valueLength).ToArray();
         change(value);
         value.CopyTo(node.AsSpan(valueAt));
-        var keysEnd = bset.Keys[^1].ByteOffset + bset.Keys[^1].U64s * 8;
-        Checksums.Compute(bset.Header.ChecksumType, node.AsSpan((bset.ByteOffset + Checksum.ByteCount)..keysEnd)).Write(node.AsSpan(bset.ByteOffset));
+        var headerBytes = bset.ByteOffset == 0 ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes;
+        Reseal.Bset(node.AsSpan(bset.ByteOffset, headerBytes + bset.Header.U64s * 8), bset.ByteOffset == 0, bset.Header.ChecksumType);
         file.Position = leaf.ByteOffset;
         file.Write(node);
         return leaf.ByteOffset;

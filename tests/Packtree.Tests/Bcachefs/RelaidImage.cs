@@ -202,8 +202,7 @@ internal static class RelaidImage
                 }
                 at += u64s * 8;
             }
-            var csumType = (ChecksumType)((flags0 >> 2) & 0x3F);
-            Checksums.Compute(csumType, sb.AsSpan(16)).Write(sb);
+            Reseal.Superblock(sb);
             file.Position = (long)sector * SectorBytes;
             file.Write(sb);
         }
@@ -249,7 +248,7 @@ internal static class RelaidImage
         BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)(body.Length / 8));
         BinaryPrimitives.WriteUInt64LittleEndian(jset.AsSpan(48), seq);
         body.CopyTo(jset, 56);
-        Checksums.Compute(layout.Checksum, jset.AsSpan(16, 40 + body.Length)).Write(jset);
+        Reseal.Jset(jset.AsSpan(0, Jset.HeaderBytes + body.Length));
         file.Position = (long)buckets[0].Start * bucketBytes;
         file.Write(jset);
     }

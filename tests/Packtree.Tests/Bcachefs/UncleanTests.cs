@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Packtree.Bcachefs;
 using Packtree.Keys;
-using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
 
@@ -115,7 +114,7 @@ public class UncleanTests
         var jset = copy.Read(newest.ByteOffset, size + entry.Length);
         entry.CopyTo(jset, size);
         BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)((size + entry.Length - Jset.HeaderBytes) / 8));
-        Checksums.Compute((ChecksumType)(jset[36] & 0xF), jset.AsSpan(16)).Write(jset);
+        Reseal.Jset(jset);
         copy.Write(newest.ByteOffset, jset);
     }
 
