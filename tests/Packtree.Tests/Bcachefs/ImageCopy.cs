@@ -1,21 +1,24 @@
 using System.Buffers.Binary;
 using Packtree.Bcachefs;
 using Packtree.Nodes;
+using Packtree.Tests.Storage;
 
 namespace Packtree.Tests.Bcachefs;
 
-/// <summary>A copy of a real image in a temporary folder (deleted on dispose), for tests that change its bytes.</summary>
+/// <summary>
+/// A copy of a real image, NAME.img in a temporary folder (deleted on dispose, with whatever a test extracted
+/// into it), for tests that change its bytes.
+/// </summary>
 internal sealed class ImageCopy : IDisposable
 {
-    private readonly string _folder;
-
     public ImageCopy(string name)
     {
-        _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"packtree-image-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_folder);
-        Path = System.IO.Path.Combine(_folder, name + ".img");
+        Path = Folder.File(name + ".img");
         File.Copy(ImageFolder.Image(name), Path);
     }
+
+    /// <summary>The folder the copy lies in.</summary>
+    public TempFolder Folder { get; } = new();
 
     public string Path { get; }
 
@@ -32,6 +35,9 @@ internal sealed class ImageCopy : IDisposable
         using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite);
         RandomAccess.Write(handle, bytes, offset);
     }
+
+    /// <summary>Changes the byte at <paramref name="offset"/> (XOR 0x5A).</summary>
+    public void Flip(long offset) => Write(offset, [(byte)(Read(offset, 1)[0] ^ 0x5A)]);
 
     /// <summary>Changes the bytes at <paramref name="offset"/> and returns the old ones.</summary>
     public byte[] Patch(long offset, ReadOnlySpan<byte> bytes)
@@ -65,14 +71,5 @@ internal sealed class ImageCopy : IDisposable
         Write(start, write);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => Folder.Dispose();
 }
