@@ -14,9 +14,7 @@ public class DamageTests
 {
     public static TheoryData<string> Images => ImageFolder.All;
 
-    /// <summary>Trials per image: a few dozen by default, more with PACKTREE_DAMAGE_TRIALS (the long mode).</summary>
-    private static int Trials => int.TryParse(Environment.GetEnvironmentVariable("PACKTREE_DAMAGE_TRIALS"), out var n) && n > 0 ? n : 36;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static int Trials => DamageTrials.Count(36);
 
     [Theory]
     [MemberData(nameof(Images))]
@@ -41,10 +39,7 @@ public class DamageTests
             var context = $"{name}, seed {seed}, trial {trial}: byte {offset} ({where}) changed from {old:x2} to {changed:x2}";
             try
             {
-                var run = Task.Run(() => Verify(copy.Path, baseline, kind, offset, context));
-                var finished = await Task.WhenAny(run, Task.Delay(Timeout));
-                Assert.True(finished == run, $"{context}: no answer within {Timeout.TotalSeconds} s");
-                await run;
+                await DamageTrials.Within(() => Verify(copy.Path, baseline, kind, offset, context), context);
             }
             finally
             {
