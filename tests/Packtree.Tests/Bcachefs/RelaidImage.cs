@@ -141,7 +141,8 @@ internal static class RelaidImage
         return key;
     }
 
-    private static byte[] Unpacked(BcachefsKey key)
+    /// <summary>The key as an unpacked bkey followed by its value.</summary>
+    internal static byte[] Unpacked(BcachefsKey key)
     {
         var bytes = new byte[Bkey.ByteCount + key.Value.Length];
         new Bkey(key.Position, key.Type, key.Value.Length / 8, key.Size, new Bversion(key.VersionHi, key.VersionLo)).Write(bytes);
@@ -149,7 +150,8 @@ internal static class RelaidImage
         return bytes;
     }
 
-    private static byte[] JournalEntry(byte type, int btree, int level, byte[] payload)
+    /// <summary>A jset entry: header (u64s, btree id, level, type) and payload.</summary>
+    internal static byte[] JournalEntry(byte type, int btree, int level, byte[] payload)
     {
         var entry = new byte[8 + payload.Length];
         BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(payload.Length / 8));

@@ -34,11 +34,9 @@ public class UncleanTests
         Assert.DoesNotContain(dirents, k => k.Position == added);
 
         // One btree_keys entry for dirents, appended to the newest flush jset inside the room its blocks leave.
-        var keys = new List<byte>();
-        keys.AddRange(Key(hidden.Position, type: 0, ReadOnlySpan<byte>.Empty));
-        keys.AddRange(Key(replaced.Position, dirents[11].Type, dirents[11].Value.Span));
-        keys.AddRange(Key(added, source.Type, source.Value.Span));
-        AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, [.. keys]);
+        var deletion = new BcachefsKey(hidden.Position, 0, 0, 0, 0, ReadOnlyMemory<byte>.Empty);
+        byte[] keys = [.. new[] { deletion, Keyed(replaced.Position, dirents[11]), Keyed(added, source) }.SelectMany(RelaidImage.Unpacked)];
+        AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, keys);
 
         using (var stillClean = BcachefsImage.Open(copy.Path))
             Assert.Equal(Text(dirents), Text(stillClean.Btree("dirents").Keys())); // a clean image does not replay
@@ -89,7 +87,7 @@ public class UncleanTests
             var e = p.Pointers[i];
             BinaryPrimitives.WriteUInt64LittleEndian(value.AsSpan(BtreePointer.V2FixedBytes + 8 * i), 1UL | (e.Offset << 4) | ((ulong)e.Device << 48) | ((ulong)e.Gen << 56));
         }
-        AppendToNewestJset(copy, newest, blockBytes, leaf.BtreeId, level: 1, Key(p.MaxKey, BtreePointer.TypeV2, value));
+        AppendToNewestJset(copy, newest, blockBytes, leaf.BtreeId, level: 1, RelaidImage.Unpacked(new BcachefsKey(p.MaxKey, 0, 0, 0, BtreePointer.TypeV2, value)));
         MarkUnclean(copy);
 
         using var unclean = BcachefsImage.Open(copy.Path);
@@ -104,11 +102,7 @@ public class UncleanTests
     /// <summary>Appends one btree_keys entry to the newest flush jset, inside the room its blocks leave, and signs it again.</summary>
     private static void AppendToNewestJset(ImageCopy copy, Jset newest, int blockBytes, int btreeId, int level, byte[] keys)
     {
-        var entry = new byte[8 + keys.Length];
-        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(keys.Length / 8));
-        entry[2] = (byte)btreeId;
-        entry[3] = (byte)level;
-        keys.CopyTo(entry, 8);
+        var entry = RelaidImage.JournalEntry(0, btreeId, level, keys);
         var size = Jset.HeaderBytes + newest.Entries.Length;
         Assert.True((size + blockBytes - 1) / blockBytes * blockBytes - size >= entry.Length, "no room in the newest jset's blocks");
         var jset = copy.Read(newest.ByteOffset, size + entry.Length);
@@ -127,14 +121,6 @@ public class UncleanTests
     }
 
     private static BcachefsKey Keyed(Bpos position, BcachefsKey like) => new(position, like.Size, like.VersionHi, like.VersionLo, like.Type, like.Value);
-
-    private static byte[] Key(Bpos position, byte type, ReadOnlySpan<byte> value)
-    {
-        var bytes = new byte[Bkey.ByteCount + value.Length];
-        new Bkey(position, type, value.Length / 8).Write(bytes);
-        value.CopyTo(bytes.AsSpan(Bkey.ByteCount));
-        return bytes;
-    }
 
     private static List<string> Text(IEnumerable<BcachefsKey> keys) => [.. keys.Select(k => k + " " + Convert.ToHexString(k.Value.Span))];
 }
