@@ -44,7 +44,7 @@ public class ChecksumVariationTests
     /// <summary>Signs every reachable bset, every jset and every superblock copy of the copy with <paramref name="type"/>, and sets the metadata checksum option to match.</summary>
     internal static void ResignAll(ImageCopy copy, ChecksumType type)
     {
-        var option = type switch { ChecksumType.None => 0, ChecksumType.Crc32cNonzero => 1, ChecksumType.Crc64Nonzero => 2, _ => 3 };
+        var option = RelaidImage.ChecksumOption(type);
         using var image = BcachefsImage.Open(copy.Path);
         foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
             foreach (var bset in node.Bsets)

@@ -255,7 +255,8 @@ internal static class RelaidImage
         file.Write(jset);
     }
 
-    private static int ChecksumOption(ChecksumType type) => type switch
+    /// <summary>The superblock's metadata_checksum option (BCH_SB_META_CSUM_TYPE) that selects <paramref name="type"/>.</summary>
+    internal static int ChecksumOption(ChecksumType type) => type switch
     {
         ChecksumType.None => 0,
         ChecksumType.Crc32cNonzero => 1,
