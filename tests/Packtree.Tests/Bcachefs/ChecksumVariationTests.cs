@@ -30,7 +30,7 @@ public class ChecksumVariationTests
         using var copy = new ImageCopy(name);
         List<string> expected;
         using (var image = BcachefsImage.Open(copy.Path))
-            expected = [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span))];
+            expected = KeyTexts.Of(image);
         ResignAll(copy, type);
         using var resigned = BcachefsImage.Open(copy.Path);
         Assert.Equal((int)type, resigned.Superblock.MetadataChecksumType);
@@ -38,7 +38,7 @@ public class ChecksumVariationTests
         Assert.Empty(resigned.CheckMetadata());
         Assert.All(resigned.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets), b => Assert.Equal(type, b.Header.ChecksumType));
         Assert.All(resigned.Journal.Jsets, j => Assert.Equal((uint)type, j.Flags & 0xF));
-        Assert.Equal(expected, resigned.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span)));
+        Assert.Equal(expected, KeyTexts.Of(resigned));
     }
 
     /// <summary>Signs every reachable bset, every jset and every superblock copy of the copy with <paramref name="type"/>, and sets the metadata checksum option to match.</summary>

@@ -47,7 +47,7 @@ public sealed class RelaidImageTests : IDisposable
             var other = relaid.Btrees[btree.Id];
             Assert.Equal(btree.IsEmpty, other.IsEmpty);
             if (levels.TryGetValue(btree.Id, out var level)) Assert.Equal(level, other.RootLevel);
-            Assert.Equal(Texts(btree.Keys()), Texts(other.Keys()));
+            Assert.Equal(KeyTexts.Of(btree.Keys()), KeyTexts.Of(other.Keys()));
         }
         if (nodeBytes == 4096) Assert.True(levels.Values.Max() >= 2, $"4 KiB nodes should make a tree of three levels or more; the deepest root is at level {levels.Values.Max()}.");
         Assert.Empty(relaid.CheckMetadata());
@@ -84,12 +84,10 @@ public sealed class RelaidImageTests : IDisposable
         using var relaid = BcachefsImage.Open(copy);
         Assert.False(relaid.Superblock.Clean);
         Assert.False(relaid.RootsFromClean);
-        foreach (var other in original.Btrees.Where(b => b.Id != dirents.Id)) Assert.Equal(Texts(other.Keys()), Texts(relaid.Btrees[other.Id].Keys()));
+        foreach (var other in original.Btrees.Where(b => b.Id != dirents.Id)) Assert.Equal(KeyTexts.Of(other.Keys()), KeyTexts.Of(relaid.Btrees[other.Id].Keys()));
         var btree = relaid.Btree("dirents");
-        Assert.Equal(Texts(expected), Texts(btree.Keys()));
-        Assert.Equal(Texts(expected.Where(k => k.Position >= deleted.Position)), Texts(btree.Keys(deleted.Position)));
-        Assert.Equal(Texts(expected.Where(k => k.Position >= changed.Position)), Texts(btree.Keys(changed.Position)));
+        Assert.Equal(KeyTexts.Of(expected), KeyTexts.Of(btree.Keys()));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= deleted.Position)), KeyTexts.Of(btree.Keys(deleted.Position)));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= changed.Position)), KeyTexts.Of(btree.Keys(changed.Position)));
     }
-
-    private static List<string> Texts(IEnumerable<BcachefsKey> keys) => [.. keys.Select(k => $"{k} {Convert.ToHexString(k.Value.Span)}")];
 }

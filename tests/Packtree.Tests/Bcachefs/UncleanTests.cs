@@ -39,7 +39,7 @@ public class UncleanTests
         AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, keys);
 
         using (var stillClean = BcachefsImage.Open(copy.Path))
-            Assert.Equal(Text(dirents), Text(stillClean.Btree("dirents").Keys())); // a clean image does not replay
+            Assert.Equal(KeyTexts.Of(dirents), KeyTexts.Of(stillClean.Btree("dirents").Keys())); // a clean image does not replay
 
         MarkUnclean(copy);
 
@@ -49,10 +49,10 @@ public class UncleanTests
         var expected = dirents.Where(k => k != hidden).Select(k => k == replaced ? Keyed(replaced.Position, dirents[11]) : k)
             .Append(Keyed(added, source)).OrderBy(k => k.Position).ToList();
         var btree = unclean.Btree("dirents");
-        Assert.Equal(Text(expected), Text(btree.Keys()));
-        Assert.Equal(Text(expected.Where(k => k.Position >= replaced.Position)), Text(btree.Keys(replaced.Position)));
-        Assert.Equal(Text(expected.Where(k => k.Position >= hidden.Position)), Text(btree.Keys(hidden.Position)));
-        Assert.Equal(Text(expected.Where(k => k.Position >= added)), Text(btree.Keys(added)));
+        Assert.Equal(KeyTexts.Of(expected), KeyTexts.Of(btree.Keys()));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= replaced.Position)), KeyTexts.Of(btree.Keys(replaced.Position)));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= hidden.Position)), KeyTexts.Of(btree.Keys(hidden.Position)));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= added)), KeyTexts.Of(btree.Keys(added)));
         // The other btrees read as before.
         Assert.Equal(ImageFolder.TruthLines(name, "list.inodes.txt").Length, unclean.Btree("inodes").Keys().Count());
     }
@@ -72,7 +72,7 @@ public class UncleanTests
             // A leaf whose log holds several writes, under an interior node.
             leaf = image.Btrees.Where(b => b.RootLevel > 0).SelectMany(b => b.Nodes()).First(n => n.Level == 0 && n.Bsets.Count > 1);
             btree = image.Btrees[leaf.BtreeId];
-            before = Text(btree.Keys());
+            before = KeyTexts.Of(btree.Keys());
             newest = image.Journal.Jsets.Single(j => j.Seq == image.Journal.ReplayEnd);
             blockBytes = image.Superblock.BlockBytes;
         }
@@ -94,7 +94,7 @@ public class UncleanTests
         var shortened = unclean.Btrees[leaf.BtreeId].Nodes().Single(n => n.ByteOffset == leaf.ByteOffset);
         Assert.Equal(leaf.Bsets[0].Sectors, shortened.WrittenSectors);
         Assert.Single(shortened.Bsets);
-        var after = Text(unclean.Btrees[leaf.BtreeId].Keys());
+        var after = KeyTexts.Of(unclean.Btrees[leaf.BtreeId].Keys());
         Assert.NotEqual(before, after);
         Assert.DoesNotContain(unclean.CheckMetadata(), problem => problem.Part == "node");
     }
@@ -121,6 +121,4 @@ public class UncleanTests
     }
 
     private static BcachefsKey Keyed(Bpos position, BcachefsKey like) => new(position, like.Size, like.VersionHi, like.VersionLo, like.Type, like.Value);
-
-    private static List<string> Text(IEnumerable<BcachefsKey> keys) => [.. keys.Select(k => k + " " + Convert.ToHexString(k.Value.Span))];
 }
