@@ -1,4 +1,3 @@
-using Packtree.Tests.Storage;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
@@ -28,8 +27,7 @@ public class BcachefsCompressedExtentTests
     [MemberData(nameof(Cases))]
     public void A_compressed_extent_reads_back_and_damaged_streams_are_reported(string name, int compression)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         string path;
         byte[] original;
         long storedAt;
@@ -55,12 +53,12 @@ public class BcachefsCompressedExtentTests
             Assert.True(sectors < layout.UncompressedSectors, $"{path} does not compress ({compressed.Length} bytes)");
             var stored = new byte[sectors * 512];
             compressed.CopyTo(stored, 0);
-            ImageSurgery.Write(copy, storedAt, stored);
+            copy.Write(storedAt, stored);
             var value = extent.Key.Value.ToArray();
             ImageSurgery.ReplaceValue(image, copy, "extents", value, Rewritten(value, (uint)sectors, compression, stored));
         }
 
-        using (var changed = BcachefsImage.Open(copy))
+        using (var changed = BcachefsImage.Open(copy.Path))
         {
             var entry = changed.Files.FileData(changed.Files.Resolve(path)).Extents[0].Layout!.Checksum!;
             Assert.Equal(compression, entry.CompressionType);
@@ -72,18 +70,18 @@ public class BcachefsCompressedExtentTests
         }
 
         // A stream that does not decompress, under a checksum that holds: the error names the file and the compression.
-        using (var image = BcachefsImage.Open(copy))
+        using (var image = BcachefsImage.Open(copy.Path))
         {
             var extent = image.Files.FileData(image.Files.Resolve(path)).Extents[0];
             var sectors = (int)extent.Layout!.CompressedSectors;
             var garbage = new byte[sectors * 512];
             new Random(7).NextBytes(garbage);
             garbage.AsSpan(0, 8).Clear();
-            ImageSurgery.Write(copy, storedAt, garbage);
+            copy.Write(storedAt, garbage);
             var value = extent.Key.Value.ToArray();
             ImageSurgery.ReplaceValue(image, copy, "extents", value, Rewritten(value, (uint)sectors, compression, garbage));
         }
-        using (var damaged = BcachefsImage.Open(copy))
+        using (var damaged = BcachefsImage.Open(copy.Path))
         {
             var e = Assert.Throws<CorruptImageException>(() => damaged.Files.OpenRead(path).CopyTo(Stream.Null));
             Assert.Equal("data", e.Part);

@@ -1,4 +1,3 @@
-using Packtree.Tests.Storage;
 using System.Text;
 using Packtree.Bcachefs;
 
@@ -13,8 +12,7 @@ public class BcachefsDamageTests
     [MemberData(nameof(Images))]
     public void A_damaged_data_extent_fails_its_checksum_and_nothing_else(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         string path;
         BcachefsFileData.Extent victim;
         byte[] original;
@@ -33,9 +31,9 @@ public class BcachefsDamageTests
             stream.ReadExactly(original);
         }
         var damagedAt = victim.Layout.StoredOffset + 100;
-        ImageSurgery.Flip(copy, damagedAt);
+        copy.Flip(damagedAt);
 
-        using var damaged = BcachefsImage.Open(copy);
+        using var damaged = BcachefsImage.Open(copy.Path);
         var files = damaged.Files;
         using (var stream = files.OpenRead(path))
         {
@@ -67,7 +65,7 @@ public class BcachefsDamageTests
         // Other files still read; extraction stops at the damaged file with the same error.
         var other = FileManifest.ImagePaths(files).First(p => p.Value.Type == "reg" && "/" + p.Key != path).Key;
         using (var stream = files.OpenRead("/" + other)) stream.CopyTo(Stream.Null);
-        var extract = Assert.Throws<CorruptImageException>(() => files.Extract(Path.Combine(temp.Path, "out")));
+        var extract = Assert.Throws<CorruptImageException>(() => files.Extract(Path.Combine(copy.Folder.Path, "out")));
         Assert.Equal(victim.Layout.StoredOffset, extract.ByteOffset);
     }
 
@@ -75,11 +73,10 @@ public class BcachefsDamageTests
     [MemberData(nameof(Images))]
     public void A_dirent_naming_a_missing_inode_is_reported_where_it_is(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
             ImageSurgery.ChangeValue(image, copy, "dirents", 10, value => BitConverter.TryWriteBytes(value, 0x7FFF_FFFF_FFFF_FF00UL));
-        using var damaged = BcachefsImage.Open(copy);
+        using var damaged = BcachefsImage.Open(copy.Path);
         var failures = StatEverything(damaged);
         var failure = Assert.Single(failures).Error;
         var e = Assert.IsType<CorruptImageException>(failure);
@@ -93,13 +90,12 @@ public class BcachefsDamageTests
     [MemberData(nameof(Images))]
     public void A_damaged_inode_value_is_reported_with_its_node(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         long node;
         // FIELDS_START (bi_flags bits 31..35) = 0 puts the varint fields inside the fixed part.
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
             node = ImageSurgery.ChangeValue(image, copy, "inodes", 29, value => { value[16 + 3] &= 0x7F; value[16 + 4] &= 0xF0; });
-        using var damaged = BcachefsImage.Open(copy);
+        using var damaged = BcachefsImage.Open(copy.Path);
         var failure = Assert.Single(StatEverything(damaged)).Error;
         var e = Assert.IsType<CorruptImageException>(failure);
         Assert.Equal("inodes", e.Part);
@@ -111,16 +107,15 @@ public class BcachefsDamageTests
     [MemberData(nameof(Images))]
     public void A_damaged_directory_node_is_an_error_naming_the_node(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         long node;
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
         {
             var leaf = image.Btree("dirents").Nodes().Last(n => n.Level == 0);
             node = leaf.ByteOffset;
-            ImageSurgery.Flip(copy, node + leaf.Bsets[0].Keys[^1].ByteOffset + 12);
+            copy.Flip(node + leaf.Bsets[0].Keys[^1].ByteOffset + 12);
         }
-        using var damaged = BcachefsImage.Open(copy);
+        using var damaged = BcachefsImage.Open(copy.Path);
         var failures = StatEverything(damaged, listOnly: true);
         Assert.NotEmpty(failures);
         foreach (var (_, error) in failures)
@@ -132,8 +127,7 @@ public class BcachefsDamageTests
     [MemberData(nameof(Images))]
     public void Entry_names_that_would_leave_the_destination_are_not_extracted(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         var renamed = new List<string>();
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
         {
@@ -152,8 +146,8 @@ public class BcachefsDamageTests
                 renamed.Add(newName);
             }
         }
-        using var damaged = BcachefsImage.Open(copy);
-        var destination = Path.Combine(temp.Path, "a", "b", "out");
+        using var damaged = BcachefsImage.Open(copy.Path);
+        var destination = Path.Combine(copy.Folder.Path, "a", "b", "out");
         var result = damaged.Files.Extract(destination);
         foreach (var hostile in renamed)
         {
@@ -161,17 +155,16 @@ public class BcachefsDamageTests
             Assert.False(File.Exists(Path.GetFullPath(Path.Combine(destination, "x", hostile))));
         }
         // Nothing appeared beside the destination or above it.
-        Assert.Equal([Path.Combine(temp.Path, "a"), Path.Combine(temp.Path, name + ".img")], Directory.GetFileSystemEntries(temp.Path).Order());
-        Assert.Equal([Path.Combine(temp.Path, "a", "b", "out")], Directory.GetFileSystemEntries(Path.Combine(temp.Path, "a", "b")));
-        Assert.Equal([Path.Combine(temp.Path, "a", "b")], Directory.GetFileSystemEntries(Path.Combine(temp.Path, "a")));
+        Assert.Equal([Path.Combine(copy.Folder.Path, "a"), Path.Combine(copy.Folder.Path, name + ".img")], Directory.GetFileSystemEntries(copy.Folder.Path).Order());
+        Assert.Equal([Path.Combine(copy.Folder.Path, "a", "b", "out")], Directory.GetFileSystemEntries(Path.Combine(copy.Folder.Path, "a", "b")));
+        Assert.Equal([Path.Combine(copy.Folder.Path, "a", "b")], Directory.GetFileSystemEntries(Path.Combine(copy.Folder.Path, "a")));
     }
 
     [Theory]
     [MemberData(nameof(Images))]
     public void A_directory_entry_leading_back_to_the_root_is_a_loop_not_a_hang(string name)
     {
-        using var temp = new TempFolder();
-        var copy = ImageSurgery.Copy(name, temp);
+        using var copy = new ImageCopy(name);
         ulong root;
         using (var image = BcachefsImage.Open(ImageFolder.Image(name)))
         {
@@ -184,8 +177,8 @@ public class BcachefsDamageTests
             BitConverter.TryWriteBytes(hostile.AsSpan(0, 8), root);
             ImageSurgery.ReplaceValue(image, copy, "dirents", value, hostile);
         }
-        using var damaged = BcachefsImage.Open(copy);
-        var e = Assert.Throws<CorruptImageException>(() => damaged.Files.Extract(Path.Combine(temp.Path, "out")));
+        using var damaged = BcachefsImage.Open(copy.Path);
+        var e = Assert.Throws<CorruptImageException>(() => damaged.Files.Extract(Path.Combine(copy.Folder.Path, "out")));
         Assert.Equal("dirents", e.Part);
         Assert.Contains("loops", e.Rule);
         Assert.Contains(root.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Rule);

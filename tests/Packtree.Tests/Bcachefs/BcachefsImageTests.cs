@@ -14,9 +14,7 @@ public class BcachefsImageTests
     public void Key_counts_per_btree_equal_the_listing(string name)
     {
         using var image = BcachefsImage.Open(ImageFolder.Image(name));
-        var expected = ImageFolder.TruthLines(name, "keycounts.txt")
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        var expected = ImageFolder.KeyCounts(name);
         Assert.Equal(BcachefsNames.Btrees.Length, image.Btrees.Count);
         foreach (var btree in image.Btrees)
         {

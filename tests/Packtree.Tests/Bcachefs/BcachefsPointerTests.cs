@@ -1,4 +1,3 @@
-using Packtree.Tests.Storage;
 using System.Buffers.Binary;
 using System.Numerics;
 using Packtree.Bcachefs;
@@ -14,9 +13,9 @@ public class BcachefsPointerTests
     [MemberData(nameof(Images))]
     public void An_unwritten_extent_reads_as_zeros_and_extracts_as_a_hole(string name)
     {
-        using var temp = new TempFolder();
-        var (copy, path, extent) = Rewrite(name, temp, word => word | 8); // bit 3: unwritten
-        using var image = BcachefsImage.Open(copy);
+        using var copy = new ImageCopy(name);
+        var (path, extent) = Rewrite(name, copy, word => word | 8); // bit 3: unwritten
+        using var image = BcachefsImage.Open(copy.Path);
         using (var stream = image.Files.OpenRead(path))
         {
             var bytes = new byte[stream.Length];
@@ -25,18 +24,18 @@ public class BcachefsPointerTests
         }
         Assert.Empty(image.Files.CheckData());
         if (!OperatingSystem.IsLinux()) return;
-        var result = image.Files.Extract(Path.Combine(temp.Path, "out"), path);
+        var result = image.Files.Extract(Path.Combine(copy.Folder.Path, "out"), path);
         Assert.Equal(0, result.Bytes); // nothing written: the file is all hole
-        Assert.Equal(image.Files.Stat(path).Size, (ulong)new FileInfo(Path.Combine(temp.Path, "out", Path.GetFileName(path))).Length);
+        Assert.Equal(image.Files.Stat(path).Size, (ulong)new FileInfo(Path.Combine(copy.Folder.Path, "out", Path.GetFileName(path))).Length);
     }
 
     [Theory]
     [MemberData(nameof(Images))]
     public void An_extent_on_another_device_is_an_error_naming_the_file(string name)
     {
-        using var temp = new TempFolder();
-        var (copy, path, _) = Rewrite(name, temp, word => (word & ~(0xFFUL << 48)) | (5UL << 48)); // dev 5
-        using var image = BcachefsImage.Open(copy);
+        using var copy = new ImageCopy(name);
+        var (path, _) = Rewrite(name, copy, word => (word & ~(0xFFUL << 48)) | (5UL << 48)); // dev 5
+        using var image = BcachefsImage.Open(copy.Path);
         var e = Assert.Throws<CorruptImageException>(() => image.Files.OpenRead(path).CopyTo(Stream.Null));
         Assert.Equal("extents", e.Part);
         Assert.Contains(path, e.Rule);
@@ -45,9 +44,8 @@ public class BcachefsPointerTests
     }
 
     /// <summary>Changes the pointer entry of the one extent of a one-extent file, in a copy of the image.</summary>
-    private static (string Copy, string Path, BcachefsFileData.Extent Extent) Rewrite(string name, TempFolder temp, Func<ulong, ulong> change)
+    private static (string Path, BcachefsFileData.Extent Extent) Rewrite(string name, ImageCopy copy, Func<ulong, ulong> change)
     {
-        var copy = ImageSurgery.Copy(name, temp);
         using var image = BcachefsImage.Open(ImageFolder.Image(name));
         var files = image.Files;
         var (path, data) = FileManifest.ImagePaths(files).Where(e => e.Value.Type == "reg")
@@ -64,6 +62,6 @@ public class BcachefsPointerTests
             at += type switch { 2 => 16, 3 => 24, _ => 8 };
         }
         ImageSurgery.ReplaceValue(image, copy, "extents", value, changed);
-        return (copy, path, extent);
+        return (path, extent);
     }
 }

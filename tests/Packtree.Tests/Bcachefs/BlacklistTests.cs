@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Packtree.Bcachefs;
-using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
 
@@ -21,7 +20,7 @@ public class BlacklistTests
         {
             // The newest journal seq any later write of a node carries.
             seq = image.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets.Skip(1)).Max(b => b.Header.JournalSeq);
-            before = Text(image);
+            before = KeyTexts.Of(image);
             sectors = [.. image.Superblock.Copies];
         }
         foreach (var sector in sectors) AddBlacklistField(copy, sector, seq, seq + 1);
@@ -32,11 +31,9 @@ public class BlacklistTests
         var bsets = blacklisted.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets).ToList();
         Assert.All(bsets, b => Assert.Equal(b.Header.JournalSeq == seq, b.Blacklisted));
         // The writes of that seq no longer count; what remains reads without error.
-        Assert.NotEqual(before, Text(blacklisted));
+        Assert.NotEqual(before, KeyTexts.Of(blacklisted));
         Assert.DoesNotContain(blacklisted.CheckMetadata(), p => p.Part == "node");
     }
-
-    private static List<string> Text(BcachefsImage image) => [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => $"{k} {Convert.ToHexString(k.Value.Span)}")];
 
     /// <summary>Appends a journal_seq_blacklist field holding [start, end) to the superblock copy and signs it again.</summary>
     private static void AddBlacklistField(ImageCopy copy, ulong sector, ulong start, ulong end)
@@ -50,8 +47,7 @@ public class BlacklistTests
         BinaryPrimitives.WriteUInt64LittleEndian(field[8..], start);
         BinaryPrimitives.WriteUInt64LittleEndian(field[16..], end);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(124), u64s + 3);
-        var type = (ChecksumType)((BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(144)) >> 2) & 0x3F);
-        Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+        Reseal.Superblock(bytes);
         copy.Write(offset, bytes);
     }
 }

@@ -6,8 +6,8 @@ namespace Packtree.Tests.Bcachefs;
 
 /// <summary>
 /// An image on a block device (a read-only loop device over the image file), as a disk is read: fstat gives a
-/// block device no size, so the reader must find it. Needs Linux, root and losetup (CI has them); elsewhere the
-/// test says so in its output and checks nothing.
+/// block device no size, so the reader must find it. Needs Linux, root, losetup and loop devices (CI has them); where
+/// they are all present an attach that fails fails the test, elsewhere the test says so in its output and checks nothing.
 /// </summary>
 public sealed class BlockDeviceTests(ITestOutputHelper output)
 {
@@ -15,13 +15,15 @@ public sealed class BlockDeviceTests(ITestOutputHelper output)
     [MemberData(nameof(ImageFolder.All), MemberType = typeof(ImageFolder))]
     public void AnImageOnABlockDeviceReadsAsTheFile(string name)
     {
-        var image = ImageFolder.Image(name);
-        var device = Losetup("-f", "--show", "-r", image);
-        if (device is null)
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || LosetupPath is null || !File.Exists("/dev/loop-control"))
         {
-            output.WriteLine("no loop device could be attached (needs Linux, root and losetup): not run here");
+            output.WriteLine("loop devices cannot be attached here (needs Linux, root, losetup and /dev/loop-control): not run");
             return;
         }
+        var image = ImageFolder.Image(name);
+        // Where a loop device can be attached, failing to attach one is a failure, not a reason to check nothing.
+        var device = Losetup("-f", "--show", "-r", image);
+        Assert.StartsWith("/dev/", device, StringComparison.Ordinal);
         try
         {
             using var onDevice = BcachefsImage.Open(device);
@@ -37,15 +39,17 @@ public sealed class BlockDeviceTests(ITestOutputHelper output)
         }
     }
 
-    private static string? Losetup(params string[] arguments)
+    private static string? LosetupPath => new[] { "/usr/sbin/losetup", "/sbin/losetup" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Runs losetup; returns its output, or fails the test with its error.</summary>
+    private static string Losetup(params string[] arguments)
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || !File.Exists("/usr/sbin/losetup") && !File.Exists("/sbin/losetup")) return null;
-        var start = new ProcessStartInfo(File.Exists("/usr/sbin/losetup") ? "/usr/sbin/losetup" : "/sbin/losetup", arguments)
-            { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(LosetupPath!, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
         var text = process.StandardOutput.ReadToEnd().Trim();
-        process.StandardError.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0 && (arguments[0] == "-d" || text.StartsWith("/dev/", StringComparison.Ordinal)) ? text : null;
+        Assert.True(process.ExitCode == 0, $"losetup {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result.Trim()}");
+        return text;
     }
 }

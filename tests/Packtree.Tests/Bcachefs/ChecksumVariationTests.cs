@@ -30,7 +30,7 @@ public class ChecksumVariationTests
         using var copy = new ImageCopy(name);
         List<string> expected;
         using (var image = BcachefsImage.Open(copy.Path))
-            expected = [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span))];
+            expected = KeyTexts.Of(image);
         ResignAll(copy, type);
         using var resigned = BcachefsImage.Open(copy.Path);
         Assert.Equal((int)type, resigned.Superblock.MetadataChecksumType);
@@ -38,22 +38,22 @@ public class ChecksumVariationTests
         Assert.Empty(resigned.CheckMetadata());
         Assert.All(resigned.Btrees.SelectMany(b => b.Nodes()).SelectMany(n => n.Bsets), b => Assert.Equal(type, b.Header.ChecksumType));
         Assert.All(resigned.Journal.Jsets, j => Assert.Equal((uint)type, j.Flags & 0xF));
-        Assert.Equal(expected, resigned.Btrees.SelectMany(b => b.Keys()).Select(k => k.ToString() + Convert.ToHexString(k.Value.Span)));
+        Assert.Equal(expected, KeyTexts.Of(resigned));
     }
 
     /// <summary>Signs every reachable bset, every jset and every superblock copy of the copy with <paramref name="type"/>, and sets the metadata checksum option to match.</summary>
     internal static void ResignAll(ImageCopy copy, ChecksumType type)
     {
-        var option = type switch { ChecksumType.None => 0, ChecksumType.Crc32cNonzero => 1, ChecksumType.Crc64Nonzero => 2, _ => 3 };
+        var option = RelaidImage.ChecksumOption(type);
         using var image = BcachefsImage.Open(copy.Path);
         foreach (var node in image.Btrees.SelectMany(b => b.Nodes()))
             foreach (var bset in node.Bsets)
-                DamageTests.Resign(copy, node, bset, type);
+                copy.ResealBset(node, bset, type);
         foreach (var jset in image.Journal.Jsets)
         {
             var bytes = copy.Read(jset.ByteOffset, Jset.HeaderBytes + jset.Entries.Length);
             bytes[36] = (byte)((bytes[36] & 0xF0) | (int)type);
-            Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+            Reseal.Jset(bytes);
             copy.Write(jset.ByteOffset, bytes);
         }
         foreach (var sector in image.Superblock.Copies)

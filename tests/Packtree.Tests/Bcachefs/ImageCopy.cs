@@ -1,20 +1,24 @@
 using System.Buffers.Binary;
+using Packtree.Bcachefs;
 using Packtree.Nodes;
+using Packtree.Tests.Storage;
 
 namespace Packtree.Tests.Bcachefs;
 
-/// <summary>A copy of a real image in a temporary folder (deleted on dispose), for tests that change its bytes.</summary>
+/// <summary>
+/// A copy of a real image, NAME.img in a temporary folder (deleted on dispose, with whatever a test extracted
+/// into it), for tests that change its bytes.
+/// </summary>
 internal sealed class ImageCopy : IDisposable
 {
-    private readonly string _folder;
-
     public ImageCopy(string name)
     {
-        _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"packtree-image-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_folder);
-        Path = System.IO.Path.Combine(_folder, name + ".img");
+        Path = Folder.File(name + ".img");
         File.Copy(ImageFolder.Image(name), Path);
     }
+
+    /// <summary>The folder the copy lies in.</summary>
+    public TempFolder Folder { get; } = new();
 
     public string Path { get; }
 
@@ -31,6 +35,9 @@ internal sealed class ImageCopy : IDisposable
         using var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite);
         RandomAccess.Write(handle, bytes, offset);
     }
+
+    /// <summary>Changes the byte at <paramref name="offset"/> (XOR 0x5A).</summary>
+    public void Flip(long offset) => Write(offset, [(byte)(Read(offset, 1)[0] ^ 0x5A)]);
 
     /// <summary>Changes the bytes at <paramref name="offset"/> and returns the old ones.</summary>
     public byte[] Patch(long offset, ReadOnlySpan<byte> bytes)
@@ -50,19 +57,19 @@ internal sealed class ImageCopy : IDisposable
         var u64s = BinaryPrimitives.ReadUInt32LittleEndian(Read(offset + 124, 4));
         var bytes = Read(offset, 752 + (int)u64s * 8);
         change(bytes);
-        var type = (ChecksumType)((BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(144)) >> 2) & 0x3F);
-        Checksums.Compute(type, bytes.AsSpan(16)).Write(bytes);
+        Reseal.Superblock(bytes);
         Write(offset, bytes);
     }
 
-    public void Dispose()
+    /// <summary>Signs a write of a node again after its bytes were changed, with <paramref name="type"/> or its own checksum type.</summary>
+    public void ResealBset(BcachefsNodeInfo node, BcachefsBsetInfo bset, ChecksumType? type = null)
     {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        var start = node.ByteOffset + bset.ByteOffset;
+        var first = bset.ByteOffset == 0;
+        var write = Read(start, (first ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes) + bset.Header.U64s * 8);
+        Reseal.Bset(write, first, type ?? bset.Header.ChecksumType);
+        Write(start, write);
     }
+
+    public void Dispose() => Folder.Dispose();
 }

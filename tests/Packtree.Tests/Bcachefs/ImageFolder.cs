@@ -69,6 +69,11 @@ internal static class ImageFolder
         return text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
     }
 
+    /// <summary>The keys <c>bcachefs list</c> printed per btree (NAME.keycounts.txt: one "btree count" line each).</summary>
+    public static Dictionary<string, int> KeyCounts(string name) => TruthLines(name, "keycounts.txt")
+        .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+
     private static string? TruthPath(string name, string what)
     {
         var plain = System.IO.Path.Combine(Path, $"{name}.{what}");

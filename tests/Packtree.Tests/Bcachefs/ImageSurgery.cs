@@ -1,4 +1,3 @@
-using Packtree.Tests.Storage;
 using Packtree.Bcachefs;
 using Packtree.Keys;
 using Packtree.Nodes;
@@ -6,39 +5,16 @@ using Packtree.Nodes;
 namespace Packtree.Tests.Bcachefs;
 
 /// <summary>
-/// Changes to copies of images: flipped bytes, and key values rewritten with the bset checksum sealed again,
+/// Changes to copies of images: key values rewritten with the bset checksum sealed again,
 /// so that only the value is wrong (or differently right).
 /// </summary>
 internal static class ImageSurgery
 {
-    public static string Copy(string name, TempFolder temp)
-    {
-        var copy = Path.Combine(temp.Path, name + ".img");
-        File.Copy(ImageFolder.Image(name), copy);
-        return copy;
-    }
-
-    public static void Flip(string path, long offset)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        file.Position = offset;
-        var b = file.ReadByte();
-        file.Position = offset;
-        file.WriteByte((byte)(b ^ 0x5A));
-    }
-
-    public static void Write(string path, long offset, ReadOnlySpan<byte> bytes)
-    {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        file.Position = offset;
-        file.Write(bytes);
-    }
-
     /// <summary>
     /// Changes the value of the last key of type <paramref name="type"/> in the newest write of the btree's last
     /// leaf that has one. Returns the node's offset.
     /// </summary>
-    public static long ChangeValue(BcachefsImage image, string copy, string btree, byte type, Action<byte[]> change)
+    public static long ChangeValue(BcachefsImage image, ImageCopy copy, string btree, byte type, Action<byte[]> change)
     {
         var leaf = image.Btree(btree).Nodes().Last(n => n.Level == 0 && n.Bsets[^1].Keys.Any(k => k.Type == type));
         var bset = leaf.Bsets[^1];
@@ -48,7 +24,7 @@ internal static class ImageSurgery
     }
 
     /// <summary>Replaces the value bytes <paramref name="value"/> of a key in the btree's leaves (the newest copy) with <paramref name="replacement"/>.</summary>
-    public static long ReplaceValue(BcachefsImage image, string copy, string btree, ReadOnlySpan<byte> value, byte[] replacement)
+    public static long ReplaceValue(BcachefsImage image, ImageCopy copy, string btree, ReadOnlySpan<byte> value, byte[] replacement)
     {
         Assert.Equal(value.Length, replacement.Length);
         var node = new byte[image.Superblock.NodeBytes];
@@ -70,19 +46,15 @@ internal static class ImageSurgery
         return -1;
     }
 
-    private static long Rewrite(BcachefsImage image, string copy, BcachefsNodeInfo leaf, BcachefsBsetInfo bset, int valueAt, int valueLength, Action<byte[]> change)
+    private static long Rewrite(BcachefsImage image, ImageCopy copy, BcachefsNodeInfo leaf, BcachefsBsetInfo bset, int valueAt, int valueLength, Action<byte[]> change)
     {
-        using var file = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
-        var node = new byte[image.Superblock.NodeBytes];
-        file.Position = leaf.ByteOffset;
-        file.ReadExactly(node);
+        var node = copy.Read(leaf.ByteOffset, image.Superblock.NodeBytes);
         var value = node.AsSpan(valueAt, valueLength).ToArray();
         change(value);
         value.CopyTo(node.AsSpan(valueAt));
-        var keysEnd = bset.Keys[^1].ByteOffset + bset.Keys[^1].U64s * 8;
-        Checksums.Compute(bset.Header.ChecksumType, node.AsSpan((bset.ByteOffset + Checksum.ByteCount)..keysEnd)).Write(node.AsSpan(bset.ByteOffset));
-        file.Position = leaf.ByteOffset;
-        file.Write(node);
+        var headerBytes = bset.ByteOffset == 0 ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes;
+        Reseal.Bset(node.AsSpan(bset.ByteOffset, headerBytes + bset.Header.U64s * 8), bset.ByteOffset == 0, bset.Header.ChecksumType);
+        copy.Write(leaf.ByteOffset, node);
         return leaf.ByteOffset;
     }
 }

@@ -141,7 +141,8 @@ internal static class RelaidImage
         return key;
     }
 
-    private static byte[] Unpacked(BcachefsKey key)
+    /// <summary>The key as an unpacked bkey followed by its value.</summary>
+    internal static byte[] Unpacked(BcachefsKey key)
     {
         var bytes = new byte[Bkey.ByteCount + key.Value.Length];
         new Bkey(key.Position, key.Type, key.Value.Length / 8, key.Size, new Bversion(key.VersionHi, key.VersionLo)).Write(bytes);
@@ -149,7 +150,8 @@ internal static class RelaidImage
         return bytes;
     }
 
-    private static byte[] JournalEntry(byte type, int btree, int level, byte[] payload)
+    /// <summary>A jset entry: header (u64s, btree id, level, type) and payload.</summary>
+    internal static byte[] JournalEntry(byte type, int btree, int level, byte[] payload)
     {
         var entry = new byte[8 + payload.Length];
         BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(payload.Length / 8));
@@ -202,8 +204,7 @@ internal static class RelaidImage
                 }
                 at += u64s * 8;
             }
-            var csumType = (ChecksumType)((flags0 >> 2) & 0x3F);
-            Checksums.Compute(csumType, sb.AsSpan(16)).Write(sb);
+            Reseal.Superblock(sb);
             file.Position = (long)sector * SectorBytes;
             file.Write(sb);
         }
@@ -249,12 +250,13 @@ internal static class RelaidImage
         BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)(body.Length / 8));
         BinaryPrimitives.WriteUInt64LittleEndian(jset.AsSpan(48), seq);
         body.CopyTo(jset, 56);
-        Checksums.Compute(layout.Checksum, jset.AsSpan(16, 40 + body.Length)).Write(jset);
+        Reseal.Jset(jset.AsSpan(0, Jset.HeaderBytes + body.Length));
         file.Position = (long)buckets[0].Start * bucketBytes;
         file.Write(jset);
     }
 
-    private static int ChecksumOption(ChecksumType type) => type switch
+    /// <summary>The superblock's metadata_checksum option (BCH_SB_META_CSUM_TYPE) that selects <paramref name="type"/>.</summary>
+    internal static int ChecksumOption(ChecksumType type) => type switch
     {
         ChecksumType.None => 0,
         ChecksumType.Crc32cNonzero => 1,

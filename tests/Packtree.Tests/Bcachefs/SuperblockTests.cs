@@ -130,7 +130,7 @@ public class SuperblockTests
     private static string Chosen(string options) => options.Split(' ').Single(o => o.StartsWith('[')).Trim('[', ']');
 
     /// <summary>A size as bcachefs prints it (128k, 64.0k, 1.00M, 256M) in bytes.</summary>
-    private static double Size(string text)
+    internal static double Size(string text)
     {
         var unit = text[^1] switch { 'k' => 1024.0, 'M' => 1024.0 * 1024, 'G' => 1024.0 * 1024 * 1024, _ => 1.0 };
         return double.Parse(char.IsDigit(text[^1]) ? text : text[..^1], CultureInfo.InvariantCulture) * unit;

@@ -34,7 +34,7 @@ internal sealed class TruthTextContext : IBcachefsTextContext
                 (dev, name, bucket, durability) = (index, null, 0, 1);
             }
             else if (dev is not null && trimmed.StartsWith("Bucket size:", StringComparison.Ordinal))
-                bucket = (uint)(ParseSize(trimmed["Bucket size:".Length..].Trim()) / 512);
+                bucket = (uint)(SuperblockTests.Size(trimmed["Bucket size:".Length..].Trim()) / 512);
             else if (dev is not null && trimmed.StartsWith("Durability:", StringComparison.Ordinal))
                 durability = int.Parse(trimmed["Durability:".Length..].Trim(), CultureInfo.InvariantCulture);
             else if (dev is not null && trimmed.StartsWith("Last device name:", StringComparison.Ordinal))
@@ -58,11 +58,4 @@ internal sealed class TruthTextContext : IBcachefsTextContext
     public int Durability(int dev) => _members.TryGetValue(dev, out var m) ? m.Durability : 0;
 
     public byte? BucketGen(int dev, ulong bucket) => _gens.TryGetValue((dev, bucket), out var gen) ? gen : null;
-
-    private static ulong ParseSize(string text)
-    {
-        var unit = text[^1] switch { 'k' => 1024UL, 'M' => 1024UL * 1024, 'G' => 1024UL * 1024 * 1024, _ => 1UL };
-        var number = unit == 1 ? text : text[..^1];
-        return (ulong)(double.Parse(number, CultureInfo.InvariantCulture) * unit);
-    }
 }

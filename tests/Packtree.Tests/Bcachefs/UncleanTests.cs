@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Packtree.Bcachefs;
 using Packtree.Keys;
-using Packtree.Nodes;
 
 namespace Packtree.Tests.Bcachefs;
 
@@ -35,14 +34,12 @@ public class UncleanTests
         Assert.DoesNotContain(dirents, k => k.Position == added);
 
         // One btree_keys entry for dirents, appended to the newest flush jset inside the room its blocks leave.
-        var keys = new List<byte>();
-        keys.AddRange(Key(hidden.Position, type: 0, ReadOnlySpan<byte>.Empty));
-        keys.AddRange(Key(replaced.Position, dirents[11].Type, dirents[11].Value.Span));
-        keys.AddRange(Key(added, source.Type, source.Value.Span));
-        AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, [.. keys]);
+        var deletion = new BcachefsKey(hidden.Position, 0, 0, 0, 0, ReadOnlyMemory<byte>.Empty);
+        byte[] keys = [.. new[] { deletion, Keyed(replaced.Position, dirents[11]), Keyed(added, source) }.SelectMany(RelaidImage.Unpacked)];
+        AppendToNewestJset(copy, newest, blockBytes, btreeId: 2, level: 0, keys);
 
         using (var stillClean = BcachefsImage.Open(copy.Path))
-            Assert.Equal(Text(dirents), Text(stillClean.Btree("dirents").Keys())); // a clean image does not replay
+            Assert.Equal(KeyTexts.Of(dirents), KeyTexts.Of(stillClean.Btree("dirents").Keys())); // a clean image does not replay
 
         MarkUnclean(copy);
 
@@ -52,10 +49,10 @@ public class UncleanTests
         var expected = dirents.Where(k => k != hidden).Select(k => k == replaced ? Keyed(replaced.Position, dirents[11]) : k)
             .Append(Keyed(added, source)).OrderBy(k => k.Position).ToList();
         var btree = unclean.Btree("dirents");
-        Assert.Equal(Text(expected), Text(btree.Keys()));
-        Assert.Equal(Text(expected.Where(k => k.Position >= replaced.Position)), Text(btree.Keys(replaced.Position)));
-        Assert.Equal(Text(expected.Where(k => k.Position >= hidden.Position)), Text(btree.Keys(hidden.Position)));
-        Assert.Equal(Text(expected.Where(k => k.Position >= added)), Text(btree.Keys(added)));
+        Assert.Equal(KeyTexts.Of(expected), KeyTexts.Of(btree.Keys()));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= replaced.Position)), KeyTexts.Of(btree.Keys(replaced.Position)));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= hidden.Position)), KeyTexts.Of(btree.Keys(hidden.Position)));
+        Assert.Equal(KeyTexts.Of(expected.Where(k => k.Position >= added)), KeyTexts.Of(btree.Keys(added)));
         // The other btrees read as before.
         Assert.Equal(ImageFolder.TruthLines(name, "list.inodes.txt").Length, unclean.Btree("inodes").Keys().Count());
     }
@@ -75,7 +72,7 @@ public class UncleanTests
             // A leaf whose log holds several writes, under an interior node.
             leaf = image.Btrees.Where(b => b.RootLevel > 0).SelectMany(b => b.Nodes()).First(n => n.Level == 0 && n.Bsets.Count > 1);
             btree = image.Btrees[leaf.BtreeId];
-            before = Text(btree.Keys());
+            before = KeyTexts.Of(btree.Keys());
             newest = image.Journal.Jsets.Single(j => j.Seq == image.Journal.ReplayEnd);
             blockBytes = image.Superblock.BlockBytes;
         }
@@ -90,14 +87,14 @@ public class UncleanTests
             var e = p.Pointers[i];
             BinaryPrimitives.WriteUInt64LittleEndian(value.AsSpan(BtreePointer.V2FixedBytes + 8 * i), 1UL | (e.Offset << 4) | ((ulong)e.Device << 48) | ((ulong)e.Gen << 56));
         }
-        AppendToNewestJset(copy, newest, blockBytes, leaf.BtreeId, level: 1, Key(p.MaxKey, BtreePointer.TypeV2, value));
+        AppendToNewestJset(copy, newest, blockBytes, leaf.BtreeId, level: 1, RelaidImage.Unpacked(new BcachefsKey(p.MaxKey, 0, 0, 0, BtreePointer.TypeV2, value)));
         MarkUnclean(copy);
 
         using var unclean = BcachefsImage.Open(copy.Path);
         var shortened = unclean.Btrees[leaf.BtreeId].Nodes().Single(n => n.ByteOffset == leaf.ByteOffset);
         Assert.Equal(leaf.Bsets[0].Sectors, shortened.WrittenSectors);
         Assert.Single(shortened.Bsets);
-        var after = Text(unclean.Btrees[leaf.BtreeId].Keys());
+        var after = KeyTexts.Of(unclean.Btrees[leaf.BtreeId].Keys());
         Assert.NotEqual(before, after);
         Assert.DoesNotContain(unclean.CheckMetadata(), problem => problem.Part == "node");
     }
@@ -105,17 +102,13 @@ public class UncleanTests
     /// <summary>Appends one btree_keys entry to the newest flush jset, inside the room its blocks leave, and signs it again.</summary>
     private static void AppendToNewestJset(ImageCopy copy, Jset newest, int blockBytes, int btreeId, int level, byte[] keys)
     {
-        var entry = new byte[8 + keys.Length];
-        BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)(keys.Length / 8));
-        entry[2] = (byte)btreeId;
-        entry[3] = (byte)level;
-        keys.CopyTo(entry, 8);
+        var entry = RelaidImage.JournalEntry(0, btreeId, level, keys);
         var size = Jset.HeaderBytes + newest.Entries.Length;
         Assert.True((size + blockBytes - 1) / blockBytes * blockBytes - size >= entry.Length, "no room in the newest jset's blocks");
         var jset = copy.Read(newest.ByteOffset, size + entry.Length);
         entry.CopyTo(jset, size);
         BinaryPrimitives.WriteUInt32LittleEndian(jset.AsSpan(40), (uint)((size + entry.Length - Jset.HeaderBytes) / 8));
-        Checksums.Compute((ChecksumType)(jset[36] & 0xF), jset.AsSpan(16)).Write(jset);
+        Reseal.Jset(jset);
         copy.Write(newest.ByteOffset, jset);
     }
 
@@ -128,14 +121,4 @@ public class UncleanTests
     }
 
     private static BcachefsKey Keyed(Bpos position, BcachefsKey like) => new(position, like.Size, like.VersionHi, like.VersionLo, like.Type, like.Value);
-
-    private static byte[] Key(Bpos position, byte type, ReadOnlySpan<byte> value)
-    {
-        var bytes = new byte[Bkey.ByteCount + value.Length];
-        new Bkey(position, type, value.Length / 8).Write(bytes);
-        value.CopyTo(bytes.AsSpan(Bkey.ByteCount));
-        return bytes;
-    }
-
-    private static List<string> Text(IEnumerable<BcachefsKey> keys) => [.. keys.Select(k => k + " " + Convert.ToHexString(k.Value.Span))];
 }

@@ -14,8 +14,7 @@ public sealed class UnpackStrategyTests
         List<string> Keys(UnpackStrategy strategy, out BcachefsImage opened)
         {
             opened = BcachefsImage.Open(path, strategy);
-            var image = opened;
-            return [.. image.Btrees.SelectMany(b => b.Keys()).Select(k => $"{k} {Convert.ToHexString(k.Value.Span)}")];
+            return KeyTexts.Of(opened);
         }
         var generic = Keys(UnpackStrategy.Generic, out var genericImage);
         using (genericImage)
