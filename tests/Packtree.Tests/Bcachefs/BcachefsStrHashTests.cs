@@ -15,6 +15,49 @@ public class BcachefsStrHashTests
         Assert.Equal(0xa129ca6149be45e5UL, BcachefsStrHash.SipHash24(k0, k1, message.AsSpan(0, 15)));
     }
 
+    /// <summary>
+    /// The crc32c and crc64 types (no image here uses them) against bit-by-bit registers written from the
+    /// definitions, themselves anchored by the standard check values of "123456789": CRC-32C 0xE3069283 and
+    /// CRC-64/WE 0x62EC59E3F1A4F00A are the all-ones-seeded raw registers, inverted.
+    /// </summary>
+    [Fact]
+    public void The_crc_types_are_the_raw_registers_seeded_with_all_ones_then_the_key()
+    {
+        var check = "123456789"u8.ToArray();
+        Assert.Equal(0xE3069283u, ~Crc32cBits(uint.MaxValue, check));
+        Assert.Equal(0x62EC59E3F1A4F00AUL, ~Crc64Bits(ulong.MaxValue, check));
+        var random = new Random(17);
+        for (var i = 0; i < 500; i++)
+        {
+            var data = new byte[random.Next(0, 300)];
+            random.NextBytes(data);
+            var seed = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
+            var key = BitConverter.GetBytes(seed); // little-endian, as the key's 8 bytes are fed
+            Assert.Equal(Crc32cBits(Crc32cBits(uint.MaxValue, key), data), BcachefsStrHash.Hash(0, seed, data));
+            Assert.Equal(Crc64Bits(Crc64Bits(ulong.MaxValue, key), data) >> 1, BcachefsStrHash.Hash(1, seed, data));
+        }
+    }
+
+    private static uint Crc32cBits(uint crc, byte[] data)
+    {
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        return crc;
+    }
+
+    private static ulong Crc64Bits(ulong crc, byte[] data)
+    {
+        foreach (var b in data)
+        {
+            crc ^= (ulong)b << 56;
+            for (var bit = 0; bit < 8; bit++) crc = (crc & (1UL << 63)) != 0 ? (crc << 1) ^ 0x42F0E1EBA9EA3693UL : crc << 1;
+        }
+        return crc;
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
