@@ -68,7 +68,7 @@ public static class KeysSuite
 
     private static ulong PackAll(KeySet set)
     {
-        Span<byte> buffer = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        Span<byte> buffer = stackalloc byte[BkeyFormat.Current.KeyBytes];
         var format = set.Format;
         var keys = set.Keys;
         ulong sum = 0;

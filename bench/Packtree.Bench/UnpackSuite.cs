@@ -156,7 +156,7 @@ public static class UnpackSuite
 
     private static ulong PackSearchEach(KeyCodec codec, KeySet set)
     {
-        Span<byte> buffer = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        Span<byte> buffer = stackalloc byte[BkeyFormat.Current.KeyBytes];
         ulong sum = 0;
         foreach (var key in set.Keys)
         {

@@ -141,7 +141,7 @@ internal sealed class CompiledKeyCodec : KeyCodec
         // Pack the search key once, lossily: for packed keys, "at or after search" is "compare with
         // the packed search >= 0" when exact, "> 0" when it came out smaller (nothing representable
         // lies between), and always true when nothing representable is at or below search.
-        Span<byte> packed = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        Span<byte> packed = stackalloc byte[Format.KeyBytes];
         var threshold = PackPositionLossy(search, packed) switch
         {
             PackPositionResult.Exact => 0,
@@ -175,7 +175,7 @@ internal sealed class CompiledKeyCodec : KeyCodec
     /// <summary>Runs every function once so that the runtime's compilation is part of the measured compile time.</summary>
     private static void WarmUp(BkeyFormat format, Functions code)
     {
-        Span<byte> key = stackalloc byte[BkeyFormat.MaxKeyU64s * 8];
+        Span<byte> key = stackalloc byte[format.KeyBytes];
         key.Clear();
         key[0] = (byte)format.KeyU64s;
         Bkey unpacked = default;

@@ -141,6 +141,17 @@ internal struct Bkey : IEquatable<Bkey>
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "A bkey has six fields, 0 to 5."),
     };
 
+    /// <summary>The six field values, in field order (inode, offset, snapshot, size, version hi, version lo).</summary>
+    public readonly void GetFields(Span<ulong> fields)
+    {
+        fields[0] = _position.Inode;
+        fields[1] = _position.Offset;
+        fields[2] = _position.Snapshot;
+        fields[3] = _size;
+        fields[4] = _version.Hi;
+        fields[5] = _version.Lo;
+    }
+
     /// <inheritdoc/>
     public readonly bool Equals(Bkey other) =>
         _u64s == other._u64s && _formatByte == other._formatByte && _type == other._type &&

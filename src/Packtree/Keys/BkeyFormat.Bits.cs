@@ -41,14 +41,15 @@ internal sealed partial class BkeyFormat
 
     /// <summary>
     /// Adds 1 to the key bits in place, carrying across words; every other bit is left alone.
-    /// The result is the next position this format can represent, not the <see cref="Bpos"/> successor.
+    /// The result is the next key this format can represent, not the key's successor.
     /// Returns false, changing nothing, when there are no key bits or all of them are 1.
     /// </summary>
     public bool TryPackedSuccessor(Span<byte> packed)
     {
         CheckKeyLength(packed.Length);
         if (KeyBits == 0) return false;
-        var words = KeyWords.Read(packed, KeyU64s);
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        KeyWords.Read(packed, words);
         var low = KeyBitsLow;
         var increment = 1UL << (low & 63);
         for (var word = low >> 6; word < KeyU64s; word++)
@@ -58,7 +59,7 @@ internal sealed partial class BkeyFormat
             words[word] = sum;
             if (!carried)
             {
-                words.WriteTo(packed, KeyU64s);
+                KeyWords.WriteTo(words, packed);
                 return true;
             }
             increment = 1;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Packtree.Keys;
 
-// Comparing packed keys: the position fields sit at the top of the key, most significant first,
+// Comparing packed keys: the key fields sit at the top of the key, most significant first,
 // so two keys of one format order like the unsigned integers formed by their top KeyBits bits.
 internal sealed partial class BkeyFormat
 {
@@ -48,6 +48,20 @@ internal sealed partial class BkeyFormat
     {
         CheckKeyLength(left.Length);
         return ReadPositionUnchecked(left).CompareTo(right);
+    }
+
+    /// <summary>Compares the key fields of a key packed in this format with an unpacked key (<see cref="KeySchema.KeyFieldCount"/> fields).</summary>
+    /// <returns>-1, 0 or 1.</returns>
+    public int ComparePackedToKey(ReadOnlySpan<byte> left, ReadOnlySpan<ulong> right)
+    {
+        CheckKeyLength(left.Length);
+        var count = Schema.KeyFieldCount;
+        for (var i = 0; i < count; i++)
+        {
+            var value = ReadNarrowed(left, i);
+            if (value != right[i]) return value < right[i] ? -1 : 1;
+        }
+        return 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Packtree.Keys;
@@ -6,38 +7,39 @@ namespace Packtree.Keys;
 internal sealed partial class BkeyFormat
 {
     /// <summary>
-    /// Packs <paramref name="key"/> into <see cref="KeyBytes"/> bytes of <paramref name="destination"/>
+    /// Packs the bcachefs key <paramref name="key"/> into <see cref="KeyBytes"/> bytes of <paramref name="destination"/>
     /// (header and fields; unused bits zero). Returns false, writing nothing, when a field does not fit;
     /// the node then stores the key unpacked.
     /// </summary>
     /// <exception cref="ArgumentException">The key's u64s is below 5 or the destination is too short.</exception>
     public bool TryPack(in Bkey key, Span<byte> destination)
     {
+        Debug.Assert(Schema.IsPositions, "A Bkey holds the fields of a position key.");
         CheckKeyLength(destination.Length);
         if (key.U64s < Bkey.U64sUnpacked)
             throw new ArgumentException($"Key [{key}] has u64s {key.U64s}; an unpacked key has at least {Bkey.U64sUnpacked}.", nameof(key));
+        Span<ulong> fields = stackalloc ulong[BkeyFields.Count];
+        key.GetFields(fields);
+        return TryPackFields(fields, key.Type, key.NeedsWhiteout, key.ValueU64s, destination);
+    }
 
-        var f = _fields;
-        var words = default(KeyWords);
-        var position = key.Position;
-        var version = key.Version;
-        if (!TryInsert(ref words, f[0], position.Inode) ||
-            !TryInsert(ref words, f[1], position.Offset) ||
-            !TryInsert(ref words, f[2], position.Snapshot) ||
-            !TryInsert(ref words, f[3], key.Size) ||
-            !TryInsert(ref words, f[4], version.Hi) ||
-            !TryInsert(ref words, f[5], version.Lo))
-        {
-            return false;
-        }
-
-        var u64s = (ulong)(KeyU64s + key.U64s - Bkey.U64sUnpacked);
-        words[0] |= u64s | (key.NeedsWhiteout ? (ulong)KeyHeader.NeedsWhiteoutBit << KeyHeader.FormatByteShift : 0) | ((ulong)key.Type << 16);
-        words.WriteTo(destination, KeyU64s);
+    /// <summary>
+    /// Packs a key given as its fields (<see cref="FieldCount"/> values, offsets not yet subtracted) and header:
+    /// u64s = <see cref="KeyU64s"/> + <paramref name="valueU64s"/>, format 0. Returns false, writing nothing, when a
+    /// field does not fit.
+    /// </summary>
+    public bool TryPackFields(ReadOnlySpan<ulong> fields, byte type, bool needsWhiteout, int valueU64s, Span<byte> destination)
+    {
+        CheckKeyLength(destination.Length);
+        Debug.Assert(fields.Length == FieldCount && (uint)valueU64s <= (uint)MaxValueU64s, "One value per field, and a value a key can hold.");
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        if (!TryInsertFields(words, fields)) return false;
+        words[0] |= (ulong)(uint)(KeyU64s + valueU64s) | (needsWhiteout ? (ulong)KeyHeader.NeedsWhiteoutBit << KeyHeader.FormatByteShift : 0) | ((ulong)type << 16);
+        KeyWords.WriteTo(words, destination);
         return true;
     }
 
-    /// <summary>Whether every field of <paramref name="key"/> fits this format.</summary>
+    /// <summary>Whether every field of the bcachefs key <paramref name="key"/> fits this format.</summary>
     public bool CanPack(in Bkey key)
     {
         var f = _fields;
@@ -45,13 +47,24 @@ internal sealed partial class BkeyFormat
                Fits(f[3], key.Size) && Fits(f[4], key.Version.Hi) && Fits(f[5], key.Version.Lo);
     }
 
-    /// <summary>Packs six field values (offsets not yet subtracted) into <paramref name="words"/>; false when one does not fit.</summary>
-    internal bool TryInsertFields(ref KeyWords words, ReadOnlySpan<ulong> values)
+    /// <summary>Whether every one of <paramref name="fields"/> (<see cref="FieldCount"/> values) fits this format.</summary>
+    public bool CanPackFields(ReadOnlySpan<ulong> fields)
     {
         var f = _fields;
         for (var i = 0; i < f.Length; i++)
         {
-            if (!TryInsert(ref words, f[i], values[i])) return false;
+            if (!Fits(f[i], fields[i])) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Packs every field's value (offsets not yet subtracted) into <paramref name="words"/>; false when one does not fit.</summary>
+    internal bool TryInsertFields(Span<ulong> words, ReadOnlySpan<ulong> values)
+    {
+        var f = _fields;
+        for (var i = 0; i < f.Length; i++)
+        {
+            if (!TryInsert(words, f[i], values[i])) return false;
         }
         return true;
     }
@@ -61,10 +74,10 @@ internal sealed partial class BkeyFormat
         value >= field.Offset && value - field.Offset <= field.Mask;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryInsert(ref KeyWords words, in FieldLayout field, ulong value)
+    private static bool TryInsert(Span<ulong> words, in FieldLayout field, ulong value)
     {
         if (!Fits(field, value)) return false;
-        words.Insert(field, value - field.Offset);
+        KeyWords.Insert(words, field, value - field.Offset);
         return true;
     }
 }

@@ -1,8 +1,74 @@
 namespace Packtree.Keys;
 
-// Packing bare positions, used as search keys inside a node.
+// Packing bare keys (their key fields only), used as search keys inside a node: bcachefs positions through the
+// Bpos methods, keys of any schema through the field methods, which do the same over any number of key fields.
 internal sealed partial class BkeyFormat
 {
+    /// <summary>
+    /// Packs the key fields <paramref name="key"/> exactly: header u64s = key_u64s, format 0, type 0, the fields
+    /// after the key fields raw 0. Returns false, writing nothing, when a field does not fit.
+    /// </summary>
+    public bool TryPackSearch(ReadOnlySpan<ulong> key, Span<byte> destination)
+    {
+        CheckKeyLength(destination.Length);
+        var count = Schema.KeyFieldCount;
+        var f = _fields;
+        for (var i = 0; i < count; i++)
+        {
+            if (!Fits(f[i], key[i])) return false;
+        }
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        for (var i = 0; i < count; i++) KeyWords.Insert(words, f[i], key[i] - f[i].Offset);
+        words[0] |= (uint)KeyU64s;
+        KeyWords.WriteTo(words, destination);
+        return true;
+    }
+
+    /// <summary>
+    /// Packs the greatest key this format can represent that is not above <paramref name="key"/> (its key fields), so
+    /// that a search with it can stop early but never late. A field below its offset borrows from the fields before
+    /// it (which then count down, and every field after becomes its largest value); a field above its range saturates,
+    /// and so does every field after it.
+    /// </summary>
+    /// <returns><see cref="PackPositionResult.Exact"/>, <see cref="PackPositionResult.Smaller"/>, or
+    /// <see cref="PackPositionResult.Fail"/> (nothing written) when every representable key is above it.</returns>
+    public PackPositionResult PackSearchLossy(ReadOnlySpan<ulong> key, Span<byte> destination)
+    {
+        CheckKeyLength(destination.Length);
+        var count = Schema.KeyFieldCount;
+        var f = _fields;
+        Span<ulong> values = stackalloc ulong[count];
+        key[..count].CopyTo(values);
+        var exact = true;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            if (values[i] >= f[i].Offset) continue;
+            // Count the fields before i down by one; fields i and after take their largest values.
+            var borrow = i - 1;
+            while (borrow >= 0 && values[borrow] == 0) borrow--;
+            if (borrow < 0) return PackPositionResult.Fail;
+            values[borrow]--;
+            for (var j = borrow + 1; j < count; j++) values[j] = BitMath.Ones(Schema.UnpackedWidth(j));
+            exact = false;
+            i = borrow + 1; // the field counted down may now be below its own offset: look again from it
+        }
+        var saturated = false;
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        for (var i = 0; i < count; i++)
+        {
+            var raw = values[i] - f[i].Offset;
+            if (saturated || raw > f[i].Mask)
+            {
+                saturated = true;
+                raw = f[i].Mask;
+            }
+            KeyWords.Insert(words, f[i], raw);
+        }
+        words[0] |= (uint)KeyU64s;
+        KeyWords.WriteTo(words, destination);
+        return exact && !saturated ? PackPositionResult.Exact : PackPositionResult.Smaller;
+    }
+
     /// <summary>
     /// Packs <paramref name="position"/> exactly: header u64s = key_u64s, format 0, type 0, the
     /// non-position fields raw 0. Returns false, writing nothing, when a component does not fit.
@@ -112,11 +178,11 @@ internal sealed partial class BkeyFormat
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination, word);
             return;
         }
-        var words = default(KeyWords);
-        words.Insert(f[0], rawInode);
-        words.Insert(f[1], rawOffset);
-        words.Insert(f[2], rawSnapshot);
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        KeyWords.Insert(words, f[0], rawInode);
+        KeyWords.Insert(words, f[1], rawOffset);
+        KeyWords.Insert(words, f[2], rawSnapshot);
         words[0] |= (uint)KeyU64s;
-        words.WriteTo(destination, KeyU64s);
+        KeyWords.WriteTo(words, destination);
     }
 }

@@ -7,7 +7,7 @@ internal sealed partial class BkeyFormat
     /// Repacks a key of format <paramref name="inputFormat"/> (key followed by its value words) into
     /// this format: every field is unpacked and packed again, the value copied unchanged. The header
     /// gets u64s = <see cref="KeyU64s"/> + value words, format 0, the same needs_whiteout and type.
-    /// An unpacked key (format 1) is read as format <see cref="Current"/>.
+    /// An unpacked key (format 1) is read as its schema's unpacked format (<see cref="Current"/> for positions).
     /// Returns false, writing nothing, when a field does not fit this format.
     /// </summary>
     /// <param name="inputFormat">The input key's format.</param>
@@ -18,25 +18,27 @@ internal sealed partial class BkeyFormat
     public bool TryTransform(BkeyFormat inputFormat, ReadOnlySpan<byte> input, Span<byte> output, out int written)
     {
         written = 0;
+        if (!inputFormat.Schema.Equals(Schema))
+            throw new ArgumentException($"A key of {inputFormat.Schema} cannot move into a format of {Schema}.", nameof(inputFormat));
         inputFormat.CheckKeyLength(input.Length);
         var valueU64s = input[0] - inputFormat.KeyU64s;
-        if ((uint)valueU64s > Bkey.ValueU64sMax || input.Length < input[0] * 8)
+        if ((uint)valueU64s > MaxValueU64s || input.Length < input[0] * 8)
         {
             throw new InvalidPackedKeyException(
                 $"Key {Convert.ToHexStringLower(input[..inputFormat.KeyBytes])} has u64s {input[0]}, inconsistent with key_u64s {inputFormat.KeyU64s} " +
-                $"(the value must be 0..{Bkey.ValueU64sMax} words) or with the {input.Length} bytes given.");
+                $"(the value must be 0..{MaxValueU64s} words) or with the {input.Length} bytes given.");
         }
         var total = (KeyU64s + valueU64s) * 8;
         if (output.Length < total)
             throw new ArgumentException($"The transformed key takes {total} bytes; the output span has {output.Length}.", nameof(output));
 
-        Span<ulong> values = stackalloc ulong[BkeyFields.Count];
+        Span<ulong> values = stackalloc ulong[FieldCount];
         inputFormat.UnpackFields(input, values);
-        var words = default(KeyWords);
-        if (!TryInsertFields(ref words, values)) return false;
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        if (!TryInsertFields(words, values)) return false;
 
         words[0] |= (uint)(KeyU64s + valueU64s) | ((ulong)(input[KeyHeader.FormatByteOffset] & KeyHeader.NeedsWhiteoutBit) << KeyHeader.FormatByteShift) | ((ulong)input[2] << 16);
-        words.WriteTo(output, KeyU64s);
+        KeyWords.WriteTo(words, output);
         input.Slice(inputFormat.KeyBytes, valueU64s * 8).CopyTo(output[KeyBytes..]);
         written = total;
         return true;

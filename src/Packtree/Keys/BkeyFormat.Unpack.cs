@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -19,6 +20,7 @@ internal sealed partial class BkeyFormat
     /// <inheritdoc cref="Unpack(ReadOnlySpan{byte})"/>
     public void Unpack(ReadOnlySpan<byte> packed, out Bkey key)
     {
+        Debug.Assert(Schema.IsPositions, "A Bkey holds the fields of a position key.");
         CheckPackedHeader(packed);
         var f = _fields;
         key = default;
@@ -53,16 +55,31 @@ internal sealed partial class BkeyFormat
         return new Bpos(ReadField(packed, f[0]), ReadField(packed, f[1]), (uint)ReadField(packed, f[2]));
     }
 
-    /// <summary>Reads every field's unpacked value (offset added) into <paramref name="values"/> (6 entries).</summary>
+    /// <summary>
+    /// Unpacks the key fields (the first <see cref="KeySchema.KeyFieldCount"/>, which order keys) of a key packed in
+    /// this format into <paramref name="key"/>.
+    /// </summary>
+    /// <exception cref="InvalidPackedKeyException">The header is inconsistent with this format.</exception>
+    public void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
+    {
+        CheckPackedHeader(packed);
+        var count = Schema.KeyFieldCount;
+        for (var i = 0; i < count; i++) key[i] = ReadNarrowed(packed, i);
+    }
+
+    /// <summary>Reads every field's unpacked value (offset added) into <paramref name="values"/> (<see cref="FieldCount"/> entries).</summary>
     public void UnpackFields(ReadOnlySpan<byte> packed, Span<ulong> values)
     {
         CheckKeyLength(packed.Length);
-        var f = _fields;
-        for (var i = 0; i < f.Length; i++)
-        {
-            var v = ReadField(packed, f[i]);
-            values[i] = BkeyFields.UnpackedWidth(i) == 32 ? (uint)v : v;
-        }
+        for (var i = 0; i < _fields.Length; i++) values[i] = ReadNarrowed(packed, i);
+    }
+
+    /// <summary>Field <paramref name="i"/> with its offset, wrapped to the field's unpacked width (as a C bitfield would be).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong ReadNarrowed(ReadOnlySpan<byte> packed, int i)
+    {
+        var v = ReadField(packed, _fields[i]);
+        return Schema.UnpackedWidth(i) == 32 ? (uint)v : v;
     }
 
     /// <summary>Whether a packed key's header is consistent with this format; <paramref name="reason"/> says why not.</summary>
@@ -73,16 +90,16 @@ internal sealed partial class BkeyFormat
             reason = $"a packed key in this format takes {KeyBytes} bytes, only {packed.Length} were given";
         else if (KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset]) != Bkey.FormatLocalBtree)
             reason = $"its header says format {KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset])}, not {Bkey.FormatLocalBtree} (packed in the node's format)";
-        else if ((uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
-            reason = $"its header says u64s {packed[0]}, but with key_u64s {KeyU64s} the value must be 0..{Bkey.ValueU64sMax} words, so u64s must be {KeyU64s}..{KeyU64s + Bkey.ValueU64sMax}";
+        else if ((uint)(packed[0] - KeyU64s) > MaxValueU64s)
+            reason = $"its header says u64s {packed[0]}, but with key_u64s {KeyU64s} the value must be 0..{MaxValueU64s} words, so u64s must be {KeyU64s}..{KeyU64s + MaxValueU64s}";
         return reason is null;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckPackedHeader(ReadOnlySpan<byte> packed)
     {
-        // One unsigned compare covers u64s < key_u64s and a value longer than 250 words.
-        if (packed.Length < KeyBytes || KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset]) != Bkey.FormatLocalBtree || (uint)(packed[0] - KeyU64s) > Bkey.ValueU64sMax)
+        // One unsigned compare covers u64s < key_u64s and a value longer than the schema allows (250 words for positions).
+        if (packed.Length < KeyBytes || KeyHeader.GetFormat(packed[KeyHeader.FormatByteOffset]) != Bkey.FormatLocalBtree || (uint)(packed[0] - KeyU64s) > MaxValueU64s)
             ThrowInvalidHeader(packed);
     }
 

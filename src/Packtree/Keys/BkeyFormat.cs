@@ -5,39 +5,37 @@ using System.Text;
 namespace Packtree.Keys;
 
 /// <summary>
-/// A packed key format (bcachefs's <c>struct bkey_format</c>): how many words a packed key takes,
-/// and the width and offset of each of the six fields. Instances are immutable and always valid;
-/// the layout every packing operation needs is computed once here.
+/// A packed key format (bcachefs's <c>struct bkey_format</c>, for any key schema): how many words a packed key
+/// takes, and the width and offset of each of the schema's fields (six for bcachefs positions). Instances are
+/// immutable and always valid; the layout every packing operation needs is computed once here.
 /// </summary>
 /// <remarks>
-/// On-disk image (56 bytes): byte 0 key_u64s, byte 1 nr_fields (6), bytes 2..7 the six widths,
-/// bytes 8..55 the six offsets as little-endian u64.
+/// On-disk image: byte 0 key_u64s, byte 1 nr_fields, then the widths, zero-padded to a multiple of 8 bytes, then
+/// the offsets as little-endian u64. For positions (6 fields) that is bcachefs's 56 bytes.
 /// The operations on packed keys live in the other parts of this partial class, one per file.
 /// </remarks>
 internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
 {
-    /// <summary>Size of the on-disk image in bytes.</summary>
+    /// <summary>Size of the on-disk image of a position format (bcachefs's) in bytes.</summary>
     public const int ByteCount = 56;
-
-    /// <summary>The largest packed key, in words (the unpacked format's size).</summary>
-    public const int MaxKeyU64s = 5;
 
     private readonly FieldLayout[] _fields;
     private readonly ByteAlignedField[]? _byteAligned;
 
-    private BkeyFormat(int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
+    private BkeyFormat(KeySchema schema, int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
     {
+        Schema = schema;
         KeyU64s = keyU64s;
-        _fields = new FieldLayout[BkeyFields.Count];
+        _fields = new FieldLayout[schema.FieldCount];
         var top = 64 * keyU64s;
-        for (var i = 0; i < BkeyFields.Count; i++)
+        for (var i = 0; i < _fields.Length; i++)
         {
             int width = bits[i];
             top -= width;
             _fields[i] = new FieldLayout(width == 0 ? 0 : top, width, BitMath.Ones(width), offsets[i]);
             TotalFieldBits += width;
+            if (i < schema.KeyFieldCount) KeyBits += width;
         }
-        KeyBits = bits[0] + bits[1] + bits[2];
         _byteAligned = ComputeByteAligned(_fields);
     }
 
@@ -45,9 +43,35 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     /// bcachefs's unpacked format (<c>BKEY_FORMAT_CURRENT</c>): 5 words, widths 64/64/32/32/32/64,
     /// all offsets 0. A key packed in it has the <see cref="Bkey"/> layout.
     /// </summary>
-    public static BkeyFormat Current { get; } = new(5, [64, 64, 32, 32, 32, 64], [0, 0, 0, 0, 0, 0]);
+    public static BkeyFormat Current { get; } = new(KeySchema.Positions, 5, [64, 64, 32, 32, 32, 64], [0, 0, 0, 0, 0, 0]);
 
-    /// <summary>Size of a packed key's header and fields in 8-byte words (1..5); the value follows.</summary>
+    /// <summary>The unpacked format of <paramref name="schema"/>: every field at its unpacked width, offsets 0 (see <see cref="KeySchema.UnpackedFormat"/>).</summary>
+    internal static BkeyFormat Unpacked(KeySchema schema)
+    {
+        var bits = new byte[schema.FieldCount];
+        var total = 0;
+        for (var i = 0; i < bits.Length; i++) total += bits[i] = (byte)schema.UnpackedWidth(i);
+        return new BkeyFormat(schema, RequiredKeyU64s(total), bits, new ulong[bits.Length]);
+    }
+
+    /// <summary>The key schema whose fields this format packs.</summary>
+    public KeySchema Schema { get; }
+
+    /// <summary>Number of fields (the schema's).</summary>
+    public int FieldCount => _fields.Length;
+
+    /// <summary>The largest value of a key in this format, in words (250 for positions).</summary>
+    public int MaxValueU64s => Schema.MaxValueU64s;
+
+    /// <summary>Size of this format's on-disk image in bytes.</summary>
+    public int ImageBytes => ImageByteCount(FieldCount);
+
+    /// <summary>Size of the on-disk image of a format of <paramref name="fieldCount"/> fields: 56 for 6.</summary>
+    public static int ImageByteCount(int fieldCount) => OffsetsStart(fieldCount) + 8 * fieldCount;
+
+    private static int OffsetsStart(int fieldCount) => (2 + fieldCount + 7) / 8 * 8;
+
+    /// <summary>Size of a packed key's header and fields in 8-byte words (1..5 for positions); the value follows.</summary>
     public int KeyU64s { get; }
 
     /// <summary>Size of a packed key's header and fields in bytes.</summary>
@@ -56,7 +80,7 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     /// <summary>Width of the position fields together (bcachefs's <c>nr_key_bits</c>): the bits a packed compare looks at.</summary>
     public int KeyBits { get; }
 
-    /// <summary>Sum of all six widths.</summary>
+    /// <summary>Sum of all widths.</summary>
     public int TotalFieldBits { get; }
 
     /// <summary>Bits between the header and the lowest field, unused by this format.</summary>
@@ -80,26 +104,35 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     /// <summary>The byte-aligned load constants per field; empty when <see cref="IsByteAligned"/> is false.</summary>
     public ReadOnlySpan<ByteAlignedField> ByteAlignedFields => _byteAligned;
 
-    /// <summary>Creates a format, checking bcachefs's validity rules.</summary>
+    /// <summary>Creates a position format, checking bcachefs's validity rules.</summary>
     /// <exception cref="InvalidBkeyFormatException">The format breaks a rule; the message names it.</exception>
-    public static BkeyFormat Create(int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
+    public static BkeyFormat Create(int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets) =>
+        Create(KeySchema.Positions, keyU64s, bits, offsets);
+
+    /// <summary>Creates a format for <paramref name="schema"/>, checking bcachefs's validity rules over its fields.</summary>
+    /// <exception cref="InvalidBkeyFormatException">The format breaks a rule; the message names it.</exception>
+    public static BkeyFormat Create(KeySchema schema, int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
     {
-        if (bits.Length != BkeyFields.Count || offsets.Length != BkeyFields.Count)
-            throw new ArgumentException($"A format has {BkeyFields.Count} widths and {BkeyFields.Count} offsets; got {bits.Length} and {offsets.Length}.");
-        var error = Validate(keyU64s, BkeyFields.Count, bits, offsets);
+        if (bits.Length != schema.FieldCount || offsets.Length != schema.FieldCount)
+            throw new ArgumentException($"A format of {schema} has {schema.FieldCount} widths and {schema.FieldCount} offsets; got {bits.Length} and {offsets.Length}.");
+        var error = Validate(schema, keyU64s, schema.FieldCount, bits, offsets);
         if (error is not null) throw new InvalidBkeyFormatException(error);
-        return new BkeyFormat(keyU64s, bits, offsets);
+        return new BkeyFormat(schema, keyU64s, bits, offsets);
     }
 
     /// <summary>
-    /// Creates a format from widths and offsets, with the smallest key_u64s that fits them.
+    /// Creates a position format from widths and offsets, with the smallest key_u64s that fits them.
     /// </summary>
     /// <exception cref="InvalidBkeyFormatException">A field is too large.</exception>
-    public static BkeyFormat Create(ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
+    public static BkeyFormat Create(ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets) => Create(KeySchema.Positions, bits, offsets);
+
+    /// <summary>Creates a format for <paramref name="schema"/> from widths and offsets, with the smallest key_u64s that fits them.</summary>
+    /// <exception cref="InvalidBkeyFormatException">A field is too large.</exception>
+    public static BkeyFormat Create(KeySchema schema, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
     {
         var total = 0;
         foreach (var b in bits) total += b;
-        return Create(RequiredKeyU64s(total), bits, offsets);
+        return Create(schema, RequiredKeyU64s(total), bits, offsets);
     }
 
     /// <summary>Word count needed by the 24 header bits plus <paramref name="totalFieldBits"/>.</summary>
@@ -109,29 +142,34 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     /// Checks bcachefs's rules in bcachefs's order and returns the first failure, or null when the
     /// format is valid.
     /// </summary>
-    public static BkeyFormatError? Validate(int keyU64s, int nrFields, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
+    public static BkeyFormatError? Validate(int keyU64s, int nrFields, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets) =>
+        Validate(KeySchema.Positions, keyU64s, nrFields, bits, offsets);
+
+    /// <summary>As <see cref="Validate(int, int, ReadOnlySpan{byte}, ReadOnlySpan{ulong})"/>, for a format of <paramref name="schema"/>.</summary>
+    public static BkeyFormatError? Validate(KeySchema schema, int keyU64s, int nrFields, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
     {
-        if (nrFields != BkeyFields.Count)
+        var count = schema.FieldCount;
+        if (nrFields != count)
         {
-            return new BkeyFormatError(BkeyFormatRule.FieldCount, -1, (ulong)nrFields, 0, BkeyFields.Count,
-                $"a format describes exactly {BkeyFields.Count} fields, this one says {nrFields}");
+            return new BkeyFormatError(BkeyFormatRule.FieldCount, -1, (ulong)nrFields, 0, (ulong)count,
+                $"a format of {schema} describes exactly {count} fields, this one says {nrFields}");
         }
 
         var total = 0;
-        for (var i = 0; i < BkeyFields.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             int width = bits[i];
-            var unpackedWidth = BkeyFields.UnpackedWidth(i);
+            var unpackedWidth = schema.UnpackedWidth(i);
             var unpackedMax = BitMath.Ones(unpackedWidth);
             var packedMax = BitMath.Ones(width);
             var offset = offsets[i];
             string? detail = null;
             if (width > unpackedWidth)
-                detail = $"{BkeyFields.Name(i)} is {width} bits wide but holds only {unpackedWidth} bits unpacked";
+                detail = $"{schema.FieldName(i)} is {width} bits wide but holds only {unpackedWidth} bits unpacked";
             else if (width == unpackedWidth && offset != 0)
-                detail = $"{BkeyFields.Name(i)} is full width ({width} bits), so its offset must be 0, not {offset}";
+                detail = $"{schema.FieldName(i)} is full width ({width} bits), so its offset must be 0, not {offset}";
             else if (offset > unpackedMax - packedMax)
-                detail = $"{BkeyFields.Name(i)} offset {offset} plus the largest {width}-bit value exceeds the {unpackedWidth}-bit maximum";
+                detail = $"{schema.FieldName(i)} offset {offset} plus the largest {width}-bit value exceeds the {unpackedWidth}-bit maximum";
             if (detail is not null)
                 return new BkeyFormatError(BkeyFormatRule.FieldTooLarge, i, packedMax, offset, unpackedMax, detail);
             total += width;
@@ -146,46 +184,59 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
         return null;
     }
 
-    /// <summary>Reads and validates the 56-byte on-disk image.</summary>
+    /// <summary>Reads and validates the 56-byte on-disk image of a position format.</summary>
     /// <exception cref="InvalidBkeyFormatException">The format breaks a rule.</exception>
-    public static BkeyFormat Read(ReadOnlySpan<byte> source)
+    public static BkeyFormat Read(ReadOnlySpan<byte> source) => Read(KeySchema.Positions, source);
+
+    /// <summary>Reads and validates the on-disk image of a format of <paramref name="schema"/> (<see cref="ImageByteCount"/> bytes).</summary>
+    /// <exception cref="InvalidBkeyFormatException">The format breaks a rule.</exception>
+    public static BkeyFormat Read(KeySchema schema, ReadOnlySpan<byte> source)
     {
-        if (!TryRead(source, out var format, out var error)) throw new InvalidBkeyFormatException(error!);
+        if (!TryRead(schema, source, out var format, out var error)) throw new InvalidBkeyFormatException(error!);
         return format!;
     }
 
-    /// <summary>Reads the 56-byte image; on failure returns false and the rule it breaks.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> source, out BkeyFormat? format, out BkeyFormatError? error)
+    /// <summary>Reads the 56-byte image of a position format; on failure returns false and the rule it breaks.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> source, out BkeyFormat? format, out BkeyFormatError? error) =>
+        TryRead(KeySchema.Positions, source, out format, out error);
+
+    /// <summary>Reads the image of a format of <paramref name="schema"/>; on failure returns false and the rule it breaks.</summary>
+    public static bool TryRead(KeySchema schema, ReadOnlySpan<byte> source, out BkeyFormat? format, out BkeyFormatError? error)
     {
-        if (source.Length < ByteCount)
-            throw new ArgumentException($"A bkey_format needs {ByteCount} bytes; the span has {source.Length}.", nameof(source));
-        Span<ulong> offsets = stackalloc ulong[BkeyFields.Count];
-        for (var i = 0; i < BkeyFields.Count; i++)
-            offsets[i] = BinaryPrimitives.ReadUInt64LittleEndian(source[(8 + 8 * i)..]);
-        var bits = source.Slice(2, BkeyFields.Count);
-        error = Validate(source[0], source[1], bits, offsets);
-        format = error is null ? new BkeyFormat(source[0], bits, offsets) : null;
+        var count = schema.FieldCount;
+        var bytes = ImageByteCount(count);
+        if (source.Length < bytes)
+            throw new ArgumentException($"A format of {schema} needs {bytes} bytes; the span has {source.Length}.", nameof(source));
+        Span<ulong> offsets = stackalloc ulong[count];
+        var start = OffsetsStart(count);
+        for (var i = 0; i < count; i++)
+            offsets[i] = BinaryPrimitives.ReadUInt64LittleEndian(source[(start + 8 * i)..]);
+        var bits = source.Slice(2, count);
+        error = Validate(schema, source[0], source[1], bits, offsets);
+        format = error is null ? new BkeyFormat(schema, source[0], bits, offsets) : null;
         return error is null;
     }
 
-    /// <summary>Writes the 56-byte on-disk image.</summary>
+    /// <summary>Writes the on-disk image (<see cref="ImageBytes"/> bytes; padding zero).</summary>
     public void Write(Span<byte> destination)
     {
-        if (destination.Length < ByteCount)
-            throw new ArgumentException($"A bkey_format needs {ByteCount} bytes; the span has {destination.Length}.", nameof(destination));
+        if (destination.Length < ImageBytes)
+            throw new ArgumentException($"A format of {Schema} needs {ImageBytes} bytes; the span has {destination.Length}.", nameof(destination));
+        destination[..ImageBytes].Clear();
         destination[0] = (byte)KeyU64s;
-        destination[1] = BkeyFields.Count;
-        for (var i = 0; i < BkeyFields.Count; i++)
+        destination[1] = (byte)FieldCount;
+        var start = OffsetsStart(FieldCount);
+        for (var i = 0; i < _fields.Length; i++)
         {
             destination[2 + i] = (byte)_fields[i].Width;
-            BinaryPrimitives.WriteUInt64LittleEndian(destination[(8 + 8 * i)..], _fields[i].Offset);
+            BinaryPrimitives.WriteUInt64LittleEndian(destination[(start + 8 * i)..], _fields[i].Offset);
         }
     }
 
-    /// <summary>The 56-byte on-disk image.</summary>
+    /// <summary>The on-disk image.</summary>
     public byte[] ToBytes()
     {
-        var bytes = new byte[ByteCount];
+        var bytes = new byte[ImageBytes];
         Write(bytes);
         return bytes;
     }
@@ -214,7 +265,7 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        return KeyU64s == other.KeyU64s && _fields.AsSpan().SequenceEqual(other._fields);
+        return KeyU64s == other.KeyU64s && Schema.Equals(other.Schema) && _fields.AsSpan().SequenceEqual(other._fields);
     }
 
     /// <inheritdoc/>
@@ -225,6 +276,7 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     {
         var hash = new HashCode();
         hash.Add(KeyU64s);
+        hash.Add(Schema);
         foreach (var field in _fields)
         {
             hash.Add(field.Width);
@@ -241,10 +293,10 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"key_u64s {KeyU64s}:");
-        for (var i = 0; i < BkeyFields.Count; i++)
+        for (var i = 0; i < _fields.Length; i++)
         {
             var field = _fields[i];
-            text.Append(i == 0 ? " " : ", ").Append(BkeyFields.Name(i)).Append(' ').Append(field.Width);
+            text.Append(i == 0 ? " " : ", ").Append(Schema.FieldName(i)).Append(' ').Append(field.Width);
             if (field.Width != 0) text.Append(" bits");
             if (field.Offset != 0) text.Append(CultureInfo.InvariantCulture, $" +{field.Offset}");
         }

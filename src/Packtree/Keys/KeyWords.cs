@@ -5,39 +5,34 @@ using System.Runtime.CompilerServices;
 namespace Packtree.Keys;
 
 /// <summary>
-/// Scratch space for the words of one packed key (at most 5), kept on the stack while a key is
-/// assembled so that nothing is written to the destination unless packing succeeds.
+/// The words of one packed key while it is assembled (a zeroed stack span of the format's key_u64s words), so
+/// that nothing is written to the destination unless packing succeeds.
 /// </summary>
-[InlineArray(BkeyFormat.MaxKeyU64s)]
-internal struct KeyWords
+internal static class KeyWords
 {
-    private ulong _word0;
-
     /// <summary>ORs <paramref name="value"/> (at most <paramref name="field"/>.Width bits) into the field's bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Insert(in FieldLayout field, ulong value)
+    public static void Insert(Span<ulong> words, in FieldLayout field, ulong value)
     {
         if (field.Width == 0) return;
         Debug.Assert(value <= field.Mask, "A value wider than its field would spill into the next field.");
         var word = field.LowBit >> 6;
         var shift = field.LowBit & 63;
-        this[word] |= value << shift;
-        if (shift + field.Width > 64) this[word + 1] |= value >> (64 - shift);
+        words[word] |= value << shift;
+        if (shift + field.Width > 64) words[word + 1] |= value >> (64 - shift);
     }
 
-    /// <summary>Writes the first <paramref name="count"/> words little-endian.</summary>
-    public readonly void WriteTo(Span<byte> destination, int count)
+    /// <summary>Writes the words little-endian.</summary>
+    public static void WriteTo(ReadOnlySpan<ulong> words, Span<byte> destination)
     {
-        for (var i = 0; i < count; i++)
-            BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(i * 8, 8), this[i]);
+        for (var i = 0; i < words.Length; i++)
+            BinaryPrimitives.WriteUInt64LittleEndian(destination.Slice(i * 8, 8), words[i]);
     }
 
-    /// <summary>Reads the first <paramref name="count"/> words little-endian.</summary>
-    public static KeyWords Read(ReadOnlySpan<byte> source, int count)
+    /// <summary>Reads <paramref name="words"/>.Length words little-endian.</summary>
+    public static void Read(ReadOnlySpan<byte> source, Span<ulong> words)
     {
-        var words = default(KeyWords);
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < words.Length; i++)
             words[i] = BinaryPrimitives.ReadUInt64LittleEndian(source.Slice(i * 8, 8));
-        return words;
     }
 }
