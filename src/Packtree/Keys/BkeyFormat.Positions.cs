@@ -13,14 +13,13 @@ internal sealed partial class BkeyFormat
         CheckKeyLength(destination.Length);
         var count = Schema.KeyFieldCount;
         var f = _fields;
+        Span<ulong> raw = stackalloc ulong[count];
         for (var i = 0; i < count; i++)
         {
             if (!Fits(f[i], key[i])) return false;
+            raw[i] = key[i] - f[i].Offset;
         }
-        Span<ulong> words = stackalloc ulong[KeyU64s];
-        for (var i = 0; i < count; i++) KeyWords.Insert(words, f[i], key[i] - f[i].Offset);
-        words[0] |= (uint)KeyU64s;
-        KeyWords.WriteTo(words, destination);
+        WriteSearchKey(destination, raw);
         return true;
     }
 
@@ -34,12 +33,11 @@ internal sealed partial class BkeyFormat
     /// <see cref="PackPositionResult.Fail"/> (nothing written) when every representable key is above it.</returns>
     public PackPositionResult PackSearchLossy(ReadOnlySpan<ulong> key, Span<byte> destination)
     {
-        CheckKeyLength(destination.Length);
+        if (TryPackSearch(key, destination)) return PackPositionResult.Exact; // the usual case: the key lies in the node's range
         var count = Schema.KeyFieldCount;
         var f = _fields;
         Span<ulong> values = stackalloc ulong[count];
         key[..count].CopyTo(values);
-        var exact = true;
         for (var i = count - 1; i >= 0; i--)
         {
             if (values[i] >= f[i].Offset) continue;
@@ -49,24 +47,35 @@ internal sealed partial class BkeyFormat
             if (borrow < 0) return PackPositionResult.Fail;
             values[borrow]--;
             for (var j = borrow + 1; j < count; j++) values[j] = BitMath.Ones(Schema.UnpackedWidth(j));
-            exact = false;
             i = borrow + 1; // the field counted down may now be below its own offset: look again from it
         }
         var saturated = false;
-        Span<ulong> words = stackalloc ulong[KeyU64s];
         for (var i = 0; i < count; i++)
         {
             var raw = values[i] - f[i].Offset;
-            if (saturated || raw > f[i].Mask)
-            {
-                saturated = true;
-                raw = f[i].Mask;
-            }
-            KeyWords.Insert(words, f[i], raw);
+            saturated |= raw > f[i].Mask;
+            values[i] = saturated ? f[i].Mask : raw;
         }
+        WriteSearchKey(destination, values);
+        return PackPositionResult.Smaller; // not exact: TryPackSearch would have taken it
+    }
+
+    /// <summary>Writes a search key from the key fields' raw (offset-subtracted, fitting) values: header u64s = key_u64s, format 0, type 0.</summary>
+    private void WriteSearchKey(Span<byte> destination, ReadOnlySpan<ulong> raw)
+    {
+        var f = _fields;
+        if (KeyU64s == 1)
+        {
+            // One word (most nodes): the fields lie in word 0, and a raw value fits its mask, 0 for a zero-width field.
+            var word = (ulong)(uint)KeyU64s;
+            for (var i = 0; i < raw.Length; i++) word |= f[i].Width == 0 ? 0 : raw[i] << f[i].LowBit;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination, word);
+            return;
+        }
+        Span<ulong> words = stackalloc ulong[KeyU64s];
+        for (var i = 0; i < raw.Length; i++) KeyWords.Insert(words, f[i], raw[i]);
         words[0] |= (uint)KeyU64s;
         KeyWords.WriteTo(words, destination);
-        return exact && !saturated ? PackPositionResult.Exact : PackPositionResult.Smaller;
     }
 
     /// <summary>

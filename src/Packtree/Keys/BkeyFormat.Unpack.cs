@@ -67,6 +67,17 @@ internal sealed partial class BkeyFormat
         for (var i = 0; i < count; i++) key[i] = ReadNarrowed(packed, i);
     }
 
+    /// <summary>
+    /// Reads the key fields of a key laid out in this format without looking at its header: for a key unpacked in
+    /// the schema's unpacked format (format byte 1) as well as one packed in this format.
+    /// </summary>
+    public void ReadKeyFields(ReadOnlySpan<byte> key, Span<ulong> fields)
+    {
+        CheckKeyLength(key.Length);
+        var count = Schema.KeyFieldCount;
+        for (var i = 0; i < count; i++) fields[i] = ReadNarrowed(key, i);
+    }
+
     /// <summary>Reads every field's unpacked value (offset added) into <paramref name="values"/> (<see cref="FieldCount"/> entries).</summary>
     public void UnpackFields(ReadOnlySpan<byte> packed, Span<ulong> values)
     {

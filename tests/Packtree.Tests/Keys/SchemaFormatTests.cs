@@ -130,6 +130,20 @@ public sealed class SchemaFormatTests
     }
 
     [Fact]
+    public void PositionSearchKeysPackAlikeThroughFieldsAndThroughPositions()
+    {
+        KeyGenerators.Format.SelectMany(f => KeyGenerators.PositionNear(f).Select(p => (f, p))).Sample((format, position) =>
+        {
+            var byPosition = new byte[format.KeyBytes];
+            var byFields = new byte[format.KeyBytes];
+            var key = KeyFields.FromPosition(position);
+            Assert.Equal(format.PackPositionLossy(position, byPosition), format.PackSearchLossy(key, byFields));
+            Assert.Equal(byPosition, byFields);
+            Assert.Equal(format.TryPackPosition(position, byPosition), format.TryPackSearch(key, byFields));
+        }, iter: 5000);
+    }
+
+    [Fact]
     public void KeysMoveBetweenFormatsOfOneSchemaWithTheirValues()
     {
         SchemaAndKeys.Sample(t =>
