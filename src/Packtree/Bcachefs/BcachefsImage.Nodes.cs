@@ -61,14 +61,14 @@ public sealed partial class BcachefsImage
         var header = image.Header;
         var merged = new List<BtreePointer>(children.Length);
         var j = 0;
-        while (j < journal.Length && journal[j].Position < header.MinKey) j++;
+        while (j < journal.Length && journal[j].Position < header.MinPosition) j++;
         foreach (var child in children)
         {
             for (; j < journal.Length && journal[j].Position < child.MaxKey; j++) AddJournalPointer(journal[j]);
             if (j < journal.Length && journal[j].Position == child.MaxKey) AddJournalPointer(journal[j++]);
             else merged.Add(child);
         }
-        for (; j < journal.Length && journal[j].Position <= header.MaxKey; j++) AddJournalPointer(journal[j]);
+        for (; j < journal.Length && journal[j].Position <= header.MaxPosition; j++) AddJournalPointer(journal[j]);
         return [.. merged];
 
         void AddJournalPointer(BcachefsKey key)

@@ -67,7 +67,7 @@ internal sealed class BcachefsKeyRules : NodeKeyRules
         index = 0;
         if (header.Level == 0) return null;
         if (keys.Count == 0) return "an interior node holds no pointer";
-        var expected = header.MinKey;
+        var expected = header.MinPosition;
         for (var i = 0; i < keys.Count; i++)
         {
             index = i;
@@ -85,6 +85,6 @@ internal sealed class BcachefsKeyRules : NodeKeyRules
             }
         }
         index = keys.Count - 1;
-        return keys[^1].Position != header.MaxKey ? $"the last pointer ends at {keys[^1].Position}, the node at {header.MaxKey}" : null;
+        return keys[^1].Position != header.MaxPosition ? $"the last pointer ends at {keys[^1].Position}, the node at {header.MaxPosition}" : null;
     }
 }

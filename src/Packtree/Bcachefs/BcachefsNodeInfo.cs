@@ -17,10 +17,10 @@ internal sealed record BcachefsNodeInfo(string Btree, int BtreeId, int Level, lo
     NodeHeader Header, Checksum HeaderChecksum, IReadOnlyList<BcachefsBsetInfo> Bsets)
 {
     /// <summary>The node's first position.</summary>
-    public Bpos MinKey => Header.MinKey;
+    public Bpos MinKey => Header.MinPosition;
 
     /// <summary>The node's last position.</summary>
-    public Bpos MaxKey => Header.MaxKey;
+    public Bpos MaxKey => Header.MaxPosition;
 
     /// <summary>The node's key format.</summary>
     public BkeyFormat Format => Header.Format;

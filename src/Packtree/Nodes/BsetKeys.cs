@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-/// <summary>Reading the keys of one bset inside a node buffer: lengths, positions, deleted flags, and the in-bset scan.</summary>
+/// <summary>Reading the keys of one bset inside a node buffer: lengths, key fields, deleted flags, and the in-bset scan.</summary>
 internal static class BsetKeys
 {
     /// <summary>Length in bytes of the key at <paramref name="at"/>.</summary>
@@ -19,23 +20,42 @@ internal static class BsetKeys
     /// <summary>Whether the key at <paramref name="at"/> is a deleted key (type 0).</summary>
     public static bool IsDeleted(ReadOnlySpan<byte> buffer, int at) => buffer[at + 2] == (byte)BkeyType.Deleted;
 
-    /// <summary>Position of the key at <paramref name="at"/>, packed or unpacked.</summary>
-    public static Bpos Position(BkeyFormat format, ReadOnlySpan<byte> buffer, int at) =>
-        IsPacked(buffer, at) ? format.UnpackPosition(buffer[at..]) : Bkey.Read(buffer[at..]).Position;
+    /// <summary>The layout of the key at <paramref name="at"/>: the node's format, or its schema's unpacked format.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static BkeyFormat LayoutOf(BkeyFormat format, ReadOnlySpan<byte> buffer, int at) => IsPacked(buffer, at) ? format : format.Schema.UnpackedFormat;
+
+    /// <summary>Bytes of the key at <paramref name="at"/> before its value.</summary>
+    public static int KeyBytes(BkeyFormat format, ReadOnlySpan<byte> buffer, int at) => LayoutOf(format, buffer, at).KeyBytes;
+
+    /// <summary>The key fields of the key at <paramref name="at"/>, packed or unpacked.</summary>
+    public static void ReadKey(BkeyFormat format, ReadOnlySpan<byte> buffer, int at, Span<ulong> key) => LayoutOf(format, buffer, at).ReadKeyFields(buffer[at..], key);
+
+    /// <summary>The position of the key at <paramref name="at"/> (positions only).</summary>
+    public static Bpos Position(BkeyFormat format, ReadOnlySpan<byte> buffer, int at)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        ReadKey(format, buffer, at, key);
+        return KeyFields.ToPosition(key);
+    }
+
+    /// <summary>The key at <paramref name="at"/> against <paramref name="key"/>: -1, 0 or 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CompareToKey(BkeyFormat format, ReadOnlySpan<byte> buffer, int at, ReadOnlySpan<ulong> key) =>
+        LayoutOf(format, buffer, at).ComparePackedToKey(buffer[at..], key);
 
     /// <summary>
     /// From <paramref name="start"/>, the first key at or after <paramref name="search"/> in iterator order
-    /// (a deleted key at the position counts as smaller), or <paramref name="end"/>. With an exact packed
-    /// search key the packed compare decides for packed keys; otherwise positions do.
+    /// (a deleted key at the search key counts as smaller), or <paramref name="end"/>. With an exact packed
+    /// search key the packed compare decides for packed keys; otherwise key fields do.
     /// </summary>
-    public static int ScanForward(BkeyFormat format, ReadOnlySpan<byte> buffer, int start, int end, Bpos search, ReadOnlySpan<byte> packedSearch, bool exact)
+    public static int ScanForward(BkeyFormat format, ReadOnlySpan<byte> buffer, int start, int end, ReadOnlySpan<ulong> search, ReadOnlySpan<byte> packedSearch, bool exact)
     {
         var at = start;
         while (at < end)
         {
             int order;
             if (exact && IsPacked(buffer, at)) order = format.ComparePacked(buffer[at..], packedSearch);
-            else order = Position(format, buffer, at).CompareTo(search);
+            else order = CompareToKey(format, buffer, at, search);
             if (order > 0 || (order == 0 && !IsDeleted(buffer, at))) return at;
             at += Length(buffer, at);
         }

@@ -23,7 +23,7 @@ internal sealed partial class BtreeNode
     /// </summary>
     public void SetValueWordHint(int at, int word, ulong value)
     {
-        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        var keyBytes = BsetKeys.KeyBytes(Format, _buffer, at);
         Debug.Assert(word >= 0 && keyBytes + 8 * word + 8 <= BsetKeys.Length(_buffer, at), "The word must lie in the key's value, not in the next key.");
         BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8), value);
     }
@@ -36,17 +36,25 @@ internal sealed partial class BtreeNode
         return WrittenSectors + _codec.Geometry.SectorsFor(header + bytes) <= _codec.Geometry.NodeSectors;
     }
 
-    /// <summary>Byte offset of the first live key at or after <paramref name="position"/>, or -1 when there is none.</summary>
-    /// <remarks>Allocation-free: each bset is searched with its aux structure, deleted keys passed over, and the least position wins (live positions are unique across bsets).</remarks>
+    /// <summary>As <see cref="FindAtOrAfter(ReadOnlySpan{ulong})"/>, for a position.</summary>
     public int FindAtOrAfter(Bpos position)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return FindAtOrAfter(key);
+    }
+
+    /// <summary>Byte offset of the first live key at or after <paramref name="key"/>, or -1 when there is none.</summary>
+    /// <remarks>Allocation-free: each bset is searched with its aux structure, deleted keys passed over, and the least key wins (live keys are unique across bsets).</remarks>
+    public int FindAtOrAfter(ReadOnlySpan<ulong> key)
     {
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
-        var result = Format.PackPositionLossy(position, packed);
+        var result = Format.PackSearchLossy(key, packed);
         var best = -1;
         foreach (var bset in _bsets)
         {
-            var at = SearchBset(bset, position, packed, result);
+            var at = SearchBset(bset, key, packed, result);
             while (at < bset.KeysEnd && BsetKeys.IsDeleted(_buffer, at)) at += BsetKeys.Length(_buffer, at);
             if (at >= bset.KeysEnd) continue;
             if (best < 0 || IteratorOrder(at, best) < 0) best = at;
@@ -63,14 +71,14 @@ internal sealed partial class BtreeNode
     /// <summary>The value of the key at byte <paramref name="at"/>: whole words, valid until the node changes.</summary>
     public ReadOnlySpan<byte> ValueAt(int at)
     {
-        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        var keyBytes = BsetKeys.KeyBytes(Format, _buffer, at);
         return _buffer.AsSpan(at + keyBytes, BsetKeys.Length(_buffer, at) - keyBytes);
     }
 
     /// <summary>Word <paramref name="word"/> of the value of the key at byte <paramref name="at"/>, little-endian.</summary>
     public ulong ValueWordAt(int at, int word)
     {
-        var keyBytes = BsetKeys.IsPacked(_buffer, at) ? Format.KeyBytes : Bkey.ByteCount;
+        var keyBytes = BsetKeys.KeyBytes(Format, _buffer, at);
         Debug.Assert(word >= 0 && keyBytes + 8 * word + 8 <= BsetKeys.Length(_buffer, at), "The word must lie in the key's value.");
         return BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(at + keyBytes + 8 * word, 8));
     }

@@ -19,18 +19,34 @@ internal sealed partial class BtreeNode
     /// <summary>As <see cref="Insert(Bkey, ReadOnlySpan{byte}, ulong)"/>; <paramref name="replaced"/> tells whether a live key was at the position.</summary>
     public InsertResult Insert(Bkey key, ReadOnlySpan<byte> value, ulong journalSeq, out bool replaced)
     {
+        CheckBkey(key, value);
+        Span<ulong> fields = stackalloc ulong[BkeyFields.Count];
+        key.GetFields(fields);
+        return Insert(fields, key.Type, value, journalSeq, out replaced);
+    }
+
+    /// <summary>
+    /// Inserts a key given as all its <paramref name="fields"/> (the schema's; the key fields first) and its
+    /// <paramref name="type"/>, with <paramref name="value"/> (whole words), replacing any live key with the same key
+    /// fields; a key of type 0 (deleted) deletes. Otherwise as <see cref="Insert(Bkey, ReadOnlySpan{byte}, ulong)"/>.
+    /// </summary>
+    public InsertResult Insert(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value, ulong journalSeq, out bool replaced)
+    {
         Generation++;
         replaced = false;
-        CheckInsert(key, value);
-        var deletion = key.Type == (byte)BkeyType.Deleted;
+        CheckInsert(fields, type, value);
+        var deletion = type == (byte)BkeyType.Deleted;
 
         // Room for the key, and for a whiteout should the change need one. A deletion that needs no
         // whiteout needs no room: it marks or removes a key.
-        var encoded = Encode(key, value);
-        var roomy = EnsureRoom((deletion ? 0 : encoded.Length) + Bkey.ByteCount);
+        var encoded = Encode(fields, type, value);
+        var roomy = EnsureRoom((deletion ? 0 : encoded.Length) + UnpackedKeyBytes);
         if (!roomy && !deletion) return InsertResult.NodeFull;
-        return Apply(key, value, encoded, roomy, journalSeq, out replaced);
+        return Apply(fields, type, value, encoded, roomy, journalSeq, out replaced);
     }
+
+    /// <summary>Bytes of an unpacked key of the node's schema: the most a whiteout takes.</summary>
+    private int UnpackedKeyBytes => Header.Schema.UnpackedFormat.KeyBytes;
 
     /// <summary>
     /// Inserts <paramref name="key"/> (not a deletion) with <paramref name="value"/>, replacing any live key at
@@ -40,48 +56,70 @@ internal sealed partial class BtreeNode
     /// </summary>
     public InsertResult InsertAndDelete(Bkey key, ReadOnlySpan<byte> value, Bpos deleted, ulong journalSeq)
     {
+        CheckBkey(key, value);
+        Span<ulong> fields = stackalloc ulong[BkeyFields.Count];
+        key.GetFields(fields);
+        return InsertAndDelete(fields, key.Type, value, KeyFields.FromPosition(deleted), journalSeq);
+    }
+
+    /// <summary>As <see cref="InsertAndDelete(Bkey, ReadOnlySpan{byte}, Bpos, ulong)"/>, for a key given as its fields and type.</summary>
+    public InsertResult InsertAndDelete(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value, ReadOnlySpan<ulong> deleted, ulong journalSeq)
+    {
         Generation++;
-        CheckInsert(key, value);
-        if (key.Type == (byte)BkeyType.Deleted) throw new ArgumentException("The key inserted with a deletion is not a deletion itself.", nameof(key));
-        if (deleted == key.Position) throw new ArgumentException($"The key inserted and the one deleted are both at {deleted}.", nameof(deleted));
-        var deletion = new Bkey(deleted);
-        CheckInsert(deletion, []);
+        CheckInsert(fields, type, value);
+        var schema = Header.Schema;
+        if (type == (byte)BkeyType.Deleted) throw new ArgumentException("The key inserted with a deletion is not a deletion itself.", nameof(type));
+        if (KeyFields.Equal(deleted, fields[..schema.KeyFieldCount]))
+            throw new ArgumentException($"The key inserted and the one deleted are both {KeyFields.Text(schema, deleted)}.", nameof(deleted));
+        Span<ulong> deletion = stackalloc ulong[schema.FieldCount];
+        deleted.CopyTo(deletion);
+        CheckInsert(deletion, (byte)BkeyType.Deleted, []);
 
         // The key, a whiteout should it replace a key on disk (it takes the whiteout over: no room used),
         // and the deletion's whiteout.
-        var encoded = Encode(key, value);
-        if (!EnsureRoom(encoded.Length + 2 * Bkey.ByteCount)) return InsertResult.NodeFull;
-        Apply(key, value, encoded, roomy: true, journalSeq, out _);
-        Debug.Assert(FreeBytes >= Bkey.ByteCount, "The insert left room for the deletion's whiteout.");
-        Apply(deletion, [], Encode(deletion, []), roomy: true, journalSeq, out _);
+        var encoded = Encode(fields, type, value);
+        if (!EnsureRoom(encoded.Length + 2 * UnpackedKeyBytes)) return InsertResult.NodeFull;
+        Apply(fields, type, value, encoded, roomy: true, journalSeq, out _);
+        Debug.Assert(FreeBytes >= UnpackedKeyBytes, "The insert left room for the deletion's whiteout.");
+        Apply(deletion, (byte)BkeyType.Deleted, [], Encode(deletion, (byte)BkeyType.Deleted, []), roomy: true, journalSeq, out _);
         return InsertResult.Done;
     }
 
-    /// <summary>The argument checks of an insert: an unpacked key inside the node, with the value it announces.</summary>
-    private void CheckInsert(in Bkey key, ReadOnlySpan<byte> value)
+    /// <summary>What only a bcachefs key can get wrong: it must be unpacked and announce the value given.</summary>
+    private static void CheckBkey(in Bkey key, ReadOnlySpan<byte> value)
     {
         if (key.Format != Bkey.FormatCurrent) throw new ArgumentException($"Key [{key}] must be unpacked (format 1).", nameof(key));
         if (key.ValueU64s * 8 != value.Length)
             throw new ArgumentException($"Key [{key}] says {key.ValueU64s} value words ({key.ValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
-        if (key.Position < Header.MinKey || key.Position > Header.MaxKey)
-            throw new ArgumentOutOfRangeException(nameof(key), key.Position, $"The node covers {Header.MinKey}..{Header.MaxKey}.");
-        if (key.Type == (byte)BkeyType.Deleted && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
+    }
+
+    /// <summary>The argument checks of an insert: a key of the node's schema inside the node, with a value of whole words it can hold.</summary>
+    private void CheckInsert(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value)
+    {
+        var schema = Header.Schema;
+        if (fields.Length != schema.FieldCount) throw new ArgumentException($"A key of {schema} has {schema.FieldCount} fields; {fields.Length} were given.", nameof(fields));
+        if (value.Length % 8 != 0 || value.Length > schema.MaxValueU64s * 8)
+            throw new ArgumentException($"A value is whole words, at most {schema.MaxValueU64s} ({schema.MaxValueU64s * 8} bytes); {value.Length} bytes were given.", nameof(value));
+        if (!Header.Covers(fields[..schema.KeyFieldCount]))
+            throw new ArgumentOutOfRangeException(nameof(fields), KeyFields.Text(schema, fields[..schema.KeyFieldCount]), $"The node covers {Header.RangeText}.");
+        if (type == (byte)BkeyType.Deleted && value.Length != 0) throw new ArgumentException("A deletion carries no value.", nameof(value));
     }
 
     /// <summary>
     /// The insert or deletion itself, once <see cref="EnsureRoom"/> has answered <paramref name="roomy"/>
     /// (false only for a deletion, which then fails only if it needs a whiteout).
     /// </summary>
-    private InsertResult Apply(Bkey key, ReadOnlySpan<byte> value, byte[] encoded, bool roomy, ulong journalSeq, out bool replaced)
+    private InsertResult Apply(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value, byte[] encoded, bool roomy, ulong journalSeq, out bool replaced)
     {
         replaced = false;
-        var deletion = key.Type == (byte)BkeyType.Deleted;
+        var deletion = type == (byte)BkeyType.Deleted;
         var last = _bsets[^1];
         var writable = last.Writable;
-        var existing = FindLive(key.Position);
+        var key = fields[..Header.Schema.KeyFieldCount];
+        var existing = FindLive(key);
         if (deletion && existing < 0)
         {
-            DebugVerifyInsert(key, value);
+            DebugVerifyInsert(fields, type, value);
             return InsertResult.Done; // nothing to delete
         }
 
@@ -96,7 +134,7 @@ internal sealed partial class BtreeNode
             _buffer[existing + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             if (hadWhiteout)
             {
-                if (deletion) AddWhiteout(key.Position); // a version is on disk: the deletion must be written
+                if (deletion) AddWhiteout(key); // a version is on disk: the deletion must be written
                 else KeyHeader.SetNeedsWhiteout(encoded);   // the new key takes over the duty
             }
             inLast = writable is not null && existing >= last.KeysStart && existing < last.KeysEnd;
@@ -109,22 +147,35 @@ internal sealed partial class BtreeNode
         else if (!deletion)
         {
             writable = writable ?? throw new InvalidOperationException("EnsureRoom left no writable bset.");
-            var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(key.Position), writable.KeysEnd, key.Position, [], exact: false);
+            var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(_buffer, key, [], exact: false), writable.KeysEnd, key, [], exact: false);
             var clobber = inLast ? BsetKeys.Length(_buffer, existing) : 0;
             if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
             LiveBytes += encoded.Length;
         }
         last.JournalSeq = Math.Max(last.JournalSeq, journalSeq);
         if (existing >= 0 && !inLast) DropDeadKeysLazily(existing);
-        DebugVerifyInsert(key, value);
+        DebugVerifyInsert(fields, type, value);
         return InsertResult.Done;
     }
 
     /// <summary>Deletes the live key at <paramref name="position"/>, if any.</summary>
-    public InsertResult Delete(Bpos position, ulong journalSeq = 0) => Insert(new Bkey(position), [], journalSeq, out _);
+    public InsertResult Delete(Bpos position, ulong journalSeq = 0) => Delete(position, journalSeq, out _);
 
     /// <summary>As <see cref="Delete(Bpos, ulong)"/>; <paramref name="existed"/> tells whether a live key was deleted.</summary>
-    public InsertResult Delete(Bpos position, ulong journalSeq, out bool existed) => Insert(new Bkey(position), [], journalSeq, out existed);
+    public InsertResult Delete(Bpos position, ulong journalSeq, out bool existed)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return Delete(key, journalSeq, out existed);
+    }
+
+    /// <summary>Deletes the live key at <paramref name="key"/> (key fields), if any; <paramref name="existed"/> tells whether there was one.</summary>
+    public InsertResult Delete(ReadOnlySpan<ulong> key, ulong journalSeq, out bool existed)
+    {
+        Span<ulong> fields = stackalloc ulong[Header.Schema.FieldCount];
+        key.CopyTo(fields);
+        return Insert(fields, (byte)BkeyType.Deleted, [], journalSeq, out existed);
+    }
 
     /// <summary>Bytes still free for keys in the last bset, after the unwritten whiteouts and the reserved last word.</summary>
     public int FreeBytes
@@ -139,11 +190,10 @@ internal sealed partial class BtreeNode
     private int WhiteoutBytes { get; set; }
 
 
-    private void AddWhiteout(Bpos position)
+    private void AddWhiteout(ReadOnlySpan<ulong> key)
     {
-        Span<byte> packed = stackalloc byte[Format.KeyBytes];
-        _whiteouts.Add(position);
-        WhiteoutBytes += Format.TryPackPosition(position, packed) ? Format.KeyBytes : Bkey.ByteCount;
+        _whiteouts.Add(key.ToArray());
+        WhiteoutBytes += WhiteoutKey(key).Length;
     }
 
     /// <summary>
@@ -272,15 +322,14 @@ internal sealed partial class BtreeNode
     }
 
     /// <summary>The key as stored: packed in the node format where it fits, else unpacked; value appended.</summary>
-    private byte[] Encode(Bkey key, ReadOnlySpan<byte> value)
+    private byte[] Encode(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value)
     {
-        var packed = Format.CanPack(key);
-        var keyBytes = packed ? Format.KeyBytes : Bkey.ByteCount;
-        var encoded = new byte[keyBytes + value.Length];
-        if (packed) Format.TryPack(key, encoded);
-        else key.Write(encoded);
-        KeyHeader.ClearNeedsWhiteout(encoded); // needs_whiteout is node bookkeeping, decided here
-        value.CopyTo(encoded.AsSpan(keyBytes));
+        var packed = Format.CanPackFields(fields);
+        var layout = packed ? Format : Header.Schema.UnpackedFormat;
+        var encoded = new byte[layout.KeyBytes + value.Length];
+        layout.TryPackFields(fields, type, needsWhiteout: false, value.Length / 8, encoded); // needs_whiteout is node bookkeeping, decided later
+        if (!packed) encoded[KeyHeader.FormatByteOffset] = Bkey.FormatCurrent;
+        value.CopyTo(encoded.AsSpan(layout.KeyBytes));
         return encoded;
     }
 }

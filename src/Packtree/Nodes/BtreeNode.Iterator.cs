@@ -2,16 +2,17 @@ using Packtree.Keys;
 
 namespace Packtree.Nodes;
 
-// The node iterator: keys of all bsets in order (position, deleted first, older bset first).
+// The node iterator: keys of all bsets in order (key, deleted first, older bset first). Searches take a key's key
+// fields (any schema); the Bpos overloads are the same searches for position keys.
 internal sealed partial class BtreeNode
 {
-    /// <summary>Every live key in order, with its value.</summary>
+    /// <summary>Every live bcachefs key in order, with its value (positions only).</summary>
     public IEnumerable<(Bkey Key, ReadOnlyMemory<byte> Value)> LiveKeys()
     {
         var iterator = SeekAtOrAfter(Bpos.Min);
         while (iterator.Peek() is { } at)
         {
-            yield return KeyAt(at);
+            yield return BkeyAt(at);
             iterator.Advance();
         }
     }
@@ -37,13 +38,13 @@ internal sealed partial class BtreeNode
         var iterator = SeekAtOrAfter(Bpos.Min);
         while (n < keys.Length && iterator.Peek() is { } at)
         {
-            keys[n++] = KeyAt(at).Key;
+            keys[n++] = BkeyAt(at).Key;
             iterator.Advance();
         }
         return n;
     }
 
-    /// <summary>The live key at <paramref name="position"/>, if the node holds one.</summary>
+    /// <summary>The live bcachefs key at <paramref name="position"/>, if the node holds one.</summary>
     public bool TryGet(Bpos position, out Bkey key, out ReadOnlyMemory<byte> value)
     {
         var at = FindLive(position);
@@ -71,47 +72,70 @@ internal sealed partial class BtreeNode
     /// <summary>Whether the node holds a live key at <paramref name="position"/>.</summary>
     public bool Contains(Bpos position) => FindLive(position) >= 0;
 
-    /// <summary>Byte offset of the live key at <paramref name="position"/>, or -1.</summary>
+    /// <summary>Whether the node holds a live key at <paramref name="key"/>.</summary>
+    public bool Contains(ReadOnlySpan<ulong> key) => FindLive(key) >= 0;
+
+    /// <summary>As <see cref="FindLive(ReadOnlySpan{ulong})"/>, for a position.</summary>
+    public int FindLive(Bpos position)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return FindLive(key);
+    }
+
+    /// <summary>Byte offset of the live key at <paramref name="key"/>, or -1.</summary>
     /// <remarks>
     /// Searches each bset with its aux structure and no iterator: the node holds at most one live key per
-    /// position, and each bset's search already passes over deleted keys at the position.
+    /// key, and each bset's search already passes over deleted keys at it.
     /// </remarks>
-    public int FindLive(Bpos position)
+    public int FindLive(ReadOnlySpan<ulong> key)
     {
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
-        var result = Format.PackPositionLossy(position, packed);
+        var result = Format.PackSearchLossy(key, packed);
         for (var i = _bsets.Count - 1; i >= 0; i--)
         {
-            var at = SearchBset(_bsets[i], position, packed, result);
+            var at = SearchBset(_bsets[i], key, packed, result);
             if (at >= _bsets[i].KeysEnd) continue;
             var match = result == PackPositionResult.Exact && BsetKeys.IsPacked(_buffer, at)
                 ? Format.ComparePacked(_buffer.AsSpan(at), packed) == 0
-                : BsetKeys.Position(Format, _buffer, at) == position;
+                : BsetKeys.CompareToKey(Format, _buffer, at, key) == 0;
             if (match) return at;
         }
         return -1;
     }
 
-    /// <summary>The first key of <paramref name="bset"/> at or after the position in iterator order (deleted keys at it passed over).</summary>
-    private int SearchBset(BsetState bset, Bpos position, ReadOnlySpan<byte> packed, PackPositionResult result)
+    /// <summary>The first key of <paramref name="bset"/> at or after the search key in iterator order (deleted keys at it passed over).</summary>
+    private int SearchBset(BsetState bset, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> packed, PackPositionResult result)
     {
-        if (bset.ReadOnly is { } tree) return tree.Search(_buffer, position, packed, result);
-        var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(position);
-        return BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, position, packed, result == PackPositionResult.Exact);
+        if (bset.ReadOnly is { } tree) return tree.Search(_buffer, key, packed, result);
+        var exact = result == PackPositionResult.Exact;
+        var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(_buffer, key, packed, exact);
+        return BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, key, packed, exact);
     }
 
     /// <summary>An iterator at the first key at or after <paramref name="position"/> (a deleted key at it counts as before).</summary>
     public NodeIterator SeekAtOrAfter(Bpos position) => SeekAtOrAfter(position, new NodeIterator(this));
 
+    /// <summary>An iterator at the first key at or after <paramref name="key"/> (a deleted key at it counts as before).</summary>
+    public NodeIterator SeekAtOrAfter(ReadOnlySpan<ulong> key) => SeekAtOrAfter(key, new NodeIterator(this));
+
     /// <summary>As <see cref="SeekAtOrAfter(Bpos)"/>, repositioning <paramref name="iterator"/> (of any node) instead of allocating one.</summary>
     public NodeIterator SeekAtOrAfter(Bpos position, NodeIterator iterator)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return SeekAtOrAfter(key, iterator);
+    }
+
+    /// <summary>As <see cref="SeekAtOrAfter(ReadOnlySpan{ulong})"/>, repositioning <paramref name="iterator"/> (of any node) instead of allocating one.</summary>
+    public NodeIterator SeekAtOrAfter(ReadOnlySpan<ulong> key, NodeIterator iterator)
     {
         iterator.Reset(this);
         Span<byte> packed = stackalloc byte[ReadOnlyAuxTree.SearchKeyBytes(Format)];
         packed.Clear();
-        var result = Format.PackPositionLossy(position, packed);
-        foreach (var bset in _bsets) iterator.Add(SearchBset(bset, position, packed, result), bset.KeysEnd);
+        var result = Format.PackSearchLossy(key, packed);
+        foreach (var bset in _bsets) iterator.Add(SearchBset(bset, key, packed, result), bset.KeysEnd);
         return iterator;
     }
 
@@ -121,18 +145,34 @@ internal sealed partial class BtreeNode
     /// <summary>As <see cref="SeekAtOrBefore(Bpos)"/>, repositioning <paramref name="iterator"/> instead of allocating one.</summary>
     public NodeIterator SeekAtOrBefore(Bpos position, NodeIterator iterator)
     {
-        SeekAtOrAfter(position, iterator);
-        if (iterator.Peek() is { } at && BsetKeys.Position(Format, _buffer, at) == position) return iterator;
-        if (!iterator.MovePrevious()) iterator.Clear(); // nothing at or before the position
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return SeekAtOrBefore(key, iterator);
+    }
+
+    /// <summary>An iterator at the last live key at or before <paramref name="key"/>, repositioning <paramref name="iterator"/>; empty when there is none.</summary>
+    public NodeIterator SeekAtOrBefore(ReadOnlySpan<ulong> key, NodeIterator iterator)
+    {
+        SeekAtOrAfter(key, iterator);
+        if (iterator.Peek() is { } at && BsetKeys.CompareToKey(Format, _buffer, at, key) == 0) return iterator;
+        if (!iterator.MovePrevious()) iterator.Clear(); // nothing at or before the key
         return iterator;
     }
 
-    /// <summary>iter_cmp: position, then deleted before live, then buffer address (older bsets first).</summary>
+    /// <summary>iter_cmp: key, then deleted before live, then buffer address (older bsets first).</summary>
     private int IteratorOrder(int a, int b)
     {
         int order;
-        if (BsetKeys.IsPacked(_buffer, a) && BsetKeys.IsPacked(_buffer, b)) order = Format.ComparePacked(_buffer.AsSpan(a), _buffer.AsSpan(b));
-        else order = BsetKeys.Position(Format, _buffer, a).CompareTo(BsetKeys.Position(Format, _buffer, b));
+        if (BsetKeys.IsPacked(_buffer, a) && BsetKeys.IsPacked(_buffer, b))
+        {
+            order = Format.ComparePacked(_buffer.AsSpan(a), _buffer.AsSpan(b));
+        }
+        else
+        {
+            Span<ulong> key = stackalloc ulong[Header.Schema.KeyFieldCount];
+            BsetKeys.ReadKey(Format, _buffer, b, key);
+            order = BsetKeys.CompareToKey(Format, _buffer, a, key);
+        }
         if (order != 0) return order;
         var deletedA = BsetKeys.IsDeleted(_buffer, a);
         if (deletedA != BsetKeys.IsDeleted(_buffer, b)) return deletedA ? -1 : 1;
@@ -189,7 +229,7 @@ internal sealed partial class BtreeNode
         public bool AtEnd => Peek() is null;
 
         /// <summary>The current live key, its value and position, or null at the end.</summary>
-        public (Bkey Key, ReadOnlyMemory<byte> Value)? Current => Peek() is { } at ? _node.KeyAt(at) : null;
+        public (Bkey Key, ReadOnlyMemory<byte> Value)? Current => Peek() is { } at ? _node.BkeyAt(at) : null;
 
         internal void Add(int at, int end)
         {

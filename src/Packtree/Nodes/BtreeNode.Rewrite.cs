@@ -18,7 +18,7 @@ internal sealed partial class BtreeNode
         Generation++;
         var live = LiveEntries();
         var (sourceBuffer, sourceFormat) = (_buffer, Format);
-        var format = ChooseFormat(live, Header.MinKey, Header.MaxKey, Format);
+        var format = ChooseFormat(new[] { live }, Header.MinKey, Header.MaxKey, Format);
         Header = Header with { Format = format, Flags = NodeHeader.MakeFlags(Header.BtreeId, Header.Level, Header.NodeSeq + 1) };
         Seq = NewSeq();
         _buffer = NodeBuffers.Rent(_buffer.Length);
@@ -40,15 +40,17 @@ internal sealed partial class BtreeNode
     {
         var live = LiveEntries();
         if (live.Count < 2) throw new InvalidOperationException($"A node with {live.Count} live keys cannot be split.");
-        var total = live.Sum(k => EncodedBytes(Format, k));
+        var total = live.EncodedBytes(Format);
         var target = total * 3 / 5;
         var used = 0L;
         var leftCount = 0;
-        while (leftCount < live.Count - 1 && (leftCount == 0 || used < target)) used += EncodedBytes(Format, live[leftCount++]);
-        var pivot = live[leftCount - 1].Key.Position;
+        while (leftCount < live.Count - 1 && (leftCount == 0 || used < target)) used += live.EncodedBytes(Format, leftCount++);
+        var pivot = live.Fields(leftCount - 1)[..Header.Schema.KeyFieldCount].ToArray();
+        var rightMin = pivot.ToArray();
+        KeyFields.TrySuccessor(Header.Schema, rightMin); // a key follows the pivot, so it is not the greatest
         var nodeSeq = Header.NodeSeq + 1;
-        var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, _buffer, Format, live[..leftCount]);
-        var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, pivot.Successor(), Header.MaxKey, _buffer, Format, live[leftCount..]);
+        var left = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, Header.MinKey, pivot, _buffer, Format, live.Slice(0, leftCount));
+        var right = Build(_codec, _codecOptions, Header.BtreeId, Header.Level, nodeSeq, rightMin, Header.MaxKey, _buffer, Format, live.Slice(leftCount, live.Count - leftCount));
         left.DebugVerify("a split");
         right.DebugVerify("a split");
         return (left, right);
@@ -63,14 +65,15 @@ internal sealed partial class BtreeNode
         if (siblings.Count < 2) throw new ArgumentException("A merge takes at least two nodes.", nameof(siblings));
         for (var i = 1; i < siblings.Count; i++)
         {
-            if (siblings[i - 1].Header.MaxKey == Bpos.Max || siblings[i - 1].Header.MaxKey.Successor() != siblings[i].Header.MinKey)
-                throw new ArgumentException($"Node {i} starts at {siblings[i].Header.MinKey}, not just after node {i - 1}'s end {siblings[i - 1].Header.MaxKey}.", nameof(siblings));
+            var schema = siblings[i].Header.Schema;
+            var next = siblings[i - 1].Header.MaxKey.ToArray();
+            if (!schema.Equals(siblings[i - 1].Header.Schema) || !KeyFields.TrySuccessor(schema, next) || !KeyFields.Equal(next, siblings[i].Header.MinKey))
+                throw new ArgumentException($"Node {i} starts at {KeyFields.Text(schema, siblings[i].Header.MinKey)}, not just after node {i - 1}'s end {KeyFields.Text(schema, siblings[i - 1].Header.MaxKey)}.", nameof(siblings));
         }
         var first = siblings[0];
         var sources = siblings.Select(s => (Node: s, Live: s.LiveEntries())).ToList();
-        var all = sources.SelectMany(s => s.Live).ToList();
-        var format = ChooseFormat(all, first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
-        if (NodeHeader.ByteCount + all.Sum(k => EncodedBytes(format, k)) + 8 > first._codec.Geometry.NodeBytes) return null;
+        var format = ChooseFormat(sources.Select(s => s.Live), first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
+        if (NodeHeader.ByteCount + sources.Sum(s => s.Live.EncodedBytes(format)) + 8 > first._codec.Geometry.NodeBytes) return null;
         var nodeSeq = siblings.Max(s => s.Header.NodeSeq) + 1;
         var header = new NodeHeader(first._codec.Magic, NodeHeader.MakeFlags(first.Header.BtreeId, first.Header.Level, nodeSeq), first.Header.MinKey, siblings[^1].Header.MaxKey, format);
         var merged = Create(first._codec, header, NewSeq(), first._codecOptions);
@@ -84,9 +87,9 @@ internal sealed partial class BtreeNode
     }
 
     /// <summary>A new, unwritten node over [<paramref name="min"/>, <paramref name="max"/>] holding the <paramref name="live"/> keys of <paramref name="source"/>.</summary>
-    private static BtreeNode Build(NodeCodec codec, KeyCodecOptions options, uint btreeId, int level, uint nodeSeq, Bpos min, Bpos max, byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
+    private static BtreeNode Build(NodeCodec codec, KeyCodecOptions options, uint btreeId, int level, uint nodeSeq, ulong[] min, ulong[] max, byte[] source, BkeyFormat sourceFormat, LiveKeys live)
     {
-        var format = ChooseFormat(live, min, max, sourceFormat);
+        var format = ChooseFormat(new[] { live }, min, max, sourceFormat);
         var node = Create(codec, new NodeHeader(codec.Magic, NodeHeader.MakeFlags(btreeId, level, nodeSeq), min, max, format), NewSeq(), options);
         node._bsets.Clear();
         node.Fill(source, sourceFormat, live);
@@ -94,31 +97,34 @@ internal sealed partial class BtreeNode
     }
 
     /// <summary>The format computed from the keys and range, unless <paramref name="fallback"/> packs them smaller.</summary>
-    private static BkeyFormat ChooseFormat(List<LiveKey> keys, Bpos min, Bpos max, BkeyFormat fallback)
+    private static BkeyFormat ChooseFormat(IEnumerable<LiveKeys> keys, ulong[] min, ulong[] max, BkeyFormat fallback)
     {
-        var builder = new BkeyFormatBuilder().AddPosition(min).AddPosition(max);
-        foreach (var key in keys) builder.AddKey(key.Key);
+        var builder = new BkeyFormatBuilder(fallback.Schema).AddKeyFields(min).AddKeyFields(max);
+        foreach (var part in keys)
+        {
+            for (var i = 0; i < part.Count; i++) builder.AddFields(part.Fields(i));
+        }
         var computed = builder.Build();
-        return keys.Sum(k => EncodedBytes(computed, k)) <= keys.Sum(k => EncodedBytes(fallback, k)) ? computed : fallback;
+        return keys.Sum(k => k.EncodedBytes(computed)) <= keys.Sum(k => k.EncodedBytes(fallback)) ? computed : fallback;
     }
 
-    private static long EncodedBytes(BkeyFormat format, LiveKey key) => (format.CanPack(key.Key) ? format.KeyBytes : Bkey.ByteCount) + key.Key.ValueU64s * 8;
-
-    /// <summary>Every live key, unpacked, with where it lies in this node's buffer.</summary>
-    private List<LiveKey> LiveEntries()
+    /// <summary>Every live key, its fields unpacked, with where it lies in this node's buffer.</summary>
+    private LiveKeys LiveEntries()
     {
-        var live = new List<LiveKey>();
-        var iterator = SeekAtOrAfter(Bpos.Min);
+        var live = new LiveKeys(Format.FieldCount);
+        var iterator = SeekAtOrAfter(KeyFields.Min(Header.Schema));
+        Span<ulong> fields = stackalloc ulong[Format.FieldCount];
         while (iterator.Peek() is { } at)
         {
-            live.Add(new LiveKey(at, KeyAt(at).Key));
+            BsetKeys.LayoutOf(Format, _buffer, at).UnpackFields(_buffer.AsSpan(at), fields);
+            live.Add(at, fields, (BsetKeys.Length(_buffer, at) - BsetKeys.KeyBytes(Format, _buffer, at)) / 8);
             iterator.Advance();
         }
         return live;
     }
 
     /// <summary>Makes the keys, repacked from <paramref name="source"/>, this node's single writable bset.</summary>
-    private void Fill(byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
+    private void Fill(byte[] source, BkeyFormat sourceFormat, LiveKeys live)
     {
         var end = Append(NodeHeader.ByteCount, source, sourceFormat, live);
         StartWritableBset(NodeHeader.ByteCount, end);
@@ -130,32 +136,27 @@ internal sealed partial class BtreeNode
     /// node's format with its value (bcachefs's repack through transform), or stored unpacked where it
     /// does not fit; needs_whiteout cleared. Returns the end of what was written.
     /// </summary>
-    private int Append(int at, byte[] source, BkeyFormat sourceFormat, List<LiveKey> live)
+    private int Append(int at, byte[] source, BkeyFormat sourceFormat, LiveKeys live)
     {
-        foreach (var entry in live)
+        var unpacked = Format.Schema.UnpackedFormat;
+        for (var i = 0; i < live.Count; i++)
         {
-            var length = source[entry.Offset] * 8;
-            var packed = BsetKeys.IsPacked(source, entry.Offset);
-            var inputFormat = packed ? sourceFormat : BkeyFormat.Current;
-            var valueBytes = length - inputFormat.KeyBytes;
-            if (_buffer.Length - 8 - at < (Format.CanPack(entry.Key) ? Format.KeyBytes : Bkey.ByteCount) + valueBytes)
+            var offset = live.Offset(i);
+            var length = source[offset] * 8;
+            var inputFormat = BsetKeys.LayoutOf(sourceFormat, source, offset);
+            if (_buffer.Length - 8 - at < live.EncodedBytes(Format, i))
                 throw new InvalidOperationException($"{live.Count} keys do not fit a {_buffer.Length}-byte node.");
-            if (!Format.TryTransform(inputFormat, source.AsSpan(entry.Offset, length), _buffer.AsSpan(at), out var written))
+            if (!Format.TryTransform(inputFormat, source.AsSpan(offset, length), _buffer.AsSpan(at), out var written))
             {
-                var plain = entry.Key;
-                plain.NeedsWhiteout = false;
-                plain.Write(_buffer.AsSpan(at));
-                source.AsSpan(entry.Offset + inputFormat.KeyBytes, valueBytes).CopyTo(_buffer.AsSpan(at + Bkey.ByteCount));
-                written = Bkey.ByteCount + valueBytes;
+                // Does not fit the new format: stored unpacked (every key fits the unpacked format).
+                unpacked.TryTransform(inputFormat, source.AsSpan(offset, length), _buffer.AsSpan(at), out written);
+                _buffer[at + KeyHeader.FormatByteOffset] = Bkey.FormatCurrent;
             }
             _buffer[at + KeyHeader.FormatByteOffset] &= KeyHeader.FormatMask;
             at += written;
         }
         return at;
     }
-
-    /// <summary>A live key of a node: where it lies and what it is.</summary>
-    private readonly record struct LiveKey(int Offset, Bkey Key);
 
     /// <summary>A random nonzero identity for a node's on-disk writes.</summary>
     public static ulong NewSeq() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);

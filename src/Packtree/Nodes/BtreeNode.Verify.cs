@@ -29,8 +29,7 @@ internal sealed partial class BtreeNode
         if (_buffer.Length == 0) return _bsets.Count == 0 ? null : "a released node holds bsets";
         if (_bsets.Count is < 1 or > MaxBsets) return $"{_bsets.Count} bsets (1 to {MaxBsets})";
         var whiteoutBytes = 0;
-        Span<byte> packedWhiteout = stackalloc byte[Format.KeyBytes];
-        foreach (var position in _whiteouts) whiteoutBytes += Format.TryPackPosition(position, packedWhiteout) ? Format.KeyBytes : Bkey.ByteCount;
+        foreach (var whiteout in _whiteouts) whiteoutBytes += WhiteoutKey(whiteout).Length;
         if (whiteoutBytes != WhiteoutBytes) return $"the {_whiteouts.Count} pending whiteouts take {whiteoutBytes} bytes, the node counts {WhiteoutBytes}";
         if (WrittenSectors == 0 && _whiteouts.Count > 0) return $"{_whiteouts.Count} pending whiteouts in a node with nothing on disk";
 
@@ -83,14 +82,15 @@ internal sealed partial class BtreeNode
         // Across bsets: one live key per position, and the iterator yields them in order.
         if (_bsets.Count > 1)
         {
-            var iterator = SeekAtOrAfter(Bpos.Min);
-            Bpos? previous = null;
+            var iterator = SeekAtOrAfter(KeyFields.Min(Header.Schema));
+            ulong[]? previous = null;
             var seen = 0;
             while (iterator.Peek() is { } at)
             {
-                var position = PositionAt(at);
-                if (previous is { } p && position <= p) return $"the iterator yields the live key at {position} (byte {at}) after {p}";
-                previous = position;
+                var key = KeyAt(at);
+                if (previous is not null && KeyFields.Compare(key, previous) <= 0)
+                    return $"the iterator yields the live key at {KeyFields.Text(Header.Schema, key)} (byte {at}) after {KeyFields.Text(Header.Schema, previous)}";
+                previous = key;
                 seen += BsetKeys.Length(_buffer, at);
                 iterator.Advance();
             }
@@ -108,21 +108,24 @@ internal sealed partial class BtreeNode
     }
 
     /// <summary>
-    /// Debug builds, after an insert or delete of <paramref name="key"/>: the node finds the key it was
+    /// Debug builds, after an insert or delete of the key <paramref name="fields"/>: the node finds the key it was
     /// given (or none after a deletion), and every <see cref="InsertsPerFullCheck"/>th time all the invariants hold.
     /// </summary>
     [Conditional("DEBUG")]
-    private void DebugVerifyInsert(in Bkey key, ReadOnlySpan<byte> value)
+    private void DebugVerifyInsert(ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value)
     {
-        var at = FindLive(key.Position);
-        var deletion = key.Type == (byte)BkeyType.Deleted;
-        if (deletion && at >= 0) throw BrokenInvariant("a deletion", $"a live key is still found at {key.Position} (byte {at})");
+        var key = fields[..Header.Schema.KeyFieldCount];
+        var text = KeyFields.Text(Header.Schema, key);
+        var at = FindLive(key);
+        var deletion = type == (byte)BkeyType.Deleted;
+        if (deletion && at >= 0) throw BrokenInvariant("a deletion", $"a live key is still found at {text} (byte {at})");
         if (!deletion)
         {
-            if (at < 0) throw BrokenInvariant("an insert", $"the key inserted at {key.Position} is not found");
-            var (found, stored) = KeyAt(at);
-            if (found.Position != key.Position || found.Type != key.Type || found.Size != key.Size || found.Version != key.Version || !stored.Span.SequenceEqual(value))
-                throw BrokenInvariant("an insert", $"the key found at {key.Position} (byte {at}) is [{found}], {stored.Length} value bytes; [{key}], {value.Length} were inserted");
+            if (at < 0) throw BrokenInvariant("an insert", $"the key inserted at {text} is not found");
+            var found = new ulong[fields.Length];
+            BsetKeys.LayoutOf(Format, _buffer, at).UnpackFields(_buffer.AsSpan(at), found);
+            if (!found.AsSpan().SequenceEqual(fields) || TypeAt(at) != type || !ValueAt(at).SequenceEqual(value))
+                throw BrokenInvariant("an insert", $"the key found at {text} (byte {at}) is [{string.Join(", ", found)}] of type {TypeAt(at)} with {ValueAt(at).Length} value bytes; [{string.Join(", ", fields.ToArray())}] of type {type} with {value.Length} were inserted");
         }
         if (++_insertsSinceFullCheck >= InsertsPerFullCheck) DebugVerify(deletion ? "a deletion" : "an insert");
     }

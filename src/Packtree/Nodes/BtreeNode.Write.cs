@@ -48,23 +48,33 @@ internal sealed partial class BtreeNode
         journalSeq = 0;
         // Entries point at their bytes: in the node buffer, or (whiteouts) in a side buffer of position-only keys.
         var whiteoutBytes = new List<byte>();
-        var entries = new List<(Bpos Position, bool Deleted, bool Whiteout, int Order, int Offset, int Length)>();
+        // Each entry's key fields are at Order * K in one flat array.
+        var width = Header.Schema.KeyFieldCount;
+        var keys = new List<ulong>();
+        var entries = new List<(bool Deleted, bool Whiteout, int Order, int Offset, int Length)>();
         var order = 0;
+        Span<ulong> key = stackalloc ulong[width];
         foreach (var bset in _bsets)
         {
             if (bset.Written) continue;
             journalSeq = Math.Max(journalSeq, bset.JournalSeq);
             for (var at = bset.KeysStart; at < bset.KeysEnd; at += BsetKeys.Length(_buffer, at))
-                entries.Add((BsetKeys.Position(Format, _buffer, at), BsetKeys.IsDeleted(_buffer, at), false, order++, at, BsetKeys.Length(_buffer, at)));
+            {
+                BsetKeys.ReadKey(Format, _buffer, at, key);
+                foreach (var field in key) keys.Add(field);
+                entries.Add((BsetKeys.IsDeleted(_buffer, at), false, order++, at, BsetKeys.Length(_buffer, at)));
+            }
         }
-        foreach (var position in _whiteouts)
+        foreach (var whiteout in _whiteouts)
         {
-            var key = WhiteoutKey(position);
-            entries.Add((position, true, true, order++, whiteoutBytes.Count, key.Length));
-            whiteoutBytes.AddRange(key);
+            var bytes = WhiteoutKey(whiteout);
+            keys.AddRange(whiteout);
+            entries.Add((true, true, order++, whiteoutBytes.Count, bytes.Length));
+            whiteoutBytes.AddRange(bytes);
         }
+        var flat = keys.ToArray();
         entries.Sort((a, b) =>
-            a.Position != b.Position ? a.Position.CompareTo(b.Position)
+            KeyFields.Compare(KeyOf(a.Order), KeyOf(b.Order)) is var byKey and not 0 ? byKey
             : a.Deleted != b.Deleted ? (a.Deleted ? -1 : 1)
             : a.Order.CompareTo(b.Order));
         var total = 0;
@@ -84,17 +94,22 @@ internal sealed partial class BtreeNode
         }
         return output;
 
-        // A deleted key that is not a whiteout is dropped, and so is any key followed by the same position.
-        bool Kept(int i) => !(entries[i].Deleted && !entries[i].Whiteout) && !(i + 1 < entries.Count && entries[i + 1].Position == entries[i].Position);
+        ReadOnlySpan<ulong> KeyOf(int order) => flat.AsSpan(order * width, width);
+
+        // A deleted key that is not a whiteout is dropped, and so is any key followed by the same key.
+        bool Kept(int i) => !(entries[i].Deleted && !entries[i].Whiteout) &&
+            !(i + 1 < entries.Count && KeyFields.Equal(KeyOf(entries[i + 1].Order), KeyOf(entries[i].Order)));
     }
 
-    /// <summary>A position-only deleted key: packed where the position fits the format, else unpacked.</summary>
-    private byte[] WhiteoutKey(Bpos position)
+    /// <summary>A deleted key holding only key fields: packed where it fits the format, else unpacked.</summary>
+    private byte[] WhiteoutKey(ReadOnlySpan<ulong> key)
     {
         var packed = new byte[Format.KeyBytes];
-        if (Format.TryPackPosition(position, packed)) return packed;
-        var unpacked = new byte[Bkey.ByteCount];
-        new Bkey(position).Write(unpacked);
+        if (Format.TryPackSearch(key, packed)) return packed;
+        var unpackedFormat = Header.Schema.UnpackedFormat;
+        var unpacked = new byte[unpackedFormat.KeyBytes];
+        unpackedFormat.TryPackSearch(key, unpacked);
+        unpacked[KeyHeader.FormatByteOffset] = Bkey.FormatCurrent;
         return unpacked;
     }
 
@@ -103,7 +118,7 @@ internal sealed partial class BtreeNode
     {
         var buffer = NodeBuffers.Rent(_buffer.Length);
         var end = NodeHeader.ByteCount;
-        var iterator = SeekAtOrAfter(Bpos.Min);
+        var iterator = SeekAtOrAfter(KeyFields.Min(Header.Schema));
         while (iterator.Peek() is { } at)
         {
             var length = BsetKeys.Length(_buffer, at);

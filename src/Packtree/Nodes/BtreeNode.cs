@@ -25,7 +25,7 @@ internal sealed partial class BtreeNode
 
     private readonly NodeCodec _codec;
     private readonly List<BsetState> _bsets = [];
-    private readonly List<Bpos> _whiteouts = [];
+    private readonly List<ulong[]> _whiteouts = []; // key fields of keys whose deletion must reach disk
     private byte[] _buffer;
 
     private BtreeNode(NodeCodec codec, NodeHeader header, ulong seq, byte[] buffer, int writtenSectors, KeyCodecOptions? options)
@@ -124,8 +124,8 @@ internal sealed partial class BtreeNode
         return node;
     }
 
-    /// <summary>The key (unpacked) and its value at byte <paramref name="at"/> of the buffer.</summary>
-    internal (Bkey Key, ReadOnlyMemory<byte> Value) KeyAt(int at)
+    /// <summary>The bcachefs key (unpacked) and its value at byte <paramref name="at"/> of the buffer (positions only).</summary>
+    internal (Bkey Key, ReadOnlyMemory<byte> Value) BkeyAt(int at)
     {
         var length = BsetKeys.Length(_buffer, at);
         var packed = BsetKeys.IsPacked(_buffer, at);
@@ -134,6 +134,17 @@ internal sealed partial class BtreeNode
         else key = Bkey.Read(_buffer.AsSpan(at));
         var keyBytes = packed ? Format.KeyBytes : Bkey.ByteCount;
         return (key, _buffer.AsMemory(at + keyBytes, length - keyBytes));
+    }
+
+    /// <summary>The key fields of the key at byte <paramref name="at"/>.</summary>
+    public void KeyAt(int at, Span<ulong> key) => BsetKeys.ReadKey(Format, _buffer, at, key);
+
+    /// <summary>The key fields of the key at byte <paramref name="at"/>, as a new array.</summary>
+    public ulong[] KeyAt(int at)
+    {
+        var key = new ulong[Header.Schema.KeyFieldCount];
+        KeyAt(at, key);
+        return key;
     }
 
     /// <summary>Keys and sizes per bset, then every live key: the node as a debug dump shows it.</summary>
@@ -147,7 +158,17 @@ internal sealed partial class BtreeNode
             text.AppendLine($"  bset {i}: bytes {bset.KeysStart}..{bset.KeysEnd}, {(bset.Written ? "written" : "unwritten")}, " +
                 (bset.ReadOnly is { } tree ? $"ro tree of {tree.Size} ({tree.FailedCount} failed)" : $"rw table of {bset.Writable!.Table.Count}"));
         }
-        foreach (var (key, _) in LiveKeys()) text.AppendLine($"    {key}");
+        if (Header.Schema.IsPositions)
+        {
+            foreach (var (key, _) in LiveKeys()) text.AppendLine($"    {key}");
+            return text.ToString();
+        }
+        var iterator = SeekAtOrAfter(KeyFields.Min(Header.Schema));
+        while (iterator.Peek() is { } at)
+        {
+            text.AppendLine($"    {KeyFields.Text(Header.Schema, KeyAt(at))} type {TypeAt(at)}, {ValueAt(at).Length} value bytes");
+            iterator.Advance();
+        }
         return text.ToString();
     }
 

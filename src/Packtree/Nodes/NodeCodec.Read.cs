@@ -88,7 +88,7 @@ internal sealed partial class NodeCodec
         if (sectorsWritten != 0 && written != sectorsWritten)
             throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
 
-        if (expected is { RangeUpdated: true }) header = header with { MinKey = expected.MinKey, MaxKey = expected.MaxKey };
+        if (expected is { RangeUpdated: true }) header = header with { MinKey = KeyFields.FromPosition(expected.MinKey), MaxKey = KeyFields.FromPosition(expected.MaxKey) };
         var (merged, count) = Merge(header, node, merging, rules, name, bsets);
         var journalSeq = merging.Max(b => b.Header.JournalSeq);
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
@@ -104,7 +104,7 @@ internal sealed partial class NodeCodec
             Bpos.Read(node[32..]),
             Bpos.Read(node[52..]),
             format!);
-        if (header.MinKey > header.MaxKey) throw Corrupt(name, 0, 32, $"min_key {header.MinKey} is above max_key {header.MaxKey}");
+        if (header.MinPosition > header.MaxPosition) throw Corrupt(name, 0, 32, $"min_key {header.MinPosition} is above max_key {header.MaxPosition}");
         return header;
     }
 
@@ -128,8 +128,8 @@ internal sealed partial class NodeCodec
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
         if (expected.RangeUpdated) return; // the pointer's range wins; keys outside it are dropped after the merge
-        if (header.MinKey != expected.MinKey) throw Corrupt(name, 0, 32, $"min_key is {header.MinKey}, the parent's pointer says {expected.MinKey}");
-        if (header.MaxKey != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxKey}, the parent's pointer is at {expected.MaxKey}");
+        if (header.MinPosition != expected.MinKey) throw Corrupt(name, 0, 32, $"min_key is {header.MinPosition}, the parent's pointer says {expected.MinKey}");
+        if (header.MaxPosition != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxPosition}, the parent's pointer is at {expected.MaxKey}");
     }
 
     private static void ValidateBsetHeader(BsetHeader bset, NodeName name, int index, int at, int written, bool first)
@@ -186,8 +186,8 @@ internal sealed partial class NodeCodec
             {
                 throw Corrupt(name, index, where, $"key format {keyFormat}; keys are packed (0) or unpacked (1)");
             }
-            if (position < header.MinKey || position > header.MaxKey)
-                throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinKey}..{header.MaxKey}");
+            if (position < header.MinPosition || position > header.MaxPosition)
+                throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinPosition}..{header.MaxPosition}");
             if (rules is not null && (wholeKey
                     ? rules.KeyProblem(header, whole, key[keyBytes..])
                     : rules.KeyProblem(header, position, key[2], key[keyBytes..])) is { } problem)
@@ -230,7 +230,7 @@ internal sealed partial class NodeCodec
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            if (entry.Position < header.MinKey || entry.Position > header.MaxKey) continue; // only after a repaired range
+            if (entry.Position < header.MinPosition || entry.Position > header.MaxPosition) continue; // only after a repaired range
             if (entry.Deleted || (i + 1 < entries.Count && entries[i + 1].Position == entry.Position)) continue;
             survivors.Add((entry.Offset, merged.Count));
             merged.AddRange(node.Slice(entry.Offset, entry.Length));

@@ -52,10 +52,10 @@ internal sealed class ReadOnlyAuxTree
     /// <param name="buffer">The node buffer.</param>
     /// <param name="keysStart">Byte offset of the bset's first key.</param>
     /// <param name="keysEnd">Byte offset just past the bset's last key.</param>
-    /// <param name="minKey">The node's smallest position.</param>
-    /// <param name="maxKey">The node's largest position.</param>
+    /// <param name="minKey">The node's smallest key.</param>
+    /// <param name="maxKey">The node's largest key.</param>
     /// <param name="capacity">Most tree slots the node's aux memory allows for this bset.</param>
-    public static ReadOnlyAuxTree Build(BkeyFormat format, ReadOnlySpan<byte> buffer, int keysStart, int keysEnd, Bpos minKey, Bpos maxKey, int capacity = int.MaxValue)
+    public static ReadOnlyAuxTree Build(BkeyFormat format, ReadOnlySpan<byte> buffer, int keysStart, int keysEnd, ReadOnlySpan<ulong> minKey, ReadOnlySpan<ulong> maxKey, int capacity = int.MaxValue)
     {
         var @base = keysStart & ~63;
         var size = Math.Min((keysEnd - @base) / Cacheline, capacity);
@@ -74,7 +74,7 @@ internal sealed class ReadOnlyAuxTree
     /// or the end of the bset's keys. <paramref name="packedSearch"/> is the lossy packed form of the
     /// search position and <paramref name="packResult"/> what packing returned.
     /// </summary>
-    public int Search(ReadOnlySpan<byte> buffer, Bpos search, ReadOnlySpan<byte> packedSearch, PackPositionResult packResult)
+    public int Search(ReadOnlySpan<byte> buffer, ReadOnlySpan<ulong> search, ReadOnlySpan<byte> packedSearch, PackPositionResult packResult)
     {
         var exact = packResult == PackPositionResult.Exact;
         if (packResult == PackPositionResult.Fail) // every representable key is above the search position
@@ -84,7 +84,7 @@ internal sealed class ReadOnlyAuxTree
     }
 
     /// <summary>The key a descent lands on: at or before the first key at or after the search key.</summary>
-    private int Descend(ReadOnlySpan<byte> buffer, Bpos search, ReadOnlySpan<byte> q)
+    private int Descend(ReadOnlySpan<byte> buffer, ReadOnlySpan<ulong> search, ReadOnlySpan<byte> q)
     {
         var keyBitsStart = 64 * _format.KeyU64s - _format.KeyBits;
         var n = 1;
@@ -104,7 +104,7 @@ internal sealed class ReadOnlyAuxTree
             var key = NodeKey(n);
             var order = BsetKeys.IsPacked(buffer, key)
                 ? _format.ComparePacked(buffer[key..], q)
-                : BsetKeys.Position(_format, buffer, key).CompareTo(search);
+                : BsetKeys.CompareToKey(_format, buffer, key, search);
             if (order == 0) return key;
             n = 2 * n + (order < 0 ? 1 : 0);
         }
@@ -162,13 +162,14 @@ internal sealed class ReadOnlyAuxTree
         // Every key is searched for: the first key at or after its position, deleted keys at it passed
         // over, is the key itself when it is live; after a deleted key, the next key the scan takes.
         Span<byte> packed = stackalloc byte[SearchKeyBytes(format)];
+        Span<ulong> search = stackalloc ulong[format.Schema.KeyFieldCount];
         for (var key = keysStart; key < keysEnd; key += BsetKeys.Length(buffer, key))
         {
-            var position = BsetKeys.Position(format, buffer, key);
+            BsetKeys.ReadKey(format, buffer, key, search);
             packed.Clear();
-            var found = Search(buffer, position, packed, format.PackPositionLossy(position, packed));
-            var expected = BsetKeys.IsDeleted(buffer, key) ? BsetKeys.ScanForward(format, buffer, key, keysEnd, position, [], exact: false) : key;
-            if (found != expected) return $"a search for {position} lands at byte {found}, the first key at or after it is at byte {expected}";
+            var found = Search(buffer, search, packed, format.PackSearchLossy(search, packed));
+            var expected = BsetKeys.IsDeleted(buffer, key) ? BsetKeys.ScanForward(format, buffer, key, keysEnd, search, [], exact: false) : key;
+            if (found != expected) return $"a search for {KeyFields.Text(format.Schema, search)} lands at byte {found}, the first key at or after it is at byte {expected}";
         }
         return null;
     }
@@ -195,14 +196,14 @@ internal sealed class ReadOnlyAuxTree
         return true;
     }
 
-    private void ComputeFloats(ReadOnlySpan<byte> buffer, byte[] offsets, Bpos minKey, Bpos maxKey)
+    private void ComputeFloats(ReadOnlySpan<byte> buffer, byte[] offsets, ReadOnlySpan<ulong> minKey, ReadOnlySpan<ulong> maxKey)
     {
         var format = _format;
         var keyBytes = format.KeyBytes;
         Span<byte> min = stackalloc byte[keyBytes];
         Span<byte> max = stackalloc byte[keyBytes];
-        var minPacked = format.TryPackPosition(minKey, min);
-        var maxPacked = format.TryPackPosition(maxKey, max);
+        var minPacked = format.TryPackSearch(minKey, min);
+        var maxPacked = format.TryPackSearch(maxKey, max);
         var n = Size - 1;
         for (var j = 1; j <= n; j++)
         {

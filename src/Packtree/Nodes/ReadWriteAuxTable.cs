@@ -5,8 +5,8 @@ namespace Packtree.Nodes;
 
 /// <summary>
 /// bcachefs's read-write aux table for the last, growing bset of a node: a sorted array of samples
-/// (key offset, key position), about one per 64 bytes of keys. A search binary-searches the samples
-/// for the last one below the search position and scans forward from it. Inserts and deletes update
+/// (key offsets), about one per 64 bytes of keys. A search binary-searches the samples, comparing the
+/// sampled keys in place, for the last one below the search key and scans forward from it. Inserts and deletes update
 /// the samples in place (docs/DESIGN.md §4.5) instead of rebuilding them.
 /// </summary>
 internal sealed class ReadWriteAuxTable
@@ -36,22 +36,29 @@ internal sealed class ReadWriteAuxTable
     public static ReadWriteAuxTable Build(BkeyFormat format, ReadOnlySpan<byte> buffer, int keysStart, int keysEnd, int capacity = int.MaxValue)
     {
         var table = new ReadWriteAuxTable(format, keysStart, capacity);
-        table._entries.Add(new Entry(keysStart, default)); // its position is never consulted
+        table._entries.Add(new Entry(keysStart)); // its key is never consulted
         for (var at = keysStart; at < keysEnd && table._entries.Count < table._capacity; at += BsetKeys.Length(buffer, at))
         {
-            if (at - table._entries[^1].Offset > Spacing) table._entries.Add(new Entry(at, BsetKeys.Position(format, buffer, at)));
+            if (at - table._entries[^1].Offset > Spacing) table._entries.Add(new Entry(at));
         }
         return table;
     }
 
-    /// <summary>Where to start scanning for <paramref name="search"/>: the key of the last sample below it (entry 0 counts as below everything).</summary>
-    public int StartFor(Bpos search)
+    /// <summary>
+    /// Where to start scanning for <paramref name="search"/>: the key of the last sample below it (entry 0 counts as
+    /// below everything). With an exact packed search key (<paramref name="exact"/>) packed samples compare packed.
+    /// </summary>
+    public int StartFor(ReadOnlySpan<byte> buffer, ReadOnlySpan<ulong> search, ReadOnlySpan<byte> packedSearch, bool exact)
     {
         int low = 0, high = _entries.Count;
         while (high - low > 1)
         {
             var probe = (low + high) / 2;
-            if (_entries[probe].Position < search) low = probe;
+            var at = _entries[probe].Offset;
+            var order = exact && BsetKeys.IsPacked(buffer, at)
+                ? _format.ComparePacked(buffer[at..], packedSearch)
+                : BsetKeys.CompareToKey(_format, buffer, at, search);
+            if (order < 0) low = probe;
             else high = probe;
         }
         return _entries[low].Offset;
@@ -79,8 +86,7 @@ internal sealed class ReadWriteAuxTable
             }
             else if (where < keysEnd)
             {
-                _entries[index] = new Entry(where, BsetKeys.Position(_format, buffer, where));
-                index++;
+                index++; // the sample stays on the key now at its offset
             }
             else
             {
@@ -118,13 +124,13 @@ internal sealed class ReadWriteAuxTable
         {
             if (at - start >= Spacing)
             {
-                _entries.Insert(index, new Entry(at, BsetKeys.Position(_format, buffer, at)));
+                _entries.Insert(index, new Entry(at));
                 return;
             }
         }
     }
 
-    /// <summary>Checks the invariants: entry 0 at the first key, offsets strictly increasing on key boundaries, positions current.</summary>
+    /// <summary>Checks the invariants: entry 0 at the first key, offsets strictly increasing on key boundaries.</summary>
     internal void Verify(ReadOnlySpan<byte> buffer, int keysEnd)
     {
         if (_entries[0].Offset != _keysStart) throw new InvalidOperationException($"entry 0 is at {_entries[0].Offset}, the bset starts at {_keysStart}");
@@ -133,11 +139,10 @@ internal sealed class ReadWriteAuxTable
         {
             if (_entries[next].Offset < at) throw new InvalidOperationException($"entry {next} at {_entries[next].Offset} is not on a key boundary");
             if (_entries[next].Offset != at) continue;
-            if (_entries[next].Position != BsetKeys.Position(_format, buffer, at)) throw new InvalidOperationException($"entry {next} holds a stale position");
             next++;
         }
         if (next != _entries.Count) throw new InvalidOperationException($"entries from {next} lie past the bset's keys");
     }
 
-    private readonly record struct Entry(int Offset, Bpos Position);
+    private readonly record struct Entry(int Offset);
 }

@@ -21,7 +21,7 @@ internal sealed partial class Btree
     /// </summary>
     public BtreeNode? NextLeaf(BtreeNode leaf, bool forward, Bpos bound, BtreeNode.NodeIterator iterator)
     {
-        if (forward ? leaf.Header.MaxKey >= bound : leaf.Header.MinKey <= bound) return null;
-        return SeekLeaf(forward ? leaf.Header.MaxKey.Successor() : leaf.Header.MinKey.Predecessor(), forward, iterator);
+        if (forward ? leaf.Header.MaxPosition >= bound : leaf.Header.MinPosition <= bound) return null;
+        return SeekLeaf(forward ? leaf.Header.MaxPosition.Successor() : leaf.Header.MinPosition.Predecessor(), forward, iterator);
     }
 }

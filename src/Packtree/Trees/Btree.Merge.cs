@@ -27,14 +27,14 @@ internal sealed partial class Btree
         var parent = NodeFor(position, 1);
 
         BtreeNode? previous = null, next = null;
-        if (leaf.Header.MinKey != parent.Header.MinKey)
+        if (leaf.Header.MinPosition != parent.Header.MinPosition)
         {
-            var at = parent.FindAtOrAfter(leaf.Header.MinKey.Predecessor());
+            var at = parent.FindAtOrAfter(leaf.Header.MinPosition.Predecessor());
             previous = Child(parent, at);
         }
-        if (leaf.Header.MaxKey != parent.Header.MaxKey)
+        if (leaf.Header.MaxPosition != parent.Header.MaxPosition)
         {
-            var at = parent.FindAtOrAfter(leaf.Header.MaxKey.Successor());
+            var at = parent.FindAtOrAfter(leaf.Header.MaxPosition.Successor());
             next = Child(parent, at);
         }
         var sibling = (previous, next) switch
@@ -55,7 +55,7 @@ internal sealed partial class Btree
         // splitting a full parent on its way (InsertAt, DeleteAt), the parent could split in the middle of
         // the merge with the left node's pointer as pivot: the merged node then hung under the right half,
         // over positions before it, and the left half lost its last child, leaving a gap at its end.
-        if (parent.InsertAndDelete(BtreePointer.KeyFor(right.Header.MaxKey), pointer.ToBytes(), left.Header.MaxKey, JournalSeq) != InsertResult.Done)
+        if (parent.InsertAndDelete(BtreePointer.KeyFor(right.Header.MaxPosition), pointer.ToBytes(), left.Header.MaxPosition, JournalSeq) != InsertResult.Done)
         {
             _store.Free(merged);
             return parent;

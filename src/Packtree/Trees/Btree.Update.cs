@@ -87,7 +87,7 @@ internal sealed partial class Btree
         TreeMetrics.Compactions.Add(1);
         var pointer = _store.Update(node);
         if (ReferenceEquals(node, _root)) RootPointer = pointer;
-        else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxKey), pointer.ToBytes()); // same position: replaces the old pointer
+        else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxPosition), pointer.ToBytes()); // same position: replaces the old pointer
         DebugVerifyPlaced("a compaction", node);
     }
 
@@ -102,8 +102,8 @@ internal sealed partial class Btree
         {
             if (level + 1 >= MaxLevels) throw Broken(node, $"the tree would need more than {MaxLevels} levels; use larger nodes");
             var root = NewNode(level + 1, Bpos.Min, Bpos.Max, node.Header.NodeSeq + 1);
-            if (root.Insert(BtreePointer.KeyFor(left.Header.MaxKey), leftPointer.ToBytes()) != InsertResult.Done ||
-                root.Insert(BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes()) != InsertResult.Done)
+            if (root.Insert(BtreePointer.KeyFor(left.Header.MaxPosition), leftPointer.ToBytes()) != InsertResult.Done ||
+                root.Insert(BtreePointer.KeyFor(right.Header.MaxPosition), rightPointer.ToBytes()) != InsertResult.Done)
                 throw Broken(root, "a new root cannot hold two pointers");
             _root = root;
             RootPointer = _store.Add(root);
@@ -113,8 +113,8 @@ internal sealed partial class Btree
         {
             // The left half's pointer first: until the right half's replaces the old pointer, the old
             // node still answers for positions after the pivot, so the tree is whole at every step.
-            InsertAt(level + 1, BtreePointer.KeyFor(left.Header.MaxKey), leftPointer.ToBytes());
-            InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxKey), rightPointer.ToBytes());
+            InsertAt(level + 1, BtreePointer.KeyFor(left.Header.MaxPosition), leftPointer.ToBytes());
+            InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxPosition), rightPointer.ToBytes());
         }
         _store.Free(node);
         DebugVerifyPlaced("a split", left, right);

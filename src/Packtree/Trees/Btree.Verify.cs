@@ -21,7 +21,7 @@ internal sealed partial class Btree
     /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
     public TreeShape Verify(IDictionary<string, int>? formats)
     {
-        if (_root.Header.MinKey != Bpos.Min || _root.Header.MaxKey != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
+        if (_root.Header.MinPosition != Bpos.Min || _root.Header.MaxPosition != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
         Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape, formats);
         if (shape.Keys != Count && CountUnconfirmed)
@@ -48,27 +48,27 @@ internal sealed partial class Btree
             var header = node.Header;
             if (ReferenceEquals(node, _root))
             {
-                if (header.MinKey != Bpos.Min || header.MaxKey != Bpos.Max) throw Broken(node, $"after {change}, the root does not cover POS_MIN..SPOS_MAX");
+                if (header.MinPosition != Bpos.Min || header.MaxPosition != Bpos.Max) throw Broken(node, $"after {change}, the root does not cover POS_MIN..SPOS_MAX");
                 continue;
             }
-            var parent = NodeFor(header.MaxKey, header.Level + 1);
+            var parent = NodeFor(header.MaxPosition, header.Level + 1);
             if (parent.Header.Level != header.Level + 1) throw Broken(node, $"after {change}, the node at level {header.Level} has a parent at level {parent.Header.Level}");
-            var at = parent.FindLive(header.MaxKey);
+            var at = parent.FindLive(header.MaxPosition);
             if (at < 0) throw Broken(node, $"after {change}, its parent holds no pointer at its max_key");
             var pointer = BtreePointer.Read(parent.ValueAt(at));
-            if (pointer.MinKey != header.MinKey || pointer.Seq != node.Seq)
-                throw Broken(node, $"after {change}, its parent's pointer names {pointer.MinKey}..{header.MaxKey}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
+            if (pointer.MinKey != header.MinPosition || pointer.Seq != node.Seq)
+                throw Broken(node, $"after {change}, its parent's pointer names {pointer.MinKey}..{header.MaxPosition}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
             if (!ReferenceEquals(_store.TryGetCached(pointer.CacheSlot, pointer.Seq), node)) throw Broken(node, $"after {change}, its parent's pointer names cache slot {pointer.CacheSlot}, which holds another node");
-            if (header.MinKey != parent.Header.MinKey)
+            if (header.MinPosition != parent.Header.MinPosition)
             {
-                var before = parent.SeekAtOrBefore(header.MinKey.Predecessor());
-                if (before.CurrentOffset < 0 || parent.PositionAt(before.CurrentOffset) != header.MinKey.Predecessor())
+                var before = parent.SeekAtOrBefore(header.MinPosition.Predecessor());
+                if (before.CurrentOffset < 0 || parent.PositionAt(before.CurrentOffset) != header.MinPosition.Predecessor())
                     throw Broken(node, $"after {change}, no pointer of its parent ends just before it");
             }
-            if (header.MaxKey != parent.Header.MaxKey)
+            if (header.MaxPosition != parent.Header.MaxPosition)
             {
-                var next = parent.FindAtOrAfter(header.MaxKey.Successor());
-                if (next < 0 || BtreePointer.Read(parent.ValueAt(next)).MinKey != header.MaxKey.Successor())
+                var next = parent.FindAtOrAfter(header.MaxPosition.Successor());
+                if (next < 0 || BtreePointer.Read(parent.ValueAt(next)).MinKey != header.MaxPosition.Successor())
                     throw Broken(node, $"after {change}, no pointer of its parent starts just after it");
             }
         }
@@ -79,7 +79,7 @@ internal sealed partial class Btree
         var header = node.Header;
         if (header.BtreeId != Id) throw Broken(node, $"the node belongs to btree {header.BtreeId}");
         if (header.Level != level) throw Broken(node, $"the parent implies level {level}");
-        if (header.MinKey != min || header.MaxKey != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
+        if (header.MinPosition != min || header.MaxPosition != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
         shape = shape with { Nodes = shape.Nodes + 1, LiveBytes = shape.LiveBytes + node.LiveBytes };
         if (formats is not null)
         {

@@ -136,5 +136,5 @@ internal sealed partial class Btree
     }
 
     private InvalidOperationException Broken(BtreeNode node, string what) =>
-        new($"Btree {Id}: node at level {node.Header.Level} over {node.Header.MinKey}..{node.Header.MaxKey}: {what}.");
+        new($"Btree {Id}: node at level {node.Header.Level} over {node.Header.MinPosition}..{node.Header.MaxPosition}: {what}.");
 }

@@ -75,5 +75,5 @@ internal sealed class InMemoryNodeStore : NodeStore
     }
 
     private BtreePointer PointerFor(BtreeNode node) =>
-        new((ulong)node.Handle + 1, node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinKey, (ulong)node.Handle * (ulong)Codec.Geometry.NodeSectors);
+        new((ulong)node.Handle + 1, node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinPosition, (ulong)node.Handle * (ulong)Codec.Geometry.NodeSectors);
 }

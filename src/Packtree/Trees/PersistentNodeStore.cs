@@ -147,7 +147,7 @@ internal sealed class PersistentNodeStore : NodeStore
 
     /// <summary>The pointer a parent holds for <paramref name="node"/>.</summary>
     public BtreePointer PointerFor(BtreeNode node) =>
-        new((ulong)(node.Handle + 1), node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinKey, node.Address);
+        new((ulong)(node.Handle + 1), node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinPosition, node.Address);
 
     /// <summary>Dirty nodes of btree <paramref name="btreeId"/> at <paramref name="level"/>, in key order.</summary>
     public List<BtreeNode> DirtyNodes(uint btreeId, int level)
@@ -159,7 +159,7 @@ internal sealed class PersistentNodeStore : NodeStore
             {
                 if (_slots[i] is { } node && node.Header.BtreeId == btreeId && node.Header.Level == level && node.IsDirty) dirty.Add(node);
             }
-            dirty.Sort((a, b) => a.Header.MinKey.CompareTo(b.Header.MinKey));
+            dirty.Sort((a, b) => a.Header.MinPosition.CompareTo(b.Header.MinPosition));
             return dirty;
         }
     }
@@ -260,7 +260,7 @@ internal sealed class PersistentNodeStore : NodeStore
         for (var i = 0; i < _slotCount; i++)
         {
             // Never a root (the only nodes covering every position): the tree holds it across operations.
-            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0 && !(node.Header.MinKey == Keys.Bpos.Min && node.Header.MaxKey == Keys.Bpos.Max))
+            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0 && !(node.Header.MinPosition == Keys.Bpos.Min && node.Header.MaxPosition == Keys.Bpos.Max))
                 candidates.Add((node.LastUsed, node.Header.Level, i));
         }
         // Leaves first, then by age: interior nodes are few and every descent needs them.

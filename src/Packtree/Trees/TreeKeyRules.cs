@@ -53,19 +53,19 @@ internal sealed class TreeKeyRules : NodeKeyRules
         index = 0;
         if (header.Level == 0) return null;
         if (keys.Count == 0) return "an interior node holds no pointers";
-        var next = header.MinKey;
+        var next = header.MinPosition;
         for (index = 0; index < keys.Count; index++)
         {
             var minKey = BtreePointer.Read(keys[index].Value.Span).MinKey;
             if (minKey != next)
             {
                 return index == 0
-                    ? $"the first child starts at {minKey}, the node at {header.MinKey}"
+                    ? $"the first child starts at {minKey}, the node at {header.MinPosition}"
                     : $"the child ending at {keys[index].Position} starts at {minKey}, not just after the previous child's end at {keys[index - 1].Position}";
             }
             if (index < keys.Count - 1) next = keys[index].Position.Successor(); // below a later key, so below SPOS_MAX
         }
         index = keys.Count - 1;
-        return keys[index].Position != header.MaxKey ? $"the last child ends at {keys[index].Position}, the node at {header.MaxKey}" : null;
+        return keys[index].Position != header.MaxPosition ? $"the last child ends at {keys[index].Position}, the node at {header.MaxPosition}" : null;
     }
 }

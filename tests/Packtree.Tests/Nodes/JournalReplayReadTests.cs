@@ -59,7 +59,7 @@ public sealed class JournalReplayReadTests
     {
         var codec = new NodeCodec(new NodeGeometry(65536, 512), Magic);
         var (node, disk, _) = WriteNode(new Random(6), codec, writeCount: 2);
-        var key = TestNode.Pack(node.Format, new Bkey(node.Header.MinKey));
+        var key = TestNode.Pack(node.Format, new Bkey(node.Header.MinPosition));
         codec.WriteEntry(disk, node.WrittenSectors + 4, node.Seq, journalSeq: 90, key);
         Assert.Throws<CorruptNodeException>(() => codec.Read(disk, node.Seq, 0, "n"));
         var image = codec.Read(disk, node.Seq, 0, "n", blacklist: new JournalSeqBlacklist([(80, 100)]));
@@ -95,8 +95,8 @@ public sealed class JournalReplayReadTests
         Assert.Throws<CorruptNodeException>(() => codec.Read(disk, node.Seq, node.WrittenSectors, "n", new NodeExpectation(header.BtreeId, header.Level, from, to)));
         var repaired = new NodeExpectation(header.BtreeId, header.Level, from, to, RangeUpdated: true);
         var image = codec.Read(disk, node.Seq, node.WrittenSectors, "n", repaired);
-        Assert.Equal(from, image.Header.MinKey);
-        Assert.Equal(to, image.Header.MaxKey);
+        Assert.Equal(from, image.Header.MinPosition);
+        Assert.Equal(to, image.Header.MaxPosition);
         Assert.Equal(all.Where(k => k.Position >= from && k.Position <= to), image.UnpackKeys());
 
         var read = BtreeNode.Read(codec, disk, node.Seq, node.WrittenSectors, "n", expected: repaired);

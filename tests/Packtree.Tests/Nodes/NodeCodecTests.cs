@@ -27,7 +27,7 @@ public sealed class NodeCodecTests
             Assert.Equal(built.Writes, image.Bsets.Count);
             Assert.Equal(built.SectorsWritten, image.SectorsRead);
             Assert.Equal(built.Header.Format, image.Header.Format);
-            Assert.Equal(built.Header.MinKey, image.Header.MinKey);
+            Assert.Equal(built.Header.MinPosition, image.Header.MinPosition);
             Assert.Equal(built.JournalSeq, image.JournalSeq);
             // Without the parent's sector count the log is followed until the seq stops matching.
             Assert.Equal(built.Expected, codec.Read(built.Bytes, built.Seq, 0, $"trial {trial}").UnpackKeys());
@@ -108,15 +108,15 @@ public sealed class NodeCodecTests
         Assert.Contains("sector", missing.Rule, StringComparison.Ordinal);
 
         var header = built.Header;
-        var wrongTree = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId + 1, header.Level, header.MinKey, header.MaxKey)));
+        var wrongTree = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId + 1, header.Level, header.MinPosition, header.MaxPosition)));
         Assert.Contains("btree", wrongTree.Rule, StringComparison.Ordinal);
-        var wrongRange = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinKey, header.MaxKey.Predecessor())));
+        var wrongRange = Assert.Throws<CorruptNodeException>(() => codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinPosition, header.MaxPosition.Predecessor())));
         Assert.Contains("max_key", wrongRange.Rule, StringComparison.Ordinal);
-        Assert.NotNull(codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinKey, header.MaxKey)));
+        Assert.NotNull(codec.Read(built.Bytes, built.Seq, built.SectorsWritten, "n", new NodeExpectation(header.BtreeId, header.Level, header.MinPosition, header.MaxPosition)));
 
         // A write of the node beyond a hole in its log.
         var holed = built.Bytes.ToArray();
-        var keys = TestNode.Pack(header.Format, new Bkey(header.MinKey));
+        var keys = TestNode.Pack(header.Format, new Bkey(header.MinPosition));
         codec.WriteEntry(holed, built.SectorsWritten + 2, built.Seq, 1, keys);
         var afterEnd = Assert.Throws<CorruptNodeException>(() => codec.Read(holed, built.Seq, 0, "n"));
         Assert.Contains("after the end", afterEnd.Rule, StringComparison.Ordinal);
@@ -124,8 +124,8 @@ public sealed class NodeCodecTests
         // Keys out of order are refused even with a good checksum.
         var format = built.Header.Format;
         var node = new byte[8192];
-        var a = TestNode.Pack(format, new Bkey(new Bpos(built.Header.MinKey.Inode, built.Header.MinKey.Offset + 2, 0)));
-        var b = TestNode.Pack(format, new Bkey(new Bpos(built.Header.MinKey.Inode, built.Header.MinKey.Offset + 1, 0)));
+        var a = TestNode.Pack(format, new Bkey(new Bpos(built.Header.MinPosition.Inode, built.Header.MinPosition.Offset + 2, 0)));
+        var b = TestNode.Pack(format, new Bkey(new Bpos(built.Header.MinPosition.Inode, built.Header.MinPosition.Offset + 1, 0)));
         codec.WriteFirst(node, built.Header, 42, 1, [.. b, .. a, .. b]);
         var order = Assert.Throws<CorruptNodeException>(() => codec.Read(node, 42, 0, "n"));
         Assert.Contains("does not follow", order.Rule, StringComparison.Ordinal);

@@ -20,15 +20,15 @@ public sealed class ReadOnlyAuxTreeTests
         for (var trial = 0; trial < 200; trial++)
         {
             var (format, buffer, end, keys, min, max) = RandomBset(random, count: random.Next(1, 1500));
-            var tree = ReadOnlyAuxTree.Build(format, buffer, KeysStart, end, min, max, capacity: random.Next(4) == 0 ? random.Next(0, 10) : int.MaxValue);
+            var tree = ReadOnlyAuxTree.Build(format, buffer, KeysStart, end, KeyFields.FromPosition(min), KeyFields.FromPosition(max), capacity: random.Next(4) == 0 ? random.Next(0, 10) : int.MaxValue);
             floats += Math.Max(tree.Size - 1, 0);
             failedFloats += tree.FailedCount;
             var packed = new byte[format.KeyBytes];
             foreach (var search in Searches(random, keys))
             {
                 var result = format.PackPositionLossy(search, packed);
-                var expected = BsetKeys.ScanForward(format, buffer, KeysStart, end, search, packed, exact: false);
-                var actual = tree.Search(buffer, search, packed, result);
+                var expected = BsetKeys.ScanForward(format, buffer, KeysStart, end, KeyFields.FromPosition(search), packed, exact: false);
+                var actual = tree.Search(buffer, KeyFields.FromPosition(search), packed, result);
                 Assert.True(expected == actual, $"trial {trial}: search {search} ({result}) gave byte {actual}, the scan {expected}; format [{format}], tree size {tree.Size}");
             }
         }
@@ -53,7 +53,7 @@ public sealed class ReadOnlyAuxTreeTests
         var max = new Bpos(4100, ulong.MaxValue, uint.MaxValue);
         var format = builder.AddPosition(min).AddPosition(max).Build();
         var (buffer, bsetEnd) = Lay(new Random(1), format, keys, storeSomeUnpacked: false);
-        var tree = ReadOnlyAuxTree.Build(format, buffer, KeysStart, bsetEnd, min, max);
+        var tree = ReadOnlyAuxTree.Build(format, buffer, KeysStart, bsetEnd, KeyFields.FromPosition(min), KeyFields.FromPosition(max));
         Assert.True(tree.Size > 100);
         Assert.Equal(0, tree.FailedCount); // every key and bound is packed
     }

@@ -24,7 +24,7 @@ public sealed class ReadWriteAuxTableTests
             for (var op = 0; op < 600; op++)
             {
                 var position = new Bpos((ulong)random.Next(10, 13), (ulong)random.Next(0, 4000), (uint)random.Next(0, 4));
-                var where = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, position, [], exact: false);
+                var where = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, KeyFields.FromPosition(position), [], exact: false);
                 var present = where < bset.KeysEnd && BsetKeys.Position(format, buffer, where) == position;
                 if (present && random.Next(3) == 0)
                 {
@@ -42,8 +42,9 @@ public sealed class ReadWriteAuxTableTests
                 for (var probe = 0; probe < 5; probe++)
                 {
                     var search = new Bpos((ulong)random.Next(9, 14), (ulong)random.Next(0, 4001), (uint)random.Next(0, 5));
-                    var expected = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, search, [], exact: false);
-                    Assert.Equal(expected, BsetKeys.ScanForward(format, buffer, bset.Table.StartFor(search), bset.KeysEnd, search, [], exact: false));
+                    var key = KeyFields.FromPosition(search);
+                    var expected = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, key, [], exact: false);
+                    Assert.Equal(expected, BsetKeys.ScanForward(format, buffer, bset.Table.StartFor(buffer, key, [], exact: false), bset.KeysEnd, key, [], exact: false));
                 }
             }
             var keys = new Bkey[model.Count + 1];

@@ -20,17 +20,17 @@ public sealed class SplitMergeTests
             if (before.Count < 2) continue;
 
             var (left, right) = node.Split();
-            Assert.Equal(node.Header.MinKey, left.Header.MinKey);
-            Assert.Equal(node.Header.MaxKey, right.Header.MaxKey);
-            Assert.Equal(left.Header.MaxKey.Successor(), right.Header.MinKey);
+            Assert.Equal(node.Header.MinPosition, left.Header.MinPosition);
+            Assert.Equal(node.Header.MaxPosition, right.Header.MaxPosition);
+            Assert.Equal(left.Header.MaxPosition.Successor(), right.Header.MinPosition);
             Assert.Equal(node.Header.NodeSeq + 1, left.Header.NodeSeq);
             var leftKeys = left.LiveKeys().ToList();
             var rightKeys = right.LiveKeys().ToList();
             Assert.NotEmpty(leftKeys);
             Assert.NotEmpty(rightKeys);
-            Assert.Equal(left.Header.MaxKey, leftKeys[^1].Key.Position);
-            Assert.All(leftKeys, k => Assert.InRange(k.Key.Position, left.Header.MinKey, left.Header.MaxKey));
-            Assert.All(rightKeys, k => Assert.InRange(k.Key.Position, right.Header.MinKey, right.Header.MaxKey));
+            Assert.Equal(left.Header.MaxPosition, leftKeys[^1].Key.Position);
+            Assert.All(leftKeys, k => Assert.InRange(k.Key.Position, left.Header.MinPosition, left.Header.MaxPosition));
+            Assert.All(rightKeys, k => Assert.InRange(k.Key.Position, right.Header.MinPosition, right.Header.MaxPosition));
             Assert.Equal(before.Select(k => (k.Key.Position, k.Item2.Length)), leftKeys.Concat(rightKeys).Select(k => (k.Key.Position, k.Value.Length)));
             Assert.True(left.UsedBytes < node.UsedBytes && right.UsedBytes < node.UsedBytes);
 
@@ -45,8 +45,8 @@ public sealed class SplitMergeTests
 
             var merged = BtreeNode.Merge([left, right]);
             if (merged is null) continue; // a full node's halves may not fit one node again in a wider format
-            Assert.Equal(node.Header.MinKey, merged.Header.MinKey);
-            Assert.Equal(node.Header.MaxKey, merged.Header.MaxKey);
+            Assert.Equal(node.Header.MinPosition, merged.Header.MinPosition);
+            Assert.Equal(node.Header.MaxPosition, merged.Header.MaxPosition);
             Assert.Equal(before.Select(k => (k.Key.Position, k.Key.Version, k.Item2.Length)), merged.LiveKeys().Select(k => (k.Key.Position, k.Key.Version, k.Value.Length)));
         }
     }

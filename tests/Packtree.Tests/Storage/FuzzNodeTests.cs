@@ -70,7 +70,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
             case 0:
             {
                 var flags = BinaryPrimitives.ReadUInt64LittleEndian(node[24..]);
-                var header = new NodeHeader(0, flags, default, default, BkeyFormat.Current);
+                var header = new NodeHeader(0, flags, Bpos.Min, Bpos.Min, BkeyFormat.Current);
                 var (changed, what) = random.Next(5) switch
                 {
                     0 => (flags & ~0xFUL & ~(0xFFFFUL << 9) | NodeHeader.MakeFlags((uint)random.Next(0, 6), 0, 0) & ~(1UL << 8), $"btree id {header.BtreeId}"),
@@ -341,7 +341,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
                 try
                 {
                     var read = Codec.Read(image.Bytes.AsSpan((int)offset, Codec.Geometry.NodeBytes), seq, 0, "stale");
-                    stale.Add(new NodeSpot("?", read.Header.BtreeId, offset, seq, read.SectorsRead, read.Header.Level, read.Header.MinKey, read.Header.MaxKey, false, read.Bsets, "stale"));
+                    stale.Add(new NodeSpot("?", read.Header.BtreeId, offset, seq, read.SectorsRead, read.Header.Level, read.Header.MinPosition, read.Header.MaxPosition, false, read.Bsets, "stale"));
                 }
                 catch (CorruptNodeException)
                 {

@@ -143,8 +143,8 @@ internal sealed class BtreeUnderTest(Btree tree, int nodeBytes, ModelCoverage co
                 var at = leaf.FindLive(key.Position);
                 yield return (key.Position, Btree.ValueOf(leaf, at).ToArray());
             }
-            if (leaf.Header.MaxKey == Bpos.Max) yield break;
-            leaf = Tree.LeafFor(leaf.Header.MaxKey.Successor());
+            if (leaf.Header.MaxPosition == Bpos.Max) yield break;
+            leaf = Tree.LeafFor(leaf.Header.MaxPosition.Successor());
         }
     }
 
