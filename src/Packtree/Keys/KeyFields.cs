@@ -62,6 +62,38 @@ internal static class KeyFields
         return true; // unreachable: a key that is not the greatest has a field below its maximum
     }
 
+    /// <summary>The previous key in place (the last field minus one, borrowing up); false, the key unchanged, at the smallest key.</summary>
+    public static bool TryPredecessor(KeySchema schema, Span<ulong> key)
+    {
+        if (key.IndexOfAnyExcept(0UL) < 0) return false;
+        for (var i = key.Length - 1; i >= 0; i--)
+        {
+            if (key[i] != 0)
+            {
+                key[i]--;
+                return true;
+            }
+            key[i] = BitMath.Ones(schema.UnpackedWidth(i));
+        }
+        return true; // unreachable: a key that is not the smallest has a nonzero field
+    }
+
+    /// <summary>The key after <paramref name="key"/> as a new array; the key must not be the greatest.</summary>
+    public static ulong[] Successor(KeySchema schema, ReadOnlySpan<ulong> key)
+    {
+        var next = key.ToArray();
+        if (!TrySuccessor(schema, next)) throw new OverflowException($"{Text(schema, key)} is the greatest key and has no successor.");
+        return next;
+    }
+
+    /// <summary>The key before <paramref name="key"/> as a new array; the key must not be the smallest.</summary>
+    public static ulong[] Predecessor(KeySchema schema, ReadOnlySpan<ulong> key)
+    {
+        var previous = key.ToArray();
+        if (!TryPredecessor(schema, previous)) throw new OverflowException($"{Text(schema, key)} is the smallest key and has no predecessor.");
+        return previous;
+    }
+
     /// <summary>The position's three key fields.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FromPosition(Bpos position, Span<ulong> key)

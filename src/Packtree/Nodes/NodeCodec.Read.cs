@@ -88,7 +88,7 @@ internal sealed partial class NodeCodec
         if (sectorsWritten != 0 && written != sectorsWritten)
             throw Corrupt(name, bsets.Count, written * NodeGeometry.SectorBytes, $"the parent says the node has {sectorsWritten} sectors, its writes end at sector {written}");
 
-        if (expected is { RangeUpdated: true }) header = header with { MinKey = KeyFields.FromPosition(expected.MinKey), MaxKey = KeyFields.FromPosition(expected.MaxKey) };
+        if (expected is { RangeUpdated: true }) header = header with { MinKey = expected.MinKey, MaxKey = expected.MaxKey };
         var (merged, count) = Merge(header, node, merging, rules, name, bsets);
         var journalSeq = merging.Max(b => b.Header.JournalSeq);
         return new NodeImage(header, bsets, merged, count, journalSeq, written);
@@ -128,8 +128,10 @@ internal sealed partial class NodeCodec
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
         if (expected.RangeUpdated) return; // the pointer's range wins; keys outside it are dropped after the merge
-        if (header.MinPosition != expected.MinKey) throw Corrupt(name, 0, 32, $"min_key is {header.MinPosition}, the parent's pointer says {expected.MinKey}");
-        if (header.MaxPosition != expected.MaxKey) throw Corrupt(name, 0, 52, $"max_key is {header.MaxPosition}, the parent's pointer is at {expected.MaxKey}");
+        if (!KeyFields.Equal(header.MinKey, expected.MinKey))
+            throw Corrupt(name, 0, 32, $"min_key is {KeyFields.Text(header.Schema, header.MinKey)}, the parent's pointer says {KeyFields.Text(header.Schema, expected.MinKey)}");
+        if (!KeyFields.Equal(header.MaxKey, expected.MaxKey))
+            throw Corrupt(name, 0, 52, $"max_key is {KeyFields.Text(header.Schema, header.MaxKey)}, the parent's pointer is at {KeyFields.Text(header.Schema, expected.MaxKey)}");
     }
 
     private static void ValidateBsetHeader(BsetHeader bset, NodeName name, int index, int at, int written, bool first)

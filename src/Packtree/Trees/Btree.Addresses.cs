@@ -19,14 +19,14 @@ internal sealed partial class Btree
     private void Collect(BtreeNode node, List<ulong> addresses)
     {
         if (node.Header.Level == 0) return;
-        for (var at = node.FindAtOrAfter(Bpos.Min); at >= 0;)
+        for (var at = node.FindAtOrAfter(_min); at >= 0;)
         {
-            var pointer = BtreePointer.Read(node.ValueAt(at));
-            var position = node.PositionAt(at);
+            var pointer = BtreePointer.Read(node.ValueAt(at), Schema);
+            var key = node.KeyAt(at);
             if (pointer.Sector != 0) addresses.Add(pointer.Sector);
             if (node.Header.Level > 1) Collect(Child(node, at), addresses);
-            if (position == Bpos.Max) break;
-            at = node.FindAtOrAfter(position.Successor());
+            if (!KeyFields.TrySuccessor(Schema, key)) break;
+            at = node.FindAtOrAfter(key);
         }
     }
 }

@@ -8,33 +8,33 @@ namespace Packtree.Trees;
 internal sealed partial class Btree
 {
     /// <summary>Room a merge needs in the parent: the merged node's pointer, unpacked at worst, and two whiteouts.</summary>
-    private const int MergeParentBytes = Bkey.ByteCount + BtreePointer.ValueBytes + 2 * Bkey.ByteCount;
+    private int MergeParentBytes => 3 * UnpackedKeyBytes + BtreePointer.ValueBytesFor(Schema);
 
-    private void MergeIfUnderfull(Bpos position)
+    private void MergeIfUnderfull(ReadOnlySpan<ulong> key)
     {
         // A parent without room for the merge is compacted or split first, and the merge is decided
         // again under the parent the leaf has then (a split may have parted it from its sibling).
-        for (var attempt = 0; attempt < 4 && TryMerge(position) is { } full; attempt++) MakeRoom(full, MergeParentBytes);
+        for (var attempt = 0; attempt < 4 && TryMerge(key) is { } full; attempt++) MakeRoom(full, MergeParentBytes);
     }
 
-    /// <summary>Merges the leaf holding <paramref name="position"/> with a sibling if both are underfull; returns the parent when it had no room for the merge (nothing is changed then), else null.</summary>
-    private BtreeNode? TryMerge(Bpos position)
+    /// <summary>Merges the leaf holding <paramref name="key"/> with a sibling if both are underfull; returns the parent when it had no room for the merge (nothing is changed then), else null.</summary>
+    private BtreeNode? TryMerge(ReadOnlySpan<ulong> key)
     {
         if (_root.Header.Level == 0) return null;
-        var leaf = NodeFor(position, 0);
+        var leaf = NodeFor(key, 0);
         var threshold = NodeKeyBytes / 3;
         if (leaf.LiveBytes > threshold) return null;
-        var parent = NodeFor(position, 1);
+        var parent = NodeFor(key, 1);
 
         BtreeNode? previous = null, next = null;
-        if (leaf.Header.MinPosition != parent.Header.MinPosition)
+        if (!KeyFields.Equal(leaf.Header.MinKey, parent.Header.MinKey))
         {
-            var at = parent.FindAtOrAfter(leaf.Header.MinPosition.Predecessor());
+            var at = parent.FindAtOrAfter(KeyFields.Predecessor(Schema, leaf.Header.MinKey));
             previous = Child(parent, at);
         }
-        if (leaf.Header.MaxPosition != parent.Header.MaxPosition)
+        if (!KeyFields.Equal(leaf.Header.MaxKey, parent.Header.MaxKey))
         {
-            var at = parent.FindAtOrAfter(leaf.Header.MaxPosition.Successor());
+            var at = parent.FindAtOrAfter(KeyFields.Successor(Schema, leaf.Header.MaxKey));
             next = Child(parent, at);
         }
         var sibling = (previous, next) switch
@@ -55,7 +55,7 @@ internal sealed partial class Btree
         // splitting a full parent on its way (InsertAt, DeleteAt), the parent could split in the middle of
         // the merge with the left node's pointer as pivot: the merged node then hung under the right half,
         // over positions before it, and the left half lost its last child, leaving a gap at its end.
-        if (parent.InsertAndDelete(BtreePointer.KeyFor(right.Header.MaxPosition), pointer.ToBytes(), left.Header.MaxPosition, JournalSeq) != InsertResult.Done)
+        if (parent.InsertAndDelete(BtreePointer.KeyFor(Schema, right.Header.MaxKey), (byte)BkeyType.BtreePtrV2, pointer.ToBytes(Schema), left.Header.MaxKey, JournalSeq) != InsertResult.Done)
         {
             _store.Free(merged);
             return parent;
@@ -73,8 +73,8 @@ internal sealed partial class Btree
     {
         while (_root.Header.Level > 0)
         {
-            var first = _root.FindAtOrAfter(Bpos.Min);
-            if (first < 0 || _root.PositionAt(first) != Bpos.Max) return; // more than one child
+            var first = _root.FindAtOrAfter(_min);
+            if (first < 0 || !KeyFields.IsMax(Schema, _root.KeyAt(first))) return; // more than one child
             var child = Child(_root, first);
             _store.Free(_root);
             _root = child;

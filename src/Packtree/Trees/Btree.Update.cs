@@ -12,11 +12,21 @@ internal sealed partial class Btree
     /// <exception cref="ArgumentOutOfRangeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
     public bool Put(Bpos position, ReadOnlySpan<byte> value)
     {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return Put(key, value);
+    }
+
+    /// <summary>Puts <paramref name="value"/> at <paramref name="key"/> (its key fields), replacing any value there; true when a value was replaced.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
+    public bool Put(ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
+    {
         if (value.Length > MaxValueBytes)
             throw new ArgumentOutOfRangeException(nameof(value), value.Length, $"A value may have at most {MaxValueBytes} bytes; this one has {value.Length}.");
         _store.BeginOperation();
-        var key = TreeValues.KeyFor(position, value.Length);
-        var words = key.ValueU64s * 8;
+        Span<ulong> fields = stackalloc ulong[Schema.FieldCount];
+        key[..Schema.KeyFieldCount].CopyTo(fields); // the fields after the key fields (positions: size, version) stay 0
+        var words = (value.Length + 7) / 8 * 8;
         scoped ReadOnlySpan<byte> stored = value;
         if (words != value.Length)
         {
@@ -25,7 +35,7 @@ internal sealed partial class Btree
             padded[value.Length..].Clear();
             stored = padded;
         }
-        var replaced = InsertAt(0, key, stored);
+        var replaced = InsertAt(0, fields, TreeValues.TypeFor(value.Length), stored);
         if (!replaced) Count++;
         Version++;
         return replaced;
@@ -34,36 +44,48 @@ internal sealed partial class Btree
     /// <summary>Deletes the value at <paramref name="position"/>; false when there was none.</summary>
     public bool Delete(Bpos position)
     {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return Delete(key);
+    }
+
+    /// <summary>Deletes the value at <paramref name="key"/>; false when there was none.</summary>
+    public bool Delete(ReadOnlySpan<ulong> key)
+    {
         _store.BeginOperation();
-        var existed = DeleteAt(0, position);
+        var existed = DeleteAt(0, key);
         if (!existed) return false;
         Count--;
         Version++;
-        MergeIfUnderfull(position);
+        MergeIfUnderfull(key);
         return true;
     }
 
-    /// <summary>Inserts a key into the node at <paramref name="level"/> covering it, making room as needed; true when it replaced a live key.</summary>
-    private bool InsertAt(int level, Bkey key, ReadOnlySpan<byte> value)
+    /// <summary>Inserts a key (all its fields) into the node at <paramref name="level"/> covering it, making room as needed; true when it replaced a live key.</summary>
+    private bool InsertAt(int level, ReadOnlySpan<ulong> fields, byte type, ReadOnlySpan<byte> value)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var node = NodeFor(key.Position, level);
-            if (node.Insert(key, value, JournalSeq, out var replaced) == InsertResult.Done) return replaced;
+            var node = NodeFor(fields[..Schema.KeyFieldCount], level);
+            if (node.Insert(fields, type, value, JournalSeq, out var replaced) == InsertResult.Done) return replaced;
             if (attempt == 32) throw Broken(node, $"no room for a key of {value.Length} value bytes after {attempt} splits");
-            MakeRoom(node, value.Length + Bkey.ByteCount);
+            MakeRoom(node, value.Length + UnpackedKeyBytes);
         }
     }
 
-    /// <summary>Deletes the key at <paramref name="position"/> from the node at <paramref name="level"/> covering it; true when it was live.</summary>
-    private bool DeleteAt(int level, Bpos position)
+    /// <summary>Points the node at <paramref name="level"/> covering <paramref name="maxKey"/> to a child ending there (replacing any pointer at it).</summary>
+    private void InsertPointer(int level, ReadOnlySpan<ulong> maxKey, in BtreePointer pointer) =>
+        InsertAt(level, BtreePointer.KeyFor(Schema, maxKey), (byte)BkeyType.BtreePtrV2, pointer.ToBytes(Schema));
+
+    /// <summary>Deletes the key at <paramref name="key"/> from the node at <paramref name="level"/> covering it; true when it was live.</summary>
+    private bool DeleteAt(int level, ReadOnlySpan<ulong> key)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var node = NodeFor(position, level);
-            if (node.Delete(position, JournalSeq, out var existed) == InsertResult.Done) return existed;
+            var node = NodeFor(key, level);
+            if (node.Delete(key, JournalSeq, out var existed) == InsertResult.Done) return existed;
             if (attempt == 32) throw Broken(node, $"no room for a whiteout after {attempt} splits");
-            MakeRoom(node, Bkey.ByteCount);
+            MakeRoom(node, UnpackedKeyBytes);
         }
     }
 
@@ -87,7 +109,7 @@ internal sealed partial class Btree
         TreeMetrics.Compactions.Add(1);
         var pointer = _store.Update(node);
         if (ReferenceEquals(node, _root)) RootPointer = pointer;
-        else InsertAt(node.Header.Level + 1, BtreePointer.KeyFor(node.Header.MaxPosition), pointer.ToBytes()); // same position: replaces the old pointer
+        else InsertPointer(node.Header.Level + 1, node.Header.MaxKey, pointer); // same key: replaces the old pointer
         DebugVerifyPlaced("a compaction", node);
     }
 
@@ -101,9 +123,9 @@ internal sealed partial class Btree
         if (ReferenceEquals(node, _root))
         {
             if (level + 1 >= MaxLevels) throw Broken(node, $"the tree would need more than {MaxLevels} levels; use larger nodes");
-            var root = NewNode(level + 1, Bpos.Min, Bpos.Max, node.Header.NodeSeq + 1);
-            if (root.Insert(BtreePointer.KeyFor(left.Header.MaxPosition), leftPointer.ToBytes()) != InsertResult.Done ||
-                root.Insert(BtreePointer.KeyFor(right.Header.MaxPosition), rightPointer.ToBytes()) != InsertResult.Done)
+            var root = NewNode(level + 1, _min, _max, node.Header.NodeSeq + 1);
+            if (root.Insert(BtreePointer.KeyFor(Schema, left.Header.MaxKey), (byte)BkeyType.BtreePtrV2, leftPointer.ToBytes(Schema), 0, out _) != InsertResult.Done ||
+                root.Insert(BtreePointer.KeyFor(Schema, right.Header.MaxKey), (byte)BkeyType.BtreePtrV2, rightPointer.ToBytes(Schema), 0, out _) != InsertResult.Done)
                 throw Broken(root, "a new root cannot hold two pointers");
             _root = root;
             RootPointer = _store.Add(root);
@@ -112,9 +134,9 @@ internal sealed partial class Btree
         else
         {
             // The left half's pointer first: until the right half's replaces the old pointer, the old
-            // node still answers for positions after the pivot, so the tree is whole at every step.
-            InsertAt(level + 1, BtreePointer.KeyFor(left.Header.MaxPosition), leftPointer.ToBytes());
-            InsertAt(level + 1, BtreePointer.KeyFor(right.Header.MaxPosition), rightPointer.ToBytes());
+            // node still answers for keys after the pivot, so the tree is whole at every step.
+            InsertPointer(level + 1, left.Header.MaxKey, leftPointer);
+            InsertPointer(level + 1, right.Header.MaxKey, rightPointer);
         }
         _store.Free(node);
         DebugVerifyPlaced("a split", left, right);

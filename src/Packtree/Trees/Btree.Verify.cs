@@ -21,9 +21,9 @@ internal sealed partial class Btree
     /// <summary>As <see cref="Verify()"/>, also counting nodes by the shape of their key format (words, field widths) into <paramref name="formats"/>.</summary>
     public TreeShape Verify(IDictionary<string, int>? formats)
     {
-        if (_root.Header.MinPosition != Bpos.Min || _root.Header.MaxPosition != Bpos.Max) throw Broken(_root, "the root does not cover POS_MIN..SPOS_MAX");
+        if (!CoversAll(_root.Header)) throw Broken(_root, "the root does not cover every key");
         var shape = new TreeShape(_root.Header.Level + 1, 0, 0, 0, 0);
-        Walk(_root, _root.Header.Level, Bpos.Min, Bpos.Max, ref shape, formats);
+        Walk(_root, _root.Header.Level, _min, _max, ref shape, formats);
         if (shape.Keys != Count && CountUnconfirmed)
             throw new CorruptStoreException($"Btree {Id}: the leaves hold {shape.Keys} keys, but the tree counts {Count} from the key count its checkpoint recorded: the count or the tree's nodes are damaged in the store file.",
                 StorePart.Tree, null, $"the leaves hold {shape.Keys} keys, the count recorded at the checkpoint (kept since) says {Count}");
@@ -35,7 +35,7 @@ internal sealed partial class Btree
 
     /// <summary>
     /// Debug builds, after a compaction, split or merge made <paramref name="nodes"/>: each is the root
-    /// (covering POS_MIN..SPOS_MAX) or is found from the root through a pointer at its max_key in its
+    /// (covering every key) or is found from the root through a pointer at its max_key in its
     /// parent that names its range, its seq and its cache slot, between pointers that end just before it
     /// and start just after it. The nodes themselves were checked as they were made; this checks the
     /// tree's hold on them without walking the whole tree.
@@ -48,74 +48,83 @@ internal sealed partial class Btree
             var header = node.Header;
             if (ReferenceEquals(node, _root))
             {
-                if (header.MinPosition != Bpos.Min || header.MaxPosition != Bpos.Max) throw Broken(node, $"after {change}, the root does not cover POS_MIN..SPOS_MAX");
+                if (!CoversAll(header)) throw Broken(node, $"after {change}, the root does not cover every key");
                 continue;
             }
-            var parent = NodeFor(header.MaxPosition, header.Level + 1);
+            var parent = NodeFor(header.MaxKey, header.Level + 1);
             if (parent.Header.Level != header.Level + 1) throw Broken(node, $"after {change}, the node at level {header.Level} has a parent at level {parent.Header.Level}");
-            var at = parent.FindLive(header.MaxPosition);
+            var at = parent.FindLive(header.MaxKey);
             if (at < 0) throw Broken(node, $"after {change}, its parent holds no pointer at its max_key");
-            var pointer = BtreePointer.Read(parent.ValueAt(at));
-            if (pointer.MinKey != header.MinPosition || pointer.Seq != node.Seq)
-                throw Broken(node, $"after {change}, its parent's pointer names {pointer.MinKey}..{header.MaxPosition}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
+            var pointer = BtreePointer.Read(parent.ValueAt(at), Schema);
+            if (!KeyFields.Equal(pointer.MinKey, header.MinKey) || pointer.Seq != node.Seq)
+                throw Broken(node, $"after {change}, its parent's pointer names {KeyFields.Text(Schema, pointer.MinKey)}..{KeyFields.Text(Schema, header.MaxKey)}, seq {pointer.Seq:x16}; the node has seq {node.Seq:x16}");
             if (!ReferenceEquals(_store.TryGetCached(pointer.CacheSlot, pointer.Seq), node)) throw Broken(node, $"after {change}, its parent's pointer names cache slot {pointer.CacheSlot}, which holds another node");
-            if (header.MinPosition != parent.Header.MinPosition)
+            if (!KeyFields.Equal(header.MinKey, parent.Header.MinKey))
             {
-                var before = parent.SeekAtOrBefore(header.MinPosition.Predecessor());
-                if (before.CurrentOffset < 0 || parent.PositionAt(before.CurrentOffset) != header.MinPosition.Predecessor())
+                var previous = KeyFields.Predecessor(Schema, header.MinKey);
+                var before = parent.SeekAtOrBefore(previous, new BtreeNode.NodeIterator());
+                if (before.CurrentOffset < 0 || !KeyFields.Equal(parent.KeyAt(before.CurrentOffset), previous))
                     throw Broken(node, $"after {change}, no pointer of its parent ends just before it");
             }
-            if (header.MaxPosition != parent.Header.MaxPosition)
+            if (!KeyFields.Equal(header.MaxKey, parent.Header.MaxKey))
             {
-                var next = parent.FindAtOrAfter(header.MaxPosition.Successor());
-                if (next < 0 || BtreePointer.Read(parent.ValueAt(next)).MinKey != header.MaxPosition.Successor())
+                var following = KeyFields.Successor(Schema, header.MaxKey);
+                var next = parent.FindAtOrAfter(following);
+                if (next < 0 || !KeyFields.Equal(BtreePointer.Read(parent.ValueAt(next), Schema).MinKey, following))
                     throw Broken(node, $"after {change}, no pointer of its parent starts just after it");
             }
         }
     }
 
-    private void Walk(BtreeNode node, int level, Bpos min, Bpos max, ref TreeShape shape, IDictionary<string, int>? formats)
+    private bool CoversAll(NodeHeader header) => KeyFields.Equal(header.MinKey, _min) && KeyFields.Equal(header.MaxKey, _max);
+
+    private void Walk(BtreeNode node, int level, ulong[] min, ulong[] max, ref TreeShape shape, IDictionary<string, int>? formats)
     {
         var header = node.Header;
         if (header.BtreeId != Id) throw Broken(node, $"the node belongs to btree {header.BtreeId}");
         if (header.Level != level) throw Broken(node, $"the parent implies level {level}");
-        if (header.MinPosition != min || header.MaxPosition != max) throw Broken(node, $"the parent's pointer says {min}..{max}");
+        if (!KeyFields.Equal(header.MinKey, min) || !KeyFields.Equal(header.MaxKey, max))
+            throw Broken(node, $"the parent's pointer says {KeyFields.Text(Schema, min)}..{KeyFields.Text(Schema, max)}");
         shape = shape with { Nodes = shape.Nodes + 1, LiveBytes = shape.LiveBytes + node.LiveBytes };
         if (formats is not null)
         {
             var f = node.Format;
-            var format = $"{f.KeyU64s} word{(f.KeyU64s == 1 ? "" : "s")}, widths {string.Join('/', Enumerable.Range(0, BkeyFields.Count).Select(i => f.Width((BkeyField)i)))}";
+            var format = $"{f.KeyU64s} word{(f.KeyU64s == 1 ? "" : "s")}, widths {string.Join('/', f.Fields.ToArray().Select(field => field.Width))}";
             formats[format] = formats.TryGetValue(format, out var seen) ? seen + 1 : 1;
         }
         if (level == 0) shape = shape with { Leaves = shape.Leaves + 1 };
 
         var childMin = min;
-        Bpos? previous = null;
+        ulong[]? previous = null;
         var count = 0;
-        foreach (var (key, value) in node.LiveKeys())
+        var iterator = node.SeekAtOrAfter(_min);
+        for (; iterator.Peek() is { } at; iterator.Advance())
         {
-            var position = key.Position;
-            if (position < min || position > max) throw Broken(node, $"key at {position} lies outside the node");
-            if (previous is { } p && position <= p) throw Broken(node, $"key at {position} does not follow {p}");
-            previous = position;
+            var key = node.KeyAt(at);
+            var text = KeyFields.Text(Schema, key);
+            if (KeyFields.Compare(key, min) < 0 || KeyFields.Compare(key, max) > 0) throw Broken(node, $"key at {text} lies outside the node");
+            if (previous is not null && KeyFields.Compare(key, previous) <= 0) throw Broken(node, $"key at {text} does not follow {KeyFields.Text(Schema, previous)}");
+            previous = key;
             count++;
+            var type = node.TypeAt(at);
             if (level == 0)
             {
-                if (TreeValues.LeafKeyProblem(key.Type, value.Length, MaxValueBytes) is { } problem) throw Broken(node, $"leaf key at {position}: {problem}");
+                if (TreeValues.LeafKeyProblem(type, node.ValueAt(at).Length, MaxValueBytes) is { } problem) throw Broken(node, $"leaf key at {text}: {problem}");
                 continue;
             }
-            if (key.Type != (byte)BkeyType.BtreePtrV2) throw Broken(node, $"interior key at {position} has type {BkeyTypes.Name(key.Type)}");
-            var pointer = BtreePointer.Read(value.Span);
-            if (pointer.MinKey != childMin) throw Broken(node, $"the pointer at {position} starts at {pointer.MinKey}, the previous child ends just before {childMin}");
-            if (pointer.MinKey > position) throw Broken(node, $"the pointer at {position} has min_key {pointer.MinKey} above it");
+            if (type != (byte)BkeyType.BtreePtrV2) throw Broken(node, $"interior key at {text} has type {BkeyTypes.Name(type)}");
+            var pointer = BtreePointer.Read(node.ValueAt(at), Schema);
+            if (!KeyFields.Equal(pointer.MinKey, childMin))
+                throw Broken(node, $"the pointer at {text} starts at {KeyFields.Text(Schema, pointer.MinKey)}, the previous child ends just before {KeyFields.Text(Schema, childMin)}");
+            if (KeyFields.Compare(pointer.MinKey, key) > 0) throw Broken(node, $"the pointer at {text} has min_key {KeyFields.Text(Schema, pointer.MinKey)} above it");
             _store.BeginOperation(); // nodes walked earlier may be dropped: a walk of a large tree stays within the cache budget
             var child = _store.TryGetCached(pointer.CacheSlot, pointer.Seq)
-                ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, position, (pointer.Flags & 1) != 0));
-            Walk(child, level - 1, pointer.MinKey, position, ref shape, formats);
-            if (position != Bpos.Max) childMin = position.Successor();
+                ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, key, (pointer.Flags & 1) != 0));
+            Walk(child, level - 1, pointer.MinKey, key, ref shape, formats);
+            if (!KeyFields.IsMax(Schema, key)) childMin = KeyFields.Successor(Schema, key);
         }
         if (level == 0) shape = shape with { Keys = shape.Keys + count };
         else if (count == 0) throw Broken(node, "an interior node is empty");
-        else if (previous != max) throw Broken(node, $"the last child ends at {previous}, not at the node's end");
+        else if (!KeyFields.Equal(previous!, max)) throw Broken(node, $"the last child ends at {KeyFields.Text(Schema, previous!)}, not at the node's end");
     }
 }

@@ -28,7 +28,7 @@ internal sealed partial class Btree
                 if (pointer is not { } written) continue;
                 writes++;
                 if (ReferenceEquals(node, _root)) RootPointer = written;
-                else InsertAt(level + 1, BtreePointer.KeyFor(node.Header.MaxPosition), written.ToBytes());
+                else InsertPointer(level + 1, node.Header.MaxKey, written);
             }
         }
         return writes;

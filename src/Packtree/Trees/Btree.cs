@@ -6,7 +6,9 @@ namespace Packtree.Trees;
 /// <summary>
 /// A btree of packed bcachefs nodes (docs/DESIGN.md §5–§6): leaves hold the keys, interior nodes hold
 /// <c>btree_ptr_v2</c> pointer keys at each child's max_key, packed in the interior node's own format;
-/// every node covers [min_key, max_key] and the children of a node tile its range.
+/// every node covers [min_key, max_key] and the children of a node tile its range. Keys are of one
+/// <see cref="KeySchema"/> (bcachefs positions by default) and are passed as their key fields; the Bpos
+/// overloads are the same operations for position keys.
 /// </summary>
 /// <remarks>
 /// Not thread-safe. The store above serializes writers and keeps readers out while one writes; within
@@ -19,29 +21,35 @@ internal sealed partial class Btree
     public const int MaxLevels = 16;
 
     private readonly NodeStore _store;
+    private readonly ulong[] _min;
+    private readonly ulong[] _max;
     private BtreeNode _root;
 
-    /// <summary>A new, empty tree: one leaf over [POS_MIN, SPOS_MAX].</summary>
-    public Btree(NodeStore store, uint id)
+    /// <summary>A new, empty tree of <paramref name="schema"/> keys (positions when null): one leaf over the whole key space.</summary>
+    public Btree(NodeStore store, uint id, KeySchema? schema = null)
     {
         if (id > NodeHeader.MaxBtreeId) throw new ArgumentOutOfRangeException(nameof(id), id, "A btree id has 20 bits in the node header.");
         _store = store;
         Id = id;
-        _root = NewNode(level: 0, Bpos.Min, Bpos.Max, nodeSeq: 1);
+        Schema = schema ?? KeySchema.Positions;
+        (_min, _max) = (KeyFields.Min(Schema), KeyFields.Max(Schema));
+        _root = NewNode(level: 0, _min, _max, nodeSeq: 1);
         RootPointer = _store.Add(_root);
-        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
+        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
     }
 
     /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint that counted <paramref name="count"/> keys).</summary>
     /// <exception cref="CorruptStoreException">The root is a leaf holding another number of keys than <paramref name="count"/> (<see cref="StorePart.Tree"/>).</exception>
-    public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count)
+    public Btree(NodeStore store, uint id, BtreePointer root, int rootLevel, long count, KeySchema? schema = null)
     {
         _store = store;
         Id = id;
-        _root = store.Load(root, new NodeExpectation(id, rootLevel, Bpos.Min, Bpos.Max));
+        Schema = schema ?? KeySchema.Positions;
+        (_min, _max) = (KeyFields.Min(Schema), KeyFields.Max(Schema));
+        _root = store.Load(root, new NodeExpectation(id, rootLevel, _min, _max));
         RootPointer = root;
         Count = count;
-        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes);
+        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
         // A root leaf is all the keys there are: its count is checked at once; a deeper tree's when Verify walks it.
         if (rootLevel == 0 && _root.KeyOffsets().Count() is var keys && keys != count)
             throw new CorruptStoreException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.",
@@ -51,6 +59,9 @@ internal sealed partial class Btree
 
     /// <summary>The btree id written in every node's header.</summary>
     public uint Id { get; }
+
+    /// <summary>What the tree's keys are made of.</summary>
+    public KeySchema Schema { get; }
 
     /// <summary>The root's level: 0 while the root is a leaf.</summary>
     public int RootLevel => _root.Header.Level;
@@ -85,21 +96,32 @@ internal sealed partial class Btree
     /// <summary>Bytes a node may fill with keys: the node less its header and the reserved last word.</summary>
     private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.ByteCount - 8;
 
+    /// <summary>Bytes of an unpacked key of the tree's schema.</summary>
+    private int UnpackedKeyBytes => Schema.UnpackedFormat.KeyBytes;
+
     /// <summary>The leaf whose range holds <paramref name="position"/>.</summary>
     public BtreeNode LeafFor(Bpos position)
     {
-        _store.BeginOperation();
-        return NodeFor(position, 0);
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return LeafFor(key);
     }
 
-    /// <summary>The node at <paramref name="level"/> whose range holds <paramref name="position"/>.</summary>
-    public BtreeNode NodeFor(Bpos position, int level)
+    /// <summary>The leaf whose range holds <paramref name="key"/>.</summary>
+    public BtreeNode LeafFor(ReadOnlySpan<ulong> key)
+    {
+        _store.BeginOperation();
+        return NodeFor(key, 0);
+    }
+
+    /// <summary>The node at <paramref name="level"/> whose range holds <paramref name="key"/>.</summary>
+    public BtreeNode NodeFor(ReadOnlySpan<ulong> key, int level)
     {
         var node = _root;
         while (node.Header.Level > level)
         {
-            var at = node.FindAtOrAfter(position);
-            if (at < 0) throw Broken(node, $"no pointer at or after {position}");
+            var at = node.FindAtOrAfter(key);
+            if (at < 0) throw Broken(node, $"no pointer at or after {KeyFields.Text(Schema, key)}");
             node = Child(node, at);
         }
         return node;
@@ -110,8 +132,8 @@ internal sealed partial class Btree
     {
         var cached = _store.TryGetCached(parent.ValueWordAt(at, 0), parent.ValueWordAt(at, 1));
         if (cached is not null) return cached;
-        var pointer = BtreePointer.Read(parent.ValueAt(at));
-        var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.PositionAt(at), (pointer.Flags & 1) != 0);
+        var pointer = BtreePointer.Read(parent.ValueAt(at), Schema);
+        var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.KeyAt(at), (pointer.Flags & 1) != 0);
         var child = _store.Load(pointer, expected);
         if (child.Handle >= 0) parent.SetValueWordHint(at, 0, (ulong)child.Handle + 1); // the next descent finds it by slot
         return child;
@@ -120,21 +142,29 @@ internal sealed partial class Btree
     /// <summary>The live value at <paramref name="position"/>: its leaf and byte offset there, or false.</summary>
     public bool TryFind(Bpos position, out BtreeNode leaf, out int at)
     {
-        leaf = LeafFor(position); // starts the operation
-        at = leaf.FindLive(position);
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return TryFind(key, out leaf, out at);
+    }
+
+    /// <summary>The live value at <paramref name="key"/>: its leaf and byte offset there, or false.</summary>
+    public bool TryFind(ReadOnlySpan<ulong> key, out BtreeNode leaf, out int at)
+    {
+        leaf = LeafFor(key); // starts the operation
+        at = leaf.FindLive(key);
         return at >= 0;
     }
 
     /// <summary>The value bytes of the live key at byte <paramref name="at"/> of <paramref name="leaf"/>, padding removed.</summary>
     public static ReadOnlySpan<byte> ValueOf(BtreeNode leaf, int at) => TreeValues.Unpad(leaf.TypeAt(at), leaf.ValueAt(at));
 
-    private BtreeNode NewNode(int level, Bpos min, Bpos max, uint nodeSeq)
+    private BtreeNode NewNode(int level, ulong[] min, ulong[] max, uint nodeSeq)
     {
-        var format = new BkeyFormatBuilder().AddPosition(min).AddPosition(max).Build();
+        var format = new BkeyFormatBuilder(Schema).AddKeyFields(min).AddKeyFields(max).Build();
         var header = new NodeHeader(_store.Codec.Magic, NodeHeader.MakeFlags(Id, level, nodeSeq), min, max, format);
         return BtreeNode.Create(_store.Codec, header, BtreeNode.NewSeq(), _store.CodecOptions);
     }
 
     private InvalidOperationException Broken(BtreeNode node, string what) =>
-        new($"Btree {Id}: node at level {node.Header.Level} over {node.Header.MinPosition}..{node.Header.MaxPosition}: {what}.");
+        new($"Btree {Id}: node at level {node.Header.Level} over {node.Header.RangeText}: {what}.");
 }

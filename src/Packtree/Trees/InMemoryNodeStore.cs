@@ -40,7 +40,7 @@ internal sealed class InMemoryNodeStore : NodeStore
     /// <inheritdoc />
     public override BtreeNode Load(in BtreePointer pointer, NodeExpectation expected) =>
         TryGetCached(pointer.CacheSlot, pointer.Seq)
-        ?? throw new InvalidOperationException($"No node with seq {pointer.Seq:x16} at slot {pointer.CacheSlot} (level {expected.Level}, {expected.MinKey}..{expected.MaxKey}): the pointer is stale.");
+        ?? throw new InvalidOperationException($"No node with seq {pointer.Seq:x16} at slot {pointer.CacheSlot} (level {expected.Level}, {expected.RangeText}): the pointer is stale.");
 
     /// <inheritdoc />
     public override BtreePointer Add(BtreeNode node)
@@ -75,5 +75,5 @@ internal sealed class InMemoryNodeStore : NodeStore
     }
 
     private BtreePointer PointerFor(BtreeNode node) =>
-        new((ulong)node.Handle + 1, node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinPosition, (ulong)node.Handle * (ulong)Codec.Geometry.NodeSectors);
+        new((ulong)node.Handle + 1, node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinKey, (ulong)node.Handle * (ulong)Codec.Geometry.NodeSectors);
 }

@@ -91,7 +91,7 @@ internal sealed class PersistentNodeStore : NodeStore
                 cached.LastUsed = _clock;
                 return cached;
             }
-            if (pointer.Sector == 0) throw new InvalidOperationException($"Btree {expected.BtreeId}: the pointer to the node at level {expected.Level}, {expected.MinKey}..{expected.MaxKey}, names no place and the node is not in memory.");
+            if (pointer.Sector == 0) throw new InvalidOperationException($"Btree {expected.BtreeId}: the pointer to the node at level {expected.Level}, {expected.RangeText}, names no place and the node is not in memory.");
             var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
             _device.Read(offset, _scratch);
             var node = BtreeNode.Read(Codec, _scratch, pointer.Seq, pointer.SectorsWritten, $"at byte {offset} of the store file", CodecOptions, expected, rules: _rules, fileOffset: offset);
@@ -147,7 +147,7 @@ internal sealed class PersistentNodeStore : NodeStore
 
     /// <summary>The pointer a parent holds for <paramref name="node"/>.</summary>
     public BtreePointer PointerFor(BtreeNode node) =>
-        new((ulong)(node.Handle + 1), node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinPosition, node.Address);
+        new((ulong)(node.Handle + 1), node.Seq, (ushort)node.WrittenSectors, 0, node.Header.MinKey, node.Address);
 
     /// <summary>Dirty nodes of btree <paramref name="btreeId"/> at <paramref name="level"/>, in key order.</summary>
     public List<BtreeNode> DirtyNodes(uint btreeId, int level)
@@ -159,7 +159,7 @@ internal sealed class PersistentNodeStore : NodeStore
             {
                 if (_slots[i] is { } node && node.Header.BtreeId == btreeId && node.Header.Level == level && node.IsDirty) dirty.Add(node);
             }
-            dirty.Sort((a, b) => a.Header.MinPosition.CompareTo(b.Header.MinPosition));
+            dirty.Sort((a, b) => Keys.KeyFields.Compare(a.Header.MinKey, b.Header.MinKey));
             return dirty;
         }
     }
@@ -260,7 +260,7 @@ internal sealed class PersistentNodeStore : NodeStore
         for (var i = 0; i < _slotCount; i++)
         {
             // Never a root (the only nodes covering every position): the tree holds it across operations.
-            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0 && !(node.Header.MinPosition == Keys.Bpos.Min && node.Header.MaxPosition == Keys.Bpos.Max))
+            if (_slots[i] is { } node && node.LastUsed < now && !node.IsDirty && node.Address != 0 && !(node.Header.MinKey.AsSpan().IndexOfAnyExcept(0UL) < 0 && Keys.KeyFields.IsMax(node.Header.Schema, node.Header.MaxKey)))
                 candidates.Add((node.LastUsed, node.Header.Level, i));
         }
         // Leaves first, then by age: interior nodes are few and every descent needs them.

@@ -39,7 +39,7 @@ internal sealed class TreeKeyRules : NodeKeyRules
         if (value.Length != BtreePointer.ValueBytes) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytes}";
         if ((BinaryPrimitives.ReadUInt64LittleEndian(value[40..]) & 1) == 0) return "the pointer's first extent entry is not a pointer (type bit 0 clear)";
         var pointer = BtreePointer.Read(value);
-        if (pointer.MinKey > position) return $"the pointer's min_key {pointer.MinKey} is above it";
+        if (pointer.MinPosition > position) return $"the pointer's min_key {pointer.MinPosition} is above it";
         if (pointer.SectorsWritten > _geometry.NodeSectors) return $"the pointer says {pointer.SectorsWritten} sectors of the child are written; a node has {_geometry.NodeSectors}";
         var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
         if (offset < _nodeAreaOffset || (offset - _nodeAreaOffset) % _geometry.NodeBytes != 0 || offset >= _fileBytes())
@@ -56,7 +56,7 @@ internal sealed class TreeKeyRules : NodeKeyRules
         var next = header.MinPosition;
         for (index = 0; index < keys.Count; index++)
         {
-            var minKey = BtreePointer.Read(keys[index].Value.Span).MinKey;
+            var minKey = BtreePointer.Read(keys[index].Value.Span).MinPosition;
             if (minKey != next)
             {
                 return index == 0

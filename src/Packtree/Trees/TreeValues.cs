@@ -28,16 +28,23 @@ internal static class TreeValues
         return null;
     }
 
-    /// <summary>The key for a value of <paramref name="length"/> bytes at <paramref name="position"/>.</summary>
-    public static Bkey KeyFor(Bpos position, int length)
-    {
-        var words = (length + 7) / 8;
-        return new Bkey(position, (byte)(TypeBase + (words * 8 - length)), words);
-    }
+    /// <summary>The key type of a value of <paramref name="length"/> bytes: its padding to whole words.</summary>
+    public static byte TypeFor(int length) => (byte)(TypeBase + ((length + 7) / 8 * 8 - length));
 
     /// <summary>The value's true bytes within its stored words.</summary>
     public static ReadOnlySpan<byte> Unpad(byte type, ReadOnlySpan<byte> words) => words[..(words.Length - (type - TypeBase))];
 
     /// <summary>The largest value a tree of <paramref name="nodeBytes"/>-byte nodes takes: 2,000 bytes, less in small nodes so that a node always holds four of the largest keys.</summary>
-    public static int MaxBytesFor(int nodeBytes) => Math.Min(MaxBytes, ((nodeBytes - 160 - 8) / 4 - Bkey.ByteCount - Bkey.ByteCount) & ~7);
+    public static int MaxBytesFor(int nodeBytes) => MaxBytesFor(nodeBytes, KeySchema.Positions);
+
+    /// <summary>
+    /// The largest value a tree of <paramref name="schema"/> keys and <paramref name="nodeBytes"/>-byte nodes takes: what a
+    /// key of 255 words leaves beside the schema's unpacked key (2,000 bytes for positions), less in small nodes so that a
+    /// node always holds four of the largest keys unpacked.
+    /// </summary>
+    public static int MaxBytesFor(int nodeBytes, KeySchema schema)
+    {
+        var unpacked = schema.UnpackedFormat.KeyBytes;
+        return Math.Min(schema.MaxValueU64s * 8, ((nodeBytes - 160 - 8) / 4 - unpacked - unpacked) & ~7);
+    }
 }

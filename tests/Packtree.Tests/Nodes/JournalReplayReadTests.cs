@@ -93,7 +93,7 @@ public sealed class JournalReplayReadTests
 
         // Without the flag a different range is a mismatch; with it the pointer wins.
         Assert.Throws<CorruptNodeException>(() => codec.Read(disk, node.Seq, node.WrittenSectors, "n", new NodeExpectation(header.BtreeId, header.Level, from, to)));
-        var repaired = new NodeExpectation(header.BtreeId, header.Level, from, to, RangeUpdated: true);
+        var repaired = new NodeExpectation(header.BtreeId, header.Level, from, to, rangeUpdated: true);
         var image = codec.Read(disk, node.Seq, node.WrittenSectors, "n", repaired);
         Assert.Equal(from, image.Header.MinPosition);
         Assert.Equal(to, image.Header.MaxPosition);

@@ -394,7 +394,7 @@ public sealed class FuzzNodeTests(ITestOutputHelper output)
             foreach (var (key, value) in node.LiveKeys())
             {
                 var pointer = BtreePointer.Read(value.Span);
-                Visit(image, tree, (long)pointer.Sector * NodeGeometry.SectorBytes, pointer.Seq, pointer.SectorsWritten, level - 1, pointer.MinKey, key.Position, (pointer.Flags & 1) != 0, reach, spots);
+                Visit(image, tree, (long)pointer.Sector * NodeGeometry.SectorBytes, pointer.Seq, pointer.SectorsWritten, level - 1, pointer.MinPosition, key.Position, (pointer.Flags & 1) != 0, reach, spots);
             }
         }
     }
