@@ -28,8 +28,8 @@ internal sealed class BcachefsKeyRules : NodeKeyRules
     public override bool WantsWholeKey => true;
 
     /// <inheritdoc/>
-    public override string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value) =>
-        KeyProblem(header, new Bkey(position, type, value.Length / 8), value);
+    public override string? KeyProblem(NodeHeader header, ReadOnlySpan<ulong> key, byte type, ReadOnlySpan<byte> value) =>
+        KeyProblem(header, new Bkey(KeyFields.ToPosition(key), type, value.Length / 8), value);
 
     /// <inheritdoc/>
     public override string? KeyProblem(NodeHeader header, in Bkey key, ReadOnlySpan<byte> value)

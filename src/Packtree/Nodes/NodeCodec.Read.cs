@@ -154,10 +154,13 @@ internal sealed partial class NodeCodec
     private static void ValidateKeys(NodeHeader header, ReadOnlySpan<byte> keys, NodeName name, int index, int keysAt, NodeKeyRules? rules)
     {
         var format = header.Format;
+        var schema = header.Schema;
+        var unpacked = schema.UnpackedFormat;
         var havePrevious = false;
-        Bpos previous = default;
+        Span<ulong> previous = stackalloc ulong[schema.KeyFieldCount];
+        Span<ulong> current = stackalloc ulong[schema.KeyFieldCount];
         var previousDeleted = false;
-        var wholeKey = rules is { WantsWholeKey: true };
+        var wholeKey = rules is { WantsWholeKey: true } && schema.IsPositions;
         for (var at = 0; at < keys.Length;)
         {
             var where = keysAt + at;
@@ -167,74 +170,80 @@ internal sealed partial class NodeCodec
             if (length > keys.Length - at) throw Corrupt(name, index, where, $"a key of u64s {u64s} runs past the end of the bset");
             var key = keys.Slice(at, length);
             var keyFormat = KeyHeader.GetFormat(key);
-            Bpos position;
             int keyBytes;
-            Bkey whole = default; // the whole header, unpacked once, when the rules ask for it
+            Bkey whole = default; // the whole header of a position key, unpacked once, when the rules ask for it
             if (keyFormat == Bkey.FormatLocalBtree)
             {
                 if (!format.IsPackedHeaderValid(key, out var reason)) throw Corrupt(name, index, where, $"packed key: {reason}");
                 if (wholeKey) whole = format.Unpack(key);
-                position = wholeKey ? whole.Position : format.UnpackPosition(key);
+                format.ReadKeyFields(key, current);
                 keyBytes = format.KeyBytes;
             }
             else if (keyFormat == Bkey.FormatCurrent)
             {
-                if (u64s < Bkey.U64sUnpacked) throw Corrupt(name, index, where, $"an unpacked key of u64s {u64s}, below {Bkey.U64sUnpacked}");
-                whole = Bkey.Read(key);
-                position = whole.Position;
-                keyBytes = Bkey.ByteCount;
+                if (u64s < unpacked.KeyU64s) throw Corrupt(name, index, where, $"an unpacked key of u64s {u64s}, below {unpacked.KeyU64s}");
+                if (wholeKey) whole = Bkey.Read(key);
+                unpacked.ReadKeyFields(key, current);
+                keyBytes = unpacked.KeyBytes;
             }
             else
             {
                 throw Corrupt(name, index, where, $"key format {keyFormat}; keys are packed (0) or unpacked (1)");
             }
-            if (position < header.MinPosition || position > header.MaxPosition)
-                throw Corrupt(name, index, where, $"key at {position} is outside the node's range {header.MinPosition}..{header.MaxPosition}");
+            var text = KeyFields.Text(schema, current);
+            if (!header.Covers(current))
+                throw Corrupt(name, index, where, $"key at {text} is outside the node's range {header.RangeText}");
             if (rules is not null && (wholeKey
                     ? rules.KeyProblem(header, whole, key[keyBytes..])
-                    : rules.KeyProblem(header, position, key[2], key[keyBytes..])) is { } problem)
-                throw Corrupt(name, index, where, $"key at {position}: {problem}");
+                    : rules.KeyProblem(header, current, key[2], key[keyBytes..])) is { } problem)
+                throw Corrupt(name, index, where, $"key at {text}: {problem}");
             var deleted = key[2] == (byte)BkeyType.Deleted;
-            // Strictly increasing; one position may repeat only as a deleted key followed by a live one.
-            if (havePrevious && (position < previous || (position == previous && !(previousDeleted && !deleted))))
-                throw Corrupt(name, index, where, $"key at {position} does not follow the previous key at {previous}");
+            // Strictly increasing; one key may repeat only as a deleted key followed by a live one.
+            var order = havePrevious ? KeyFields.Compare(current, previous) : 1;
+            if (order < 0 || (order == 0 && !(previousDeleted && !deleted)))
+                throw Corrupt(name, index, where, $"key at {text} does not follow the previous key at {KeyFields.Text(schema, previous)}");
             havePrevious = true;
-            previous = position;
+            current.CopyTo(previous);
             previousDeleted = deleted;
             at += length;
         }
     }
 
     /// <summary>
-    /// Newest-wins merge of the validated bsets: by position, older writes first; a key followed by the
-    /// same position is dropped, and so is every deleted key and every key outside the (possibly repaired)
+    /// Newest-wins merge of the validated bsets: by key, older writes first; a key followed by the
+    /// same key is dropped, and so is every deleted key and every key outside the (possibly repaired)
     /// range. The survivors are then put to <paramref name="rules"/>.
     /// </summary>
     private static (byte[] Keys, int Count) Merge(NodeHeader header, ReadOnlySpan<byte> node, List<BsetRecord> bsets, NodeKeyRules? rules, NodeName name, List<BsetRecord> writes)
     {
-        var entries = new List<(Bpos Position, int Offset, int Length, bool Deleted)>();
+        var width = header.Schema.KeyFieldCount;
+        var fields = new List<ulong>(); // entry i's key fields at i * width
+        var entries = new List<(int Index, int Offset, int Length, bool Deleted)>();
+        Span<ulong> key = stackalloc ulong[width];
         foreach (var bset in bsets)
         {
             var keys = node.Slice(bset.KeysOffset, bset.KeysLength);
             for (var at = 0; at < keys.Length;)
             {
                 var length = keys[at] * 8;
-                var key = keys.Slice(at, length);
-                var position = KeyHeader.IsPacked(key) ? header.Format.UnpackPosition(key) : Bkey.Read(key).Position;
-                entries.Add((position, bset.KeysOffset + at, length, key[2] == (byte)BkeyType.Deleted));
+                BsetKeys.ReadKey(header.Format, keys, at, key);
+                foreach (var field in key) fields.Add(field);
+                entries.Add((entries.Count, bset.KeysOffset + at, length, keys[at + 2] == (byte)BkeyType.Deleted));
                 at += length;
             }
         }
+        var flat = fields.ToArray();
+        ReadOnlySpan<ulong> KeyOf(int i) => flat.AsSpan(i * width, width);
         // Ties by buffer address: earlier in the node is an older write.
-        entries.Sort((a, b) => a.Position != b.Position ? a.Position.CompareTo(b.Position) : a.Offset.CompareTo(b.Offset));
+        entries.Sort((a, b) => KeyFields.Compare(KeyOf(a.Index), KeyOf(b.Index)) is var order and not 0 ? order : a.Offset.CompareTo(b.Offset));
         var merged = new List<byte>();
-        var survivors = new List<(int Offset, int MergedAt)>();
+        var survivors = new List<(int Offset, int MergedAt, ulong[] Key)>();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
-            if (entry.Position < header.MinPosition || entry.Position > header.MaxPosition) continue; // only after a repaired range
-            if (entry.Deleted || (i + 1 < entries.Count && entries[i + 1].Position == entry.Position)) continue;
-            survivors.Add((entry.Offset, merged.Count));
+            if (!header.Covers(KeyOf(entry.Index))) continue; // only after a repaired range
+            if (entry.Deleted || (i + 1 < entries.Count && KeyFields.Equal(KeyOf(entries[i + 1].Index), KeyOf(entry.Index)))) continue;
+            survivors.Add((entry.Offset, merged.Count, KeyOf(entry.Index).ToArray()));
             merged.AddRange(node.Slice(entry.Offset, entry.Length));
         }
         byte[] result = [.. merged];
@@ -243,17 +252,15 @@ internal sealed partial class NodeCodec
     }
 
     /// <summary>Puts the merged keys to the store's rules; a violation names the surviving key's place on disk.</summary>
-    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
+    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt, ulong[] Key)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
     {
         var keys = new NodeKey[survivors.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             var at = survivors[i].MergedAt;
             var length = merged[at] * 8;
-            var packed = BsetKeys.IsPacked(merged, at);
-            var position = packed ? header.Format.UnpackPosition(merged.AsSpan(at, length)) : Bkey.Read(merged.AsSpan(at, length)).Position;
-            var keyBytes = packed ? header.Format.KeyBytes : Bkey.ByteCount;
-            keys[i] = new NodeKey(position, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));
+            var keyBytes = BsetKeys.KeyBytes(header.Format, merged, at);
+            keys[i] = new NodeKey(survivors[i].Key, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));
         }
         if (rules.MergedProblem(header, keys, out var index) is not { } problem) return;
         var offset = keys.Length == 0 ? NodeHeader.ByteCount : survivors[Math.Clamp(index, 0, keys.Length - 1)].Offset;

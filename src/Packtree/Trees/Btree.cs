@@ -33,9 +33,11 @@ internal sealed partial class Btree
         Id = id;
         Schema = schema ?? KeySchema.Positions;
         (_min, _max) = (KeyFields.Min(Schema), KeyFields.Max(Schema));
+        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
+        if (MaxValueBytes < 0)
+            throw new ArgumentException($"Nodes of {store.Codec.Geometry.NodeBytes} bytes are too small for keys of {Schema}: an unpacked key takes {UnpackedKeyBytes} bytes and a node must hold four with their values; use nodes of at least {MinNodeBytes(Schema)} bytes.", nameof(schema));
         _root = NewNode(level: 0, _min, _max, nodeSeq: 1);
         RootPointer = _store.Add(_root);
-        MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
     }
 
     /// <summary>A tree whose root is already in <paramref name="store"/> (reopened from a checkpoint that counted <paramref name="count"/> keys).</summary>
@@ -95,6 +97,14 @@ internal sealed partial class Btree
 
     /// <summary>Bytes a node may fill with keys: the node less its header and the reserved last word.</summary>
     private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.ByteCount - 8;
+
+    /// <summary>The smallest node size (a power of two) that holds four unpacked keys of <paramref name="schema"/> with values of a few words.</summary>
+    public static int MinNodeBytes(KeySchema schema)
+    {
+        var bytes = 512;
+        while (TreeValues.MaxBytesFor(bytes, schema) < 64) bytes *= 2;
+        return bytes;
+    }
 
     /// <summary>Bytes of an unpacked key of the tree's schema.</summary>
     private int UnpackedKeyBytes => Schema.UnpackedFormat.KeyBytes;

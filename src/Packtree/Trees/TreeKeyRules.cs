@@ -30,16 +30,17 @@ internal sealed class TreeKeyRules : NodeKeyRules
     }
 
     /// <inheritdoc />
-    public override string? KeyProblem(NodeHeader header, Bpos position, byte type, ReadOnlySpan<byte> value)
+    public override string? KeyProblem(NodeHeader header, ReadOnlySpan<ulong> key, byte type, ReadOnlySpan<byte> value)
     {
         if (type == (byte)BkeyType.Deleted) return null;
-        if (header.Level == 0) return TreeValues.LeafKeyProblem(type, value.Length, _maxValueBytes);
+        var schema = header.Schema;
+        if (header.Level == 0) return TreeValues.LeafKeyProblem(type, value.Length, schema.IsPositions ? _maxValueBytes : TreeValues.MaxBytesFor(_geometry.NodeBytes, schema));
         if (type != (byte)BkeyType.BtreePtrV2)
             return $"an interior key of type {BkeyTypes.Name(type)}; interior nodes hold btree_ptr_v2 pointers and deleted keys";
-        if (value.Length != BtreePointer.ValueBytes) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytes}";
+        if (value.Length != BtreePointer.ValueBytesFor(schema)) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytesFor(schema)}";
         if ((BinaryPrimitives.ReadUInt64LittleEndian(value[40..]) & 1) == 0) return "the pointer's first extent entry is not a pointer (type bit 0 clear)";
-        var pointer = BtreePointer.Read(value);
-        if (pointer.MinPosition > position) return $"the pointer's min_key {pointer.MinPosition} is above it";
+        var pointer = BtreePointer.Read(value, schema);
+        if (KeyFields.Compare(pointer.MinKey, key) > 0) return $"the pointer's min_key {KeyFields.Text(schema, pointer.MinKey)} is above it";
         if (pointer.SectorsWritten > _geometry.NodeSectors) return $"the pointer says {pointer.SectorsWritten} sectors of the child are written; a node has {_geometry.NodeSectors}";
         var offset = (long)pointer.Sector * NodeGeometry.SectorBytes;
         if (offset < _nodeAreaOffset || (offset - _nodeAreaOffset) % _geometry.NodeBytes != 0 || offset >= _fileBytes())
@@ -53,19 +54,21 @@ internal sealed class TreeKeyRules : NodeKeyRules
         index = 0;
         if (header.Level == 0) return null;
         if (keys.Count == 0) return "an interior node holds no pointers";
-        var next = header.MinPosition;
+        var schema = header.Schema;
+        string Text(ReadOnlySpan<ulong> key) => KeyFields.Text(schema, key);
+        var next = header.MinKey;
         for (index = 0; index < keys.Count; index++)
         {
-            var minKey = BtreePointer.Read(keys[index].Value.Span).MinPosition;
-            if (minKey != next)
+            var minKey = BtreePointer.Read(keys[index].Value.Span, schema).MinKey;
+            if (!KeyFields.Equal(minKey, next))
             {
                 return index == 0
-                    ? $"the first child starts at {minKey}, the node at {header.MinPosition}"
-                    : $"the child ending at {keys[index].Position} starts at {minKey}, not just after the previous child's end at {keys[index - 1].Position}";
+                    ? $"the first child starts at {Text(minKey)}, the node at {Text(header.MinKey)}"
+                    : $"the child ending at {Text(keys[index].Key)} starts at {Text(minKey)}, not just after the previous child's end at {Text(keys[index - 1].Key)}";
             }
-            if (index < keys.Count - 1) next = keys[index].Position.Successor(); // below a later key, so below SPOS_MAX
+            if (index < keys.Count - 1) next = KeyFields.Successor(schema, keys[index].Key); // below a later key, so not the greatest
         }
         index = keys.Count - 1;
-        return keys[index].Position != header.MaxPosition ? $"the last child ends at {keys[index].Position}, the node at {header.MaxPosition}" : null;
+        return !KeyFields.Equal(keys[index].Key, header.MaxKey) ? $"the last child ends at {Text(keys[index].Key)}, the node at {Text(header.MaxKey)}" : null;
     }
 }
