@@ -5,8 +5,8 @@ using Packtree.Trees;
 namespace Packtree;
 
 /// <summary>
-/// A position in a tree that moves both ways: <see cref="Seek"/> (first key at or after),
-/// <see cref="SeekForPrev"/> (last key at or before), <see cref="Next"/>, <see cref="Prev"/>.
+/// A position in a tree that moves both ways: <c>Seek</c> (first key at or after), <c>SeekForPrev</c> (last key at
+/// or before), <see cref="Next"/>, <see cref="Prev"/>; keys are positions or bytes, as the tree's are.
 /// </summary>
 /// <remarks>
 /// A cursor reads keys in runs (8 at first, doubling up to 256 while it keeps moving the same way),
@@ -21,23 +21,31 @@ public sealed class Cursor
     private const int LongestRun = 256;
 
     private readonly Tree _tree;
+    private readonly int _width; // key fields per key
     private readonly BtreeNode.NodeIterator _iterator = new();
-    private readonly Bpos[] _keys = new Bpos[LongestRun];
+    private readonly ulong[] _keys; // the run's keys, _width fields each
     private readonly int[] _valueStarts = new int[LongestRun + 1];
     private byte[] _values = new byte[16 * 1024];
+    private byte[]? _keyBytes; // the current byte key, decoded on demand
+    private int _keyBytesIndex = -1;
+    private int _keyBytesLength;
     private int _count;
     private int _index;
     private bool _forward;
     private bool _more;
     private int _runLength = FirstRun;
-    private Bpos _low = Bpos.Min;
-    private Bpos _high = Bpos.Max;
-    private bool _emptyRange;
+    private KeyBounds _bounds;
     private BtreeNode? _resumeLeaf; // where the last run stopped, valid while the leaf keeps its generation
     private long _resumeGeneration;
     private bool _resumeForward;
 
-    internal Cursor(Tree tree) => _tree = tree;
+    internal Cursor(Tree tree)
+    {
+        _tree = tree;
+        _width = tree.KeyFieldCount;
+        _keys = new ulong[LongestRun * _width];
+        _bounds = KeyBounds.All(tree.Btree.Schema);
+    }
 
     /// <summary>The tree the cursor walks.</summary>
     public Tree Tree => _tree;
@@ -45,63 +53,136 @@ public sealed class Cursor
     /// <summary>Whether the cursor is on a key.</summary>
     public bool IsValid => _index < _count;
 
-    /// <summary>The current key.</summary>
-    /// <exception cref="InvalidOperationException">The cursor is not on a key.</exception>
-    public Bpos Key => IsValid ? _keys[_index] : throw NotOnKey();
+    /// <summary>The current key, in a tree of positions.</summary>
+    /// <exception cref="InvalidOperationException">The cursor is not on a key, or the tree's keys are not positions.</exception>
+    public Bpos Key
+    {
+        get
+        {
+            if (!_tree.Btree.Schema.IsPositions) throw new InvalidOperationException($"Tree '{_tree.Name}' holds {_tree.KeyKind} keys: read KeyBytes.");
+            return IsValid ? KeyFields.ToPosition(CurrentFields) : throw NotOnKey();
+        }
+    }
+
+    /// <summary>The current key's bytes, in a tree of byte keys: valid until the cursor moves; nothing is allocated per key.</summary>
+    /// <exception cref="InvalidOperationException">The cursor is not on a key, or the tree's keys are not byte strings.</exception>
+    public ReadOnlySpan<byte> KeyBytes
+    {
+        get
+        {
+            if (!_tree.KeyKind.IsBytes) throw new InvalidOperationException($"Tree '{_tree.Name}' holds {_tree.KeyKind} keys: read Key.");
+            if (!IsValid) throw NotOnKey();
+            if (_keyBytesIndex != _index)
+            {
+                _keyBytes ??= new byte[_tree.KeyKind.MaxBytes];
+                _keyBytesLength = _tree.KeyBytes(CurrentFields, _keyBytes);
+                _keyBytesIndex = _index;
+            }
+            return _keyBytes.AsSpan(0, _keyBytesLength);
+        }
+    }
 
     /// <summary>The current value, valid until the cursor moves.</summary>
     /// <exception cref="InvalidOperationException">The cursor is not on a key.</exception>
     public ReadOnlySpan<byte> Value => IsValid ? _values.AsSpan(_valueStarts[_index], _valueStarts[_index + 1] - _valueStarts[_index]) : throw NotOnKey();
 
-    /// <summary>Limits the cursor to <paramref name="range"/> (all keys by default); the cursor is left on no key.</summary>
-    public void SetRange(KeyRange range)
+    private ReadOnlySpan<ulong> CurrentFields => _keys.AsSpan(_index * _width, _width);
+
+    /// <summary>Limits the cursor to <paramref name="range"/> of positions (all keys by default); the cursor is left on no key.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
+    public void SetRange(KeyRange range) => SetBounds(_tree.Bounds(range));
+
+    /// <summary>Limits the cursor to <paramref name="range"/> of byte keys; the cursor is left on no key.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    public void SetRange(BytesRange range) => SetBounds(_tree.Bounds(range));
+
+    internal void SetBounds(KeyBounds bounds)
     {
-        _emptyRange = !range.TryInclusiveBounds(out _low, out _high);
+        _bounds = bounds;
         _count = _index = 0;
         _resumeLeaf = null;
     }
 
     /// <summary>Moves to the first key at or after <paramref name="key"/> (within the range); false when there is none.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     public bool Seek(Bpos key)
     {
-        _runLength = FirstRun;
-        _resumeLeaf = null;
-        Fill(key < _low ? _low : key, forward: true);
-        return IsValid;
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        _tree.PositionKey(key, fields);
+        return Seek(fields);
+    }
+
+    /// <summary>Moves to the first key at or after <paramref name="key"/> (within the range); false when there is none.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    /// <exception cref="KeyTooLongException">The key is longer than the tree's keys.</exception>
+    public bool Seek(ReadOnlySpan<byte> key)
+    {
+        Span<ulong> fields = stackalloc ulong[_width];
+        _tree.BytesKey(key, fields);
+        return Seek(fields);
     }
 
     /// <summary>Moves to the last key at or before <paramref name="key"/> (within the range); false when there is none.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     public bool SeekForPrev(Bpos key)
+    {
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        _tree.PositionKey(key, fields);
+        return SeekForPrev(fields);
+    }
+
+    /// <summary>Moves to the last key at or before <paramref name="key"/> (within the range); false when there is none.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    /// <exception cref="KeyTooLongException">The key is longer than the tree's keys.</exception>
+    public bool SeekForPrev(ReadOnlySpan<byte> key)
+    {
+        Span<ulong> fields = stackalloc ulong[_width];
+        _tree.BytesKey(key, fields);
+        return SeekForPrev(fields);
+    }
+
+    private bool Seek(ReadOnlySpan<ulong> key)
     {
         _runLength = FirstRun;
         _resumeLeaf = null;
-        Fill(key > _high ? _high : key, forward: false);
+        Fill(KeyFields.Compare(key, _bounds.Low) < 0 ? _bounds.Low : key, forward: true);
+        return IsValid;
+    }
+
+    private bool SeekForPrev(ReadOnlySpan<ulong> key)
+    {
+        _runLength = FirstRun;
+        _resumeLeaf = null;
+        Fill(KeyFields.Compare(key, _bounds.High) > 0 ? _bounds.High : key, forward: false);
         return IsValid;
     }
 
     /// <summary>Moves to the first key of the range.</summary>
-    public bool SeekToFirst() => Seek(_low);
+    public bool SeekToFirst() => Seek(_bounds.Low.AsSpan());
 
     /// <summary>Moves to the last key of the range.</summary>
-    public bool SeekToLast() => SeekForPrev(_high);
+    public bool SeekToLast() => SeekForPrev(_bounds.High.AsSpan());
 
     /// <summary>Moves to the next key; false (and on no key) at the end.</summary>
     public bool Next()
     {
         if (!IsValid) return false;
+        var schema = _tree.Btree.Schema;
+        Span<ulong> next = stackalloc ulong[_width];
         if (_forward)
         {
             if (++_index < _count) return true;
-            if (!_more || _keys[_count - 1] == Bpos.Max) return false;
+            _keys.AsSpan((_count - 1) * _width, _width).CopyTo(next);
+            if (!_more || !KeyFields.TrySuccessor(schema, next)) return false;
             Grow();
-            Fill(_keys[_count - 1].Successor(), forward: true);
+            Fill(next, forward: true);
             return IsValid;
         }
-        var current = _keys[_index];
+        CurrentFields.CopyTo(next);
         _runLength = FirstRun;
         _resumeLeaf = null;
-        if (current >= _high) return Stop();
-        Fill(current.Successor(), forward: true);
+        if (KeyFields.Compare(next, _bounds.High) >= 0 || !KeyFields.TrySuccessor(schema, next)) return Stop();
+        Fill(next, forward: true);
         return IsValid;
     }
 
@@ -109,24 +190,36 @@ public sealed class Cursor
     public bool Prev()
     {
         if (!IsValid) return false;
+        var schema = _tree.Btree.Schema;
+        Span<ulong> previous = stackalloc ulong[_width];
         if (!_forward)
         {
             if (++_index < _count) return true;
-            if (!_more || _keys[_count - 1] == Bpos.Min) return false;
+            _keys.AsSpan((_count - 1) * _width, _width).CopyTo(previous);
+            if (!_more || !KeyFields.TryPredecessor(schema, previous)) return false;
             Grow();
-            Fill(_keys[_count - 1].Predecessor(), forward: false);
+            Fill(previous, forward: false);
             return IsValid;
         }
-        var current = _keys[_index];
+        CurrentFields.CopyTo(previous);
         _runLength = FirstRun;
         _resumeLeaf = null;
-        if (current <= _low) return Stop();
-        Fill(current.Predecessor(), forward: false);
+        if (KeyFields.Compare(previous, _bounds.Low) <= 0 || !KeyFields.TryPredecessor(schema, previous)) return Stop();
+        Fill(previous, forward: false);
         return IsValid;
     }
 
-    /// <summary>Scans <paramref name="range"/> with this cursor: no allocation at all.</summary>
-    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(this, range, reverse);
+    /// <summary>Scans <paramref name="range"/> of positions with this cursor: no allocation at all.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
+    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(this, _tree.Bounds(range), reverse);
+
+    /// <summary>Scans <paramref name="range"/> of byte keys with this cursor: no allocation per key.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    public ScanEnumerable Scan(BytesRange range) => Scan(range, reverse: false);
+
+    /// <summary>As <see cref="Scan(BytesRange)"/>, descending when <paramref name="reverse"/>.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    public ScanEnumerable Scan(BytesRange range, bool reverse) => new(this, _tree.Bounds(range), reverse);
 
     private bool Stop()
     {
@@ -137,14 +230,16 @@ public sealed class Cursor
     private void Grow() => _runLength = Math.Min(_runLength * 2, LongestRun);
 
     /// <summary>Reads the next run of keys from <paramref name="from"/> (inclusive) in one direction, under one read lock.</summary>
-    private void Fill(Bpos from, bool forward)
+    private void Fill(ReadOnlySpan<ulong> from, bool forward)
     {
         _count = _index = 0;
+        _keyBytesIndex = -1;
         _forward = forward;
         _more = false;
-        if (_emptyRange || from < _low || from > _high) return;
+        if (_bounds.Empty || KeyFields.Compare(from, _bounds.Low) < 0 || KeyFields.Compare(from, _bounds.High) > 0) return;
         var store = _tree.Store;
         var btree = _tree.Btree;
+        var schema = btree.Schema;
         store.EnterRead();
         try
         {
@@ -158,20 +253,22 @@ public sealed class Cursor
                 leaf = btree.SeekLeaf(from, forward, _iterator);
             }
             _resumeLeaf = null;
-            var bounded = forward ? _high != Bpos.Max : _low != Bpos.Min;
+            var bound = forward ? _bounds.High : _bounds.Low;
+            var bounded = forward ? !KeyFields.IsMax(schema, bound) : bound.AsSpan().IndexOfAnyExcept(0UL) >= 0;
             var used = 0;
+            Span<ulong> key = stackalloc ulong[_width];
             while (true)
             {
                 var at = _iterator.CurrentOffset;
                 if (at < 0)
                 {
                     // This leaf is done: on to its neighbour, unless the range ends here.
-                    if (btree.NextLeaf(leaf, forward, forward ? _high : _low, _iterator) is not { } next) break;
+                    if (btree.NextLeaf(leaf, forward, bound, _iterator) is not { } next) break;
                     leaf = next;
                     continue;
                 }
-                var key = leaf.PositionAt(at);
-                if (bounded && (forward ? key > _high : key < _low)) break;
+                leaf.KeyAt(at, key);
+                if (bounded && (forward ? KeyFields.Compare(key, bound) > 0 : KeyFields.Compare(key, bound) < 0)) break;
                 if (_count == _runLength)
                 {
                     _more = true;
@@ -189,7 +286,7 @@ public sealed class Cursor
                     Array.Resize(ref _values, value.Length);
                 }
                 value.CopyTo(_values.AsSpan(used));
-                _keys[_count] = key;
+                key.CopyTo(_keys.AsSpan(_count * _width));
                 _valueStarts[_count] = used;
                 used += value.Length;
                 _count++;

@@ -106,8 +106,8 @@ internal sealed class FilePersistence : StorePersistence
                 CheckpointSeq = lastSeq,
                 JournalTail = _journal.Head,
                 Trees = [.. ordered.Select(t => t.Btree.RootPointer.Sector == 0
-                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0) // empty: no node on disk
-                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count))],
+                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0, t.Btree.Schema) // empty: no node on disk
+                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count, t.Btree.Schema))],
             };
             next.Write(_device);
             _superblock = next;

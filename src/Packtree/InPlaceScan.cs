@@ -6,47 +6,55 @@ namespace Packtree;
 
 /// <summary>
 /// The keys of a range read in place under a <see cref="ReadScope"/>: values are spans into the nodes,
-/// nothing is copied. From <see cref="ReadScope.Scan"/>; for <c>foreach</c>.
+/// nothing is copied. From <c>ReadScope.Scan</c>; for <c>foreach</c>.
 /// </summary>
 public readonly ref struct InPlaceScan
 {
-    private readonly Btree _btree;
-    private readonly KeyRange _range;
+    private readonly Tree _tree;
+    private readonly KeyBounds _bounds;
     private readonly bool _reverse;
 
-    internal InPlaceScan(Btree btree, KeyRange range, bool reverse)
+    internal InPlaceScan(Tree tree, KeyBounds bounds, bool reverse)
     {
-        _btree = btree;
-        _range = range;
+        _tree = tree;
+        _bounds = bounds;
         _reverse = reverse;
     }
 
     /// <summary>Starts the scan.</summary>
-    public Enumerator GetEnumerator() => new(_btree, _range, _reverse);
+    public Enumerator GetEnumerator() => new(_tree, _bounds, _reverse);
 
     /// <summary>Walks the leaves of the range, one key at a time, in place.</summary>
     public ref struct Enumerator
     {
+        private readonly Tree _tree;
         private readonly Btree _btree;
         private readonly bool _reverse;
         private readonly BtreeNode.NodeIterator _iterator = new();
-        private readonly Bpos _low;
-        private readonly Bpos _high;
+        private readonly ulong[] _low;
+        private readonly ulong[] _high;
+        private readonly ulong[] _key;
+        private readonly byte[]? _keyBytes; // the current byte key, decoded once per key
+        private int _keyLength;
         private bool _done;
         private bool _started;
         private BtreeNode? _leaf;
         private int _at;
-        private Bpos _key;
 
-        internal Enumerator(Btree btree, KeyRange range, bool reverse)
+        internal Enumerator(Tree tree, KeyBounds bounds, bool reverse)
         {
-            _btree = btree;
+            _tree = tree;
+            _btree = tree.Btree;
             _reverse = reverse;
-            _done = !range.TryInclusiveBounds(out _low, out _high);
+            (_low, _high, _done) = bounds;
+            _key = new ulong[_low.Length];
+            _keyBytes = tree.KeyKind.IsBytes ? new byte[tree.KeyKind.MaxBytes] : null;
         }
 
         /// <summary>The current key and its value, in place.</summary>
-        public readonly KeyValue Current => new(_key, Btree.ValueOf(_leaf!, _at));
+        public readonly KeyValue Current => _keyBytes is null
+            ? new(KeyFields.ToPosition(_key), default, Btree.ValueOf(_leaf!, _at), bytes: false)
+            : new(default, _keyBytes.AsSpan(0, _keyLength), Btree.ValueOf(_leaf!, _at), bytes: true);
 
         /// <summary>Moves to the next key of the range.</summary>
         public bool MoveNext()
@@ -69,9 +77,10 @@ public readonly ref struct InPlaceScan
                     leaf = next;
                     continue;
                 }
-                var key = leaf!.PositionAt(at);
-                if (_reverse ? key < _low : key > _high) return Stop();
-                (_leaf, _at, _key) = (leaf, at, key);
+                leaf!.KeyAt(at, _key);
+                if (_reverse ? KeyFields.Compare(_key, _low) < 0 : KeyFields.Compare(_key, _high) > 0) return Stop();
+                (_leaf, _at) = (leaf, at);
+                if (_keyBytes is not null) _keyLength = _tree.KeyBytes(_key, _keyBytes);
                 return true;
             }
         }

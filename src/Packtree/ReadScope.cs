@@ -18,9 +18,33 @@ public ref struct ReadScope
     /// <exception cref="ArgumentException">The tree belongs to another store.</exception>
     public readonly bool TryGet(Tree tree, Bpos key, out ReadOnlySpan<byte> value)
     {
+        CheckTree(tree);
+        Span<ulong> fields = stackalloc ulong[Keys.BkeyFields.PositionCount];
+        tree.PositionKey(key, fields);
+        return TryGet(tree, fields, out value);
+    }
+
+    /// <summary>The value at the byte key <paramref name="key"/> in <paramref name="tree"/>, in place (no copy, no allocation).</summary>
+    /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
+    /// <exception cref="ArgumentException">The tree belongs to another store, or its keys are not byte strings.</exception>
+    /// <exception cref="KeyTooLongException">The key is longer than the tree's keys.</exception>
+    public readonly bool TryGet(Tree tree, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        CheckTree(tree);
+        Span<ulong> fields = stackalloc ulong[tree.KeyFieldCount];
+        tree.BytesKey(key, fields);
+        return TryGet(tree, fields, out value);
+    }
+
+    private readonly void CheckTree(Tree tree)
+    {
         ArgumentNullException.ThrowIfNull(tree);
         var store = _store ?? throw new ObjectDisposedException(nameof(ReadScope));
         if (!ReferenceEquals(tree.Store, store)) throw new ArgumentException($"Tree '{tree.Name}' belongs to another store.", nameof(tree));
+    }
+
+    private static bool TryGet(Tree tree, scoped ReadOnlySpan<ulong> key, out ReadOnlySpan<byte> value)
+    {
         StoreMetrics.Lookups.Add(1);
         if (tree.Btree.TryFind(key, out var leaf, out var at))
         {
@@ -40,11 +64,24 @@ public ref struct ReadScope
     /// <exception cref="ArgumentException">The tree belongs to another store.</exception>
     public readonly InPlaceScan Scan(Tree tree, KeyRange range = default, bool reverse = false)
     {
-        ArgumentNullException.ThrowIfNull(tree);
-        var store = _store ?? throw new ObjectDisposedException(nameof(ReadScope));
-        if (!ReferenceEquals(tree.Store, store)) throw new ArgumentException($"Tree '{tree.Name}' belongs to another store.", nameof(tree));
+        CheckTree(tree);
         StoreMetrics.ScanChunks.Add(1);
-        return new InPlaceScan(tree.Btree, range, reverse);
+        return new InPlaceScan(tree, tree.KeyKind.IsBytes && range == default ? KeyBounds.All(tree.Btree.Schema) : tree.Bounds(range), reverse);
+    }
+
+    /// <summary>As <see cref="Scan(Tree, KeyRange, bool)"/>, for a range of byte keys in a tree of byte keys.</summary>
+    /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
+    /// <exception cref="ArgumentException">The tree belongs to another store, or its keys are not byte strings.</exception>
+    public readonly InPlaceScan Scan(Tree tree, BytesRange range) => Scan(tree, range, reverse: false);
+
+    /// <summary>As <see cref="Scan(Tree, BytesRange)"/>, descending when <paramref name="reverse"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
+    /// <exception cref="ArgumentException">The tree belongs to another store, or its keys are not byte strings.</exception>
+    public readonly InPlaceScan Scan(Tree tree, BytesRange range, bool reverse)
+    {
+        CheckTree(tree);
+        StoreMetrics.ScanChunks.Add(1);
+        return new InPlaceScan(tree, tree.Bounds(range), reverse);
     }
 
     /// <summary>Releases the read lock.</summary>

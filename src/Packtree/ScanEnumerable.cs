@@ -4,18 +4,18 @@ namespace Packtree;
 public readonly struct ScanEnumerable
 {
     private readonly Cursor _cursor;
-    private readonly KeyRange _range;
+    private readonly KeyBounds _bounds;
     private readonly bool _reverse;
 
-    internal ScanEnumerable(Cursor cursor, KeyRange range, bool reverse)
+    internal ScanEnumerable(Cursor cursor, KeyBounds bounds, bool reverse)
     {
         _cursor = cursor;
-        _range = range;
+        _bounds = bounds;
         _reverse = reverse;
     }
 
     /// <summary>Starts the scan.</summary>
-    public Enumerator GetEnumerator() => new(_cursor, _range, _reverse);
+    public Enumerator GetEnumerator() => new(_cursor, _bounds, _reverse);
 
     /// <summary>Walks a cursor through the range.</summary>
     public struct Enumerator
@@ -24,15 +24,15 @@ public readonly struct ScanEnumerable
         private readonly bool _reverse;
         private bool _started;
 
-        internal Enumerator(Cursor cursor, KeyRange range, bool reverse)
+        internal Enumerator(Cursor cursor, KeyBounds bounds, bool reverse)
         {
             _cursor = cursor;
             _reverse = reverse;
-            _cursor.SetRange(range);
+            _cursor.SetBounds(bounds);
         }
 
         /// <summary>The current key and value.</summary>
-        public readonly KeyValue Current => new(_cursor.Key, _cursor.Value);
+        public readonly KeyValue Current => _cursor.Tree.KeyKind.IsBytes ? new(default, _cursor.KeyBytes, _cursor.Value, bytes: true) : new(_cursor.Key, default, _cursor.Value, bytes: false);
 
         /// <summary>Moves to the next key of the range.</summary>
         public bool MoveNext()

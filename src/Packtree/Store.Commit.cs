@@ -21,14 +21,14 @@ public sealed partial class Store
     }
 
     /// <summary>Puts one value as one commit.</summary>
-    internal void Put(Tree tree, Bpos key, ReadOnlySpan<byte> value)
+    internal void Put(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
     {
         var commit = new PutCommit(tree, key, value);
         Commit(ref commit, null);
     }
 
     /// <summary>Deletes one key as one commit.</summary>
-    internal bool Delete(Tree tree, Bpos key)
+    internal bool Delete(Tree tree, ReadOnlySpan<ulong> key)
     {
         var commit = new DeleteCommit(tree, key);
         Commit(ref commit, null);
@@ -102,32 +102,39 @@ public sealed partial class Store
         void Apply(ulong seq);
     }
 
-    private readonly ref struct PutCommit(Tree tree, Bpos key, ReadOnlySpan<byte> value) : ICommit
+    /// <summary>Bytes of a one-record entry for a key of <paramref name="tree"/> and a value of <paramref name="valueBytes"/>: a key other than a position is kept as words before the value.</summary>
+    private static long OneRecordBytes(Tree tree, ReadOnlySpan<ulong> key, int valueBytes) =>
+        JournalEntry.Bytes(valueBytes + (tree.Btree.Schema.IsPositions ? 0 : 8 * key.Length));
+
+    private readonly ref struct PutCommit(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value) : ICommit
     {
+        private readonly ReadOnlySpan<ulong> _key = key;
         private readonly ReadOnlySpan<byte> _value = value;
 
-        public long EntryBytes => JournalEntry.Bytes(_value.Length);
+        public long EntryBytes => OneRecordBytes(tree, _key, _value.Length);
 
-        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Put, tree.Id, key, _value);
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Put, tree.Id, tree.Btree.Schema, _key, _value);
 
         public void Apply(ulong seq)
         {
-            tree.Apply(seq, key, _value, delete: false);
+            tree.Apply(seq, _key, _value, delete: false);
             StoreMetrics.Puts.Add(1);
         }
     }
 
-    private struct DeleteCommit(Tree tree, Bpos key) : ICommit
+    private ref struct DeleteCommit(Tree tree, ReadOnlySpan<ulong> key) : ICommit
     {
+        private readonly ReadOnlySpan<ulong> _key = key;
+
         public bool Existed { get; private set; }
 
-        public readonly long EntryBytes => JournalEntry.Bytes(0);
+        public readonly long EntryBytes => OneRecordBytes(tree, _key, 0);
 
-        public readonly void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Delete, tree.Id, key, []);
+        public readonly void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.Delete, tree.Id, tree.Btree.Schema, _key, []);
 
         public void Apply(ulong seq)
         {
-            Existed = tree.Apply(seq, key, [], delete: true);
+            Existed = tree.Apply(seq, _key, [], delete: true);
             StoreMetrics.Deletes.Add(1);
         }
     }
@@ -147,9 +154,11 @@ public sealed partial class Store
     /// <summary>A tree's creation: journaled with its name, applied by adding it to the catalogue.</summary>
     private readonly struct CreateTreeCommit(Store store, Tree tree, byte[] name) : ICommit
     {
-        public long EntryBytes => JournalEntry.Bytes(name.Length);
+        private JournalRecord Record => new(JournalOp.CreateTree, tree.Id, [], false, name, tree.Btree.Schema);
 
-        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, JournalOp.CreateTree, tree.Id, default, name);
+        public long EntryBytes => JournalEntry.Bytes([Record]);
+
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, [Record]);
 
         public void Apply(ulong seq) => store.AddTree(tree);
     }

@@ -102,9 +102,9 @@ public sealed partial class Store
 
     private static Btree OpenTree(NodeStore nodes, TreeRecord record)
     {
-        if (record.RootSector == 0) return new Btree(nodes, record.Id); // an empty tree has no node on disk
-        var root = new BtreePointer(0, record.RootSeq, record.RootSectorsWritten, 0, Bpos.Min, record.RootSector);
-        return new Btree(nodes, record.Id, root, record.RootLevel, record.Count);
+        if (record.RootSector == 0) return new Btree(nodes, record.Id, record.KeySchema); // an empty tree has no node on disk
+        var root = new BtreePointer(0, record.RootSeq, record.RootSectorsWritten, 0, KeyFields.Min(record.KeySchema), record.RootSector);
+        return new Btree(nodes, record.Id, root, record.RootLevel, record.Count, record.KeySchema);
     }
 
     /// <summary>
@@ -134,17 +134,22 @@ public sealed partial class Store
     {
         var names = new string?[records.Count];
         var creating = new Dictionary<uint, string>();
+        var schemas = new Dictionary<uint, KeySchema>();
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
             if (record.Op == JournalOp.CreateTree)
             {
                 creating.Add(record.TreeId, names[i] = CreatedTreeName(seq, record, creating));
+                schemas.Add(record.TreeId, record.Schema ?? KeySchema.Positions);
                 continue;
             }
             var tree = TreeById(record.TreeId);
             if (tree is null && !creating.ContainsKey(record.TreeId)) throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
-            var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(nodes.Codec.Geometry.NodeBytes);
+            var schema = tree?.Btree.Schema ?? schemas[record.TreeId];
+            if (record.WideKey == schema.IsPositions || record.Key.Length != schema.KeyFieldCount)
+                throw new InvalidDataException($"commit {seq} names a key of {record.Key.Length} words{(record.WideKey ? "" : " (a position)")} in tree '{tree?.Name ?? creating[record.TreeId]}', whose keys are {schema} of {schema.KeyFieldCount} words");
+            var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(nodes.Codec.Geometry.NodeBytes, schema);
             if (record.Op == JournalOp.Put && record.Value.Length > largest)
                 throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree?.Name ?? creating[record.TreeId]}', whose largest is {largest}");
         }
@@ -153,7 +158,7 @@ public sealed partial class Store
             var record = records[i];
             if (record.Op == JournalOp.CreateTree)
             {
-                AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId)));
+                AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId, record.Schema)));
                 continue;
             }
             TreeById(record.TreeId)!.Apply(seq, record.Key, record.Value.Span, delete: record.Op == JournalOp.Delete);

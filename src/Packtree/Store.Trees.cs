@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Packtree.Keys;
 using Packtree.Nodes;
 using Packtree.Storage;
 using Packtree.Trees;
@@ -24,20 +25,32 @@ public sealed partial class Store
     /// </summary>
     /// <exception cref="ArgumentException">The name is empty, over 255 UTF-8 bytes, holds control characters, or is not valid UTF-16 (an unpaired surrogate).</exception>
     /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
-    public Tree GetOrCreateTree(string name)
+    public Tree GetOrCreateTree(string name) => GetOrCreateTree(name, KeyKind.Positions);
+
+    /// <summary>
+    /// The tree called <paramref name="name"/>, created empty with keys of <paramref name="keys"/> if there is none
+    /// (a commit of its own, durable when this returns). A tree keeps the kind of keys it was created with.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The name is empty, over 255 UTF-8 bytes, holds control characters, or is not valid UTF-16; or a tree of that
+    /// name exists with another kind of keys; or the store's nodes are too small for such keys.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
+    public Tree GetOrCreateTree(string name, KeyKind keys)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(keys);
         if (Superblock.NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
-        if (TryGetTree(name, out var existing)) return existing;
+        if (TryGetTree(name, out var existing)) return SameKind(existing, keys);
         ulong seq;
         Tree tree;
         EnterCommit();
         try
         {
-            if (_trees.TryGetValue(name, out existing)) return existing;
+            if (_trees.TryGetValue(name, out existing)) return SameKind(existing, keys);
             var id = NextTreeId();
-            CheckTreeFits(name, id);
-            tree = new Tree(this, name, new Btree(_persistence.NodesForNewTree(), id));
+            CheckTreeFits(name, id, keys.Schema);
+            tree = new Tree(this, name, new Btree(_persistence.NodesForNewTree(), id, keys.Schema));
             var commit = new CreateTreeCommit(this, tree, Superblock.StrictUtf8.GetBytes(name));
             seq = CommitLocked(ref commit);
         }
@@ -49,14 +62,17 @@ public sealed partial class Store
         return tree;
     }
 
+    private static Tree SameKind(Tree tree, KeyKind keys) => tree.KeyKind.Equals(keys) ? tree
+        : throw new ArgumentException($"Tree '{tree.Name}' holds {tree.KeyKind} keys, not {keys}: a tree keeps the kind of keys it was created with.", nameof(keys));
+
     /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
-    private void CheckTreeFits(string name, uint id)
+    private void CheckTreeFits(string name, uint id, KeySchema schema)
     {
         if (id > NodeHeader.MaxBtreeId)
             throw new InvalidOperationException($"The store has used all {NodeHeader.MaxBtreeId} tree ids; tree '{name}' cannot be created.");
         if (!_persistence.IsPersistent) return; // only the superblock's tree list is bounded
-        var listBytes = _treesById.Values.Sum(t => Superblock.RecordBytes(t.Name));
-        var needed = Superblock.RecordBytes(name);
+        var listBytes = _treesById.Values.Sum(t => Superblock.RecordBytes(t.Name, t.Btree.Schema));
+        var needed = Superblock.RecordBytes(name, schema);
         if (listBytes + needed > Superblock.TreeListCapacity)
             throw new InvalidOperationException($"The store's tree list is full: its {_trees.Count} trees take {listBytes} of the superblock's {Superblock.TreeListCapacity} bytes, and tree '{name}' needs {needed} more ({Superblock.TreeRecordBytes} plus its name's UTF-8 bytes); nothing was created.");
     }

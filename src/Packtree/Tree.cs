@@ -4,17 +4,20 @@ using Packtree.Trees;
 namespace Packtree;
 
 /// <summary>
-/// One named tree of a store: an ordered map from <see cref="Bpos"/> to byte values of 0 to
-/// <see cref="MaxValueBytes"/> bytes. Every method is safe to call from many threads at once (see
-/// <see cref="Store"/> for the locking scheme).
+/// One named tree of a store: an ordered map from keys of its <see cref="KeyKind"/> — bcachefs positions
+/// (<see cref="Bpos"/>) or byte strings — to byte values of 0 to <see cref="MaxValueBytes"/> bytes. Every method is
+/// safe to call from many threads at once (see <see cref="Store"/> for the locking scheme). The methods taking a
+/// <see cref="Bpos"/> are for position trees and those taking key bytes for byte-key trees; a key of the other kind
+/// is refused naming the tree.
 /// </summary>
-public sealed class Tree
+public sealed partial class Tree
 {
     internal Tree(Store store, string name, Btree btree)
     {
         Store = store;
         Name = name;
         Btree = btree;
+        KeyKind = KeyKind.Of(btree.Schema);
     }
 
     /// <summary>The tree's name in its store.</summary>
@@ -26,7 +29,10 @@ public sealed class Tree
     /// <summary>The tree's btree id (written in each of its nodes).</summary>
     public uint Id => Btree.Id;
 
-    /// <summary>The largest value the tree takes: 2,000 bytes (bcachefs's 250 value words) with nodes of 16 KiB or more.</summary>
+    /// <summary>What the tree's keys are: positions or byte strings (and their longest length), fixed at creation.</summary>
+    public KeyKind KeyKind { get; }
+
+    /// <summary>The largest value the tree takes: 2,000 bytes (bcachefs's 250 value words) for position keys with nodes of 16 KiB or more; less beside long byte keys.</summary>
     public int MaxValueBytes => Btree.MaxValueBytes;
 
     internal Btree Btree { get; }
@@ -36,7 +42,7 @@ public sealed class Tree
     /// <paramref name="delete"/> a deletion; true when a value was there. Commits, batches and replay all
     /// change a tree here, so each change carries its commit's number into the nodes it touches.
     /// </summary>
-    internal bool Apply(ulong seq, Bpos key, ReadOnlySpan<byte> value, bool delete)
+    internal bool Apply(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete)
     {
         Btree.JournalSeq = seq;
         return delete ? Btree.Delete(key) : Btree.Put(key, value);
@@ -61,72 +67,53 @@ public sealed class Tree
 
     /// <summary>Stores <paramref name="value"/> at <paramref name="key"/>, replacing any value there; one commit.</summary>
     /// <exception cref="ValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>.</exception>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     public void Put(Bpos key, ReadOnlySpan<byte> value)
     {
         CheckValue(value.Length);
-        Store.Put(this, key, value);
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        PositionKey(key, fields);
+        Store.Put(this, fields, value);
     }
 
     /// <summary>Deletes the value at <paramref name="key"/>; false when there was none. One commit.</summary>
-    public bool Delete(Bpos key) => Store.Delete(this, key);
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
+    public bool Delete(Bpos key)
+    {
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        PositionKey(key, fields);
+        return Store.Delete(this, fields);
+    }
 
     /// <summary>
     /// Copies the value at <paramref name="key"/> into <paramref name="destination"/> without allocating;
     /// <paramref name="length"/> is its size. A destination of <see cref="MaxValueBytes"/> always suffices.
     /// </summary>
     /// <returns>False when the tree has no value at the key.</returns>
-    /// <exception cref="ArgumentException">The value is longer than <paramref name="destination"/> (nothing is copied; the message gives both sizes).</exception>
+    /// <exception cref="ArgumentException">The value is longer than <paramref name="destination"/> (nothing is copied; the message gives both sizes), or the tree's keys are not positions.</exception>
     public bool TryGet(Bpos key, Span<byte> destination, out int length)
     {
-        StoreMetrics.Lookups.Add(1);
-        Store.EnterRead();
-        try
-        {
-            if (!Btree.TryFind(key, out var leaf, out var at))
-            {
-                length = 0;
-                return false;
-            }
-            var value = Btree.ValueOf(leaf, at);
-            length = value.Length;
-            if (!value.TryCopyTo(destination))
-                throw new ArgumentException($"The value at {key} has {value.Length} bytes; the destination has room for {destination.Length}.", nameof(destination));
-            return true;
-        }
-        finally
-        {
-            Store.ExitRead();
-        }
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        PositionKey(key, fields);
+        return TryGet(fields, destination, out length);
     }
 
     /// <summary>The value at <paramref name="key"/> as a new array, or null when there is none.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     public byte[]? Get(Bpos key)
     {
-        StoreMetrics.Lookups.Add(1);
-        Store.EnterRead();
-        try
-        {
-            return Btree.TryFind(key, out var leaf, out var at) ? Btree.ValueOf(leaf, at).ToArray() : null;
-        }
-        finally
-        {
-            Store.ExitRead();
-        }
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        PositionKey(key, fields);
+        return Get(fields);
     }
 
     /// <summary>Whether the tree has a value at <paramref name="key"/>.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     public bool Contains(Bpos key)
     {
-        StoreMetrics.Lookups.Add(1);
-        Store.EnterRead();
-        try
-        {
-            return Btree.LeafFor(key).Contains(key);
-        }
-        finally
-        {
-            Store.ExitRead();
-        }
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        PositionKey(key, fields);
+        return Contains(fields);
     }
 
     /// <summary>A cursor over the tree, not yet positioned; reuse it for many seeks and scans.</summary>
@@ -136,10 +123,11 @@ public sealed class Tree
     /// The keys in <paramref name="range"/> in order (descending when <paramref name="reverse"/>), with
     /// their values; <c>foreach</c> over it allocates nothing per key. Each entry is valid until the next.
     /// </summary>
-    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(CreateCursor(), range, reverse);
+    /// <exception cref="ArgumentException">The range is of positions and the tree's keys are not.</exception>
+    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(CreateCursor(), Bounds(range), reverse);
 
-    /// <summary>Every key in order (or reversed).</summary>
-    public ScanEnumerable Scan(bool reverse = false) => Scan(KeyRange.All, reverse);
+    /// <summary>Every key in order (or reversed), whatever the tree's keys are.</summary>
+    public ScanEnumerable Scan(bool reverse = false) => new(CreateCursor(), KeyBounds.All(Btree.Schema), reverse);
 
     /// <summary>Checks every invariant of the tree's structure (docs/DESIGN.md §6.4) and returns its shape.</summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message says where.</exception>

@@ -10,6 +10,7 @@ namespace Packtree;
 public sealed class WriteBatch
 {
     private readonly List<Update> _updates = [];
+    private readonly List<ulong> _keys = []; // every update's key fields, back to back
     private byte[] _values = new byte[256];
     private int _valuesUsed;
 
@@ -22,9 +23,42 @@ public sealed class WriteBatch
     {
         ArgumentNullException.ThrowIfNull(tree);
         tree.CheckValue(value.Length);
+        Span<ulong> fields = stackalloc ulong[Keys.BkeyFields.PositionCount];
+        tree.PositionKey(key, fields);
+        return Add(tree, fields, value, delete: false);
+    }
+
+    /// <summary>Adds a put of <paramref name="value"/> at the byte key <paramref name="key"/> of <paramref name="tree"/>.</summary>
+    /// <exception cref="ValueTooLargeException">The value is larger than the tree takes; the batch is unchanged.</exception>
+    /// <exception cref="KeyTooLongException">The key is longer than the tree takes; the batch is unchanged.</exception>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings; the batch is unchanged.</exception>
+    public WriteBatch Put(Tree tree, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        tree.CheckValue(value.Length);
+        Span<ulong> fields = stackalloc ulong[tree.KeyFieldCount];
+        tree.BytesKey(key, fields);
+        return Add(tree, fields, value, delete: false);
+    }
+
+    /// <summary>Adds a deletion of the byte key <paramref name="key"/> of <paramref name="tree"/>.</summary>
+    /// <exception cref="KeyTooLongException">The key is longer than the tree takes; the batch is unchanged.</exception>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings; the batch is unchanged.</exception>
+    public WriteBatch Delete(Tree tree, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        Span<ulong> fields = stackalloc ulong[tree.KeyFieldCount];
+        tree.BytesKey(key, fields);
+        return Add(tree, fields, [], delete: true);
+    }
+
+    private WriteBatch Add(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete)
+    {
         if (_valuesUsed + value.Length > _values.Length) Array.Resize(ref _values, Math.Max(_values.Length * 2, _valuesUsed + value.Length));
         value.CopyTo(_values.AsSpan(_valuesUsed));
-        _updates.Add(new Update(tree, key, _valuesUsed, value.Length));
+        var keyAt = _keys.Count;
+        foreach (var field in key) _keys.Add(field);
+        _updates.Add(new Update(tree, keyAt, delete ? -1 : _valuesUsed, value.Length));
         _valuesUsed += value.Length;
         return this;
     }
@@ -33,14 +67,16 @@ public sealed class WriteBatch
     public WriteBatch Delete(Tree tree, Bpos key)
     {
         ArgumentNullException.ThrowIfNull(tree);
-        _updates.Add(new Update(tree, key, -1, 0));
-        return this;
+        Span<ulong> fields = stackalloc ulong[Keys.BkeyFields.PositionCount];
+        tree.PositionKey(key, fields);
+        return Add(tree, fields, [], delete: true);
     }
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
     {
         _updates.Clear();
+        _keys.Clear();
         _valuesUsed = 0;
     }
 
@@ -55,8 +91,10 @@ public sealed class WriteBatch
 
     /// <summary>The updates as journal records (values point into the batch's buffer).</summary>
     internal List<Storage.JournalRecord> JournalRecords() =>
-        [.. _updates.Select(u => new Storage.JournalRecord(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, u.Key,
-            u.ValueAt < 0 ? ReadOnlyMemory<byte>.Empty : _values.AsMemory(u.ValueAt, u.ValueLength)))];
+        [.. _updates.Select(u => new Storage.JournalRecord(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, KeyOf(u).ToArray(),
+            !u.Tree.Btree.Schema.IsPositions, u.ValueAt < 0 ? ReadOnlyMemory<byte>.Empty : _values.AsMemory(u.ValueAt, u.ValueLength)))];
+
+    private ReadOnlySpan<ulong> KeyOf(in Update update) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys).Slice(update.KeyAt, update.Tree.KeyFieldCount);
 
     /// <summary>Applies every update; the caller holds the store's write lock.</summary>
     internal void Apply(ulong commitSeq)
@@ -65,7 +103,7 @@ public sealed class WriteBatch
         foreach (var update in _updates)
         {
             var delete = update.ValueAt < 0;
-            update.Tree.Apply(commitSeq, update.Key, delete ? [] : _values.AsSpan(update.ValueAt, update.ValueLength), delete);
+            update.Tree.Apply(commitSeq, KeyOf(update), delete ? [] : _values.AsSpan(update.ValueAt, update.ValueLength), delete);
             if (delete) deletes++;
             else puts++;
         }
@@ -73,5 +111,6 @@ public sealed class WriteBatch
         StoreMetrics.Deletes.Add(deletes);
     }
 
-    private readonly record struct Update(Tree Tree, Bpos Key, int ValueAt, int ValueLength);
+    /// <summary>One update: its key's fields start at <paramref name="KeyAt"/> of the batch's key words; a deletion has <paramref name="ValueAt"/> -1.</summary>
+    private readonly record struct Update(Tree Tree, int KeyAt, int ValueAt, int ValueLength);
 }

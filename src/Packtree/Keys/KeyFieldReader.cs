@@ -86,6 +86,9 @@ internal ref struct KeyFieldReader
         }
     }
 
+    /// <summary>A bytes component into <paramref name="destination"/> (room for its largest size); returns its length. Allocates nothing.</summary>
+    public int Bytes(Span<byte> destination) => Words(KeyComponentKind.Bytes, destination);
+
     public byte[] Bytes()
     {
         var component = _schema.Components[Math.Min(_component, _schema.Components.Count - 1)];

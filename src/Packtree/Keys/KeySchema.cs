@@ -99,6 +99,58 @@ internal sealed class KeySchema : IEquatable<KeySchema>
         return $"{component}.{name}";
     }
 
+    /// <summary>
+    /// The schema as stores record it: a component count, then each component's kind (a byte) and largest size (two
+    /// bytes, little-endian; 0 for fixed sizes). Positions are recorded by having no description at all.
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        if (IsPositions) throw new InvalidOperationException("Position keys are recorded by the absence of a schema description.");
+        var bytes = new byte[1 + 3 * _components.Length];
+        bytes[0] = (byte)_components.Length;
+        for (var i = 0; i < _components.Length; i++)
+        {
+            bytes[1 + 3 * i] = (byte)_components[i].Kind;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 + 3 * i), (ushort)_components[i].MaxBytes);
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads what <see cref="ToBytes"/> wrote; null with the reason when the bytes describe no schema.</summary>
+    public static KeySchema? TryRead(ReadOnlySpan<byte> bytes, out string? problem)
+    {
+        problem = null;
+        if (bytes.Length == 0 || bytes[0] == 0 || bytes.Length != 1 + 3 * bytes[0])
+        {
+            problem = $"a key schema description of {bytes.Length} bytes for {(bytes.Length == 0 ? 0 : bytes[0])} components (each takes 3 bytes after the count)";
+            return null;
+        }
+        var components = new KeyComponent[bytes[0]];
+        for (var i = 0; i < components.Length; i++)
+        {
+            var kind = (KeyComponentKind)bytes[1 + 3 * i];
+            int maxBytes = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 + 3 * i)..]);
+            try
+            {
+                components[i] = new KeyComponent(kind, maxBytes);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                problem = $"key component {i} (kind {(byte)kind}, {maxBytes} bytes): {e.Message.Split(Environment.NewLine)[0]}";
+                return null;
+            }
+        }
+        try
+        {
+            return new KeySchema(components);
+        }
+        catch (ArgumentException e)
+        {
+            problem = e.Message.Split(Environment.NewLine)[0];
+            return null;
+        }
+    }
+
     /// <inheritdoc/>
     public bool Equals(KeySchema? other) =>
         other is not null && (ReferenceEquals(this, other) || (!IsPositions && !other.IsPositions && _components.AsSpan().SequenceEqual(other._components)));

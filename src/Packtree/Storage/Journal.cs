@@ -86,7 +86,7 @@ internal sealed class Journal
     {
         var entry = Prepare(JournalEntry.Bytes(records));
         var at = JournalEntry.HeaderBytes;
-        foreach (var record in records) at = JournalEntry.WriteRecord(entry, at, record.Op, record.TreeId, record.Key, record.Value.Span);
+        foreach (var record in records) at = JournalEntry.WriteRecord(entry, at, record);
         Commit(entry, seq, records.Count);
     }
 
@@ -96,6 +96,23 @@ internal sealed class Journal
     {
         var entry = Prepare(JournalEntry.Bytes(value.Length));
         JournalEntry.WriteRecord(entry, JournalEntry.HeaderBytes, op, treeId, key, value);
+        Commit(entry, seq, 1);
+    }
+
+    /// <summary>
+    /// Writes the entry of a commit of one update to a tree of <paramref name="schema"/> keys (<paramref name="key"/> its
+    /// key fields), without allocating: a position tree's record keeps its bpos in the header, any other its key's words.
+    /// </summary>
+    /// <exception cref="IOException">The write failed; the journal is unchanged in memory.</exception>
+    public void Append(ulong seq, JournalOp op, uint treeId, KeySchema schema, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
+    {
+        if (schema.IsPositions)
+        {
+            Append(seq, op, treeId, KeyFields.ToPosition(key), value);
+            return;
+        }
+        var entry = Prepare(JournalEntry.Bytes(8 * key.Length + value.Length));
+        JournalEntry.WriteWideRecord(entry, JournalEntry.HeaderBytes, op, treeId, key, value);
         Commit(entry, seq, 1);
     }
 

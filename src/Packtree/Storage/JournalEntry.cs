@@ -21,6 +21,13 @@ internal static class JournalEntry
     /// <summary>Record header bytes (before the value).</summary>
     public const int RecordHeaderBytes = 28;
 
+    /// <summary>
+    /// Record flag (byte 1): the key is kept as words at the start of the value area, its word count in header bytes
+    /// 8..9 (a put or delete in a tree of keys other than positions); for a tree creation, the value area starts with
+    /// the tree's key schema (its length in a byte, then its description).
+    /// </summary>
+    public const byte FlagWide = 1;
+
     /// <summary>Kind of an entry holding one commit.</summary>
     public const ushort KindCommit = 1;
 
@@ -31,14 +38,14 @@ internal static class JournalEntry
     public static long Bytes(IReadOnlyList<JournalRecord> records)
     {
         long bytes = HeaderBytes;
-        foreach (var record in records) bytes += RecordHeaderBytes + record.Value.Length;
+        foreach (var record in records) bytes += RecordHeaderBytes + record.PayloadBytes;
         return (bytes + 7) & ~7L;
     }
 
     /// <summary>Size of the entry for one record with a value of <paramref name="valueBytes"/>.</summary>
     public static int Bytes(int valueBytes) => (HeaderBytes + RecordHeaderBytes + valueBytes + 7) & ~7;
 
-    /// <summary>Writes one record at <paramref name="at"/>; returns where the next one goes.</summary>
+    /// <summary>Writes one record of a position tree (or a tree creation without a schema) at <paramref name="at"/>; returns where the next one goes.</summary>
     public static int WriteRecord(Span<byte> entry, int at, JournalOp op, uint treeId, Bpos key, ReadOnlySpan<byte> value)
     {
         entry[at] = (byte)op;
@@ -48,6 +55,46 @@ internal static class JournalEntry
         key.Write(entry[(at + 8)..]);
         value.CopyTo(entry[(at + RecordHeaderBytes)..]);
         return at + RecordHeaderBytes + value.Length;
+    }
+
+    /// <summary>Writes one put or delete of a tree of keys other than positions: the key's words first in the value area.</summary>
+    public static int WriteWideRecord(Span<byte> entry, int at, JournalOp op, uint treeId, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
+    {
+        var payload = 8 * key.Length + value.Length;
+        entry[at] = (byte)op;
+        entry[at + 1] = FlagWide;
+        BinaryPrimitives.WriteUInt16LittleEndian(entry[(at + 2)..], checked((ushort)payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[(at + 4)..], treeId);
+        entry.Slice(at + 8, 20).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(entry[(at + 8)..], (ushort)key.Length);
+        var next = at + RecordHeaderBytes;
+        foreach (var word in key)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(entry[next..], word);
+            next += 8;
+        }
+        value.CopyTo(entry[next..]);
+        return next + value.Length;
+    }
+
+    /// <summary>Writes <paramref name="record"/> at <paramref name="at"/> in the layout its kind takes; returns where the next one goes.</summary>
+    public static int WriteRecord(Span<byte> entry, int at, in JournalRecord record)
+    {
+        if (record.WideKey) return WriteWideRecord(entry, at, record.Op, record.TreeId, record.Key, record.Value.Span);
+        if (record.Schema is not { IsPositions: false } schema)
+            return WriteRecord(entry, at, record.Op, record.TreeId, record.Key.Length == 0 ? default : KeyFields.ToPosition(record.Key), record.Value.Span);
+        var description = schema.ToBytes();
+        var payload = 1 + description.Length + record.Value.Length;
+        entry[at] = (byte)record.Op;
+        entry[at + 1] = FlagWide;
+        BinaryPrimitives.WriteUInt16LittleEndian(entry[(at + 2)..], checked((ushort)payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[(at + 4)..], record.TreeId);
+        entry.Slice(at + 8, 20).Clear();
+        var next = at + RecordHeaderBytes;
+        entry[next] = (byte)description.Length;
+        description.CopyTo(entry[(next + 1)..]);
+        record.Value.Span.CopyTo(entry[(next + 1 + description.Length)..]);
+        return next + payload;
     }
 
     /// <summary>Fills in the header of <paramref name="entry"/> (whose length is the entry's), checksum last.</summary>
@@ -123,14 +170,10 @@ internal static class JournalEntry
             }
             var op = (JournalOp)bytes[at];
             var valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(at + 2)..]);
-            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || bytes[at + 1] != 0)
+            var flags = bytes[at + 1];
+            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || (flags & ~FlagWide) != 0)
             {
                 problem = $"record {i} at entry byte {at} has operation {bytes[at]} (flags {bytes[at + 1]}), which names no operation";
-                return null;
-            }
-            if (op == JournalOp.Delete && valueLength != 0)
-            {
-                problem = $"record {i} at entry byte {at} deletes but carries {valueLength} value bytes";
                 return null;
             }
             if (at + RecordHeaderBytes + valueLength > entry.Length)
@@ -138,7 +181,22 @@ internal static class JournalEntry
                 problem = $"record {i} at entry byte {at} has a value of {valueLength} bytes running past the entry's end";
                 return null;
             }
-            records.Add(new JournalRecord(op, BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at + 4)..]), Bpos.Read(bytes[(at + 8)..]), entry.Slice(at + RecordHeaderBytes, valueLength)));
+            var treeId = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at + 4)..]);
+            var payload = entry.Slice(at + RecordHeaderBytes, valueLength);
+            var record = flags == 0
+                ? new JournalRecord(op, treeId, Bpos.Read(bytes[(at + 8)..]), payload)
+                : WideRecord(op, treeId, bytes.Slice(at + 8, 20), payload, out problem);
+            if (problem is not null)
+            {
+                problem = $"record {i} at entry byte {at}: {problem}";
+                return null;
+            }
+            if (op == JournalOp.Delete && record.Value.Length != 0)
+            {
+                problem = $"record {i} at entry byte {at} deletes but carries {record.Value.Length} value bytes";
+                return null;
+            }
+            records.Add(record);
             at += RecordHeaderBytes + valueLength;
         }
         if (((at + 7) & ~7) != entry.Length || bytes[at..].IndexOfAnyExcept((byte)0) >= 0)
@@ -147,6 +205,38 @@ internal static class JournalEntry
             return null;
         }
         return records;
+    }
+
+    /// <summary>A record with the wide flag: a put or delete whose key words start the payload, or a tree creation whose schema does.</summary>
+    private static JournalRecord WideRecord(JournalOp op, uint treeId, ReadOnlySpan<byte> header, ReadOnlyMemory<byte> payload, out string? problem)
+    {
+        problem = null;
+        var none = new JournalRecord(op, treeId, [], false, ReadOnlyMemory<byte>.Empty);
+        if (op == JournalOp.CreateTree)
+        {
+            if (header.IndexOfAnyExcept((byte)0) >= 0 || payload.Length == 0 || payload.Span[0] + 1 > payload.Length)
+            {
+                problem = $"a tree creation whose key schema of {(payload.Length == 0 ? 0 : payload.Span[0])} bytes does not fit its {payload.Length}-byte payload (or whose header is not zero)";
+                return none;
+            }
+            var length = payload.Span[0];
+            var schema = KeySchema.TryRead(payload.Span.Slice(1, length), out var why);
+            if (schema is null)
+            {
+                problem = $"the new tree's key schema: {why}";
+                return none;
+            }
+            return new JournalRecord(op, treeId, [], false, payload[(1 + length)..], schema);
+        }
+        int words = BinaryPrimitives.ReadUInt16LittleEndian(header);
+        if (words == 0 || words > KeySchema.MaxFieldCount || header[2..].IndexOfAnyExcept((byte)0) >= 0 || 8 * words > payload.Length)
+        {
+            problem = $"a key of {words} words in a payload of {payload.Length} bytes (a key has 1 to {KeySchema.MaxFieldCount} words, and the rest of the header is zero)";
+            return none;
+        }
+        var key = new ulong[words];
+        for (var i = 0; i < words; i++) key[i] = BinaryPrimitives.ReadUInt64LittleEndian(payload.Span[(8 * i)..]);
+        return new JournalRecord(op, treeId, key, true, payload[(8 * words)..]);
     }
 }
 

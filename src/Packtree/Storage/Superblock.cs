@@ -1,3 +1,4 @@
+using Packtree.Keys;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
@@ -13,7 +14,12 @@ namespace Packtree.Storage;
 /// <param name="RootSectorsWritten">Sectors of the root's log that belong to this checkpoint.</param>
 /// <param name="RootLevel">The root's level.</param>
 /// <param name="Count">Keys in the tree at the checkpoint.</param>
-internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count);
+/// <param name="Schema">The tree's key schema; null for position keys (recorded by the absence of a description).</param>
+internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count, KeySchema? Schema = null)
+{
+    /// <summary>The tree's key schema: positions when the record has no description.</summary>
+    public KeySchema KeySchema => Schema ?? KeySchema.Positions;
+}
 
 /// <summary>
 /// The store file's superblock (docs/FORMAT.md): kept twice, at bytes 0 and 65,536, written in turn
@@ -48,6 +54,9 @@ internal sealed record Superblock
 
     /// <summary>Bytes the record of a tree named <paramref name="name"/> takes in the tree list.</summary>
     public static int RecordBytes(string name) => TreeRecordBytes + StrictUtf8.GetByteCount(name);
+
+    /// <summary>Bytes of the record of a tree of <paramref name="schema"/> keys called <paramref name="name"/>: its key schema's description follows the name.</summary>
+    public static int RecordBytes(string name, KeySchema schema) => RecordBytes(name) + (schema.IsPositions ? 0 : schema.ToBytes().Length);
 
     /// <summary>Why <paramref name="name"/> cannot name a tree (as the tree list stores names), or null.</summary>
     public static string? NameProblem(string name)
@@ -132,8 +141,11 @@ internal sealed record Superblock
             fixedPart[23] = (byte)name.Length;
             BinaryPrimitives.WriteInt64LittleEndian(fixedPart[24..], tree.Count);
             BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[32..], 0);
+            var schema = tree.KeySchema.IsPositions ? [] : tree.KeySchema.ToBytes();
+            fixedPart[32] = (byte)schema.Length; // 0: position keys, as in stores from before key schemas
             payload.AddRange(fixedPart);
             payload.AddRange(name);
+            payload.AddRange(schema);
         }
         if (FixedBytes + payload.Count > SlotBytes) throw new InvalidOperationException($"{Trees.Count} trees take {payload.Count} bytes of superblock; at most {TreeListCapacity} fit.");
         var bytes = new byte[SlotBytes];
@@ -221,8 +233,12 @@ internal sealed record Superblock
         if (count < 0 || count > TreeListCapacity / TreeRecordBytes) return FailTrees($"{count} trees", out problem);
         for (var i = 0; i < count; i++)
         {
-            if (p.Length < TreeRecordBytes || p.Length < TreeRecordBytes + p[23]) return FailTrees($"tree {i} runs past the tree list", out problem);
+            if (p.Length < TreeRecordBytes || p.Length < TreeRecordBytes + p[23] + p[32]) return FailTrees($"tree {i} runs past the tree list", out problem);
             var nameLength = p[23];
+            var schemaLength = p[32];
+            KeySchema? schema = null;
+            if (schemaLength != 0 && (schema = KeySchema.TryRead(p.Slice(TreeRecordBytes + nameLength, schemaLength), out var schemaProblem)) is null)
+                return FailTrees($"tree {i}'s key schema: {schemaProblem}", out problem);
             string name;
             try
             {
@@ -233,13 +249,13 @@ internal sealed record Superblock
                 return FailTrees($"tree {i}'s name is not valid UTF-8", out problem);
             }
             var tree = new TreeRecord(BinaryPrimitives.ReadUInt32LittleEndian(p), name, BinaryPrimitives.ReadUInt64LittleEndian(p[4..]), BinaryPrimitives.ReadUInt64LittleEndian(p[12..]),
-                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]), p[22], BinaryPrimitives.ReadInt64LittleEndian(p[24..]));
-            var what = TreeProblem(tree, superblock, BinaryPrimitives.ReadUInt64LittleEndian(p[32..]));
+                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]), p[22], BinaryPrimitives.ReadInt64LittleEndian(p[24..]), schema);
+            var what = TreeProblem(tree, superblock, BinaryPrimitives.ReadUInt64LittleEndian(p[32..]) >> 8);
             if (what is null && !ids.Add(tree.Id)) what = $"id {tree.Id} is used twice";
             if (what is null && !names.Add(tree.Name)) what = "its name is used twice";
             if (what is not null) return FailTrees($"tree {i} ('{name}'): {what}", out problem);
             trees.Add(tree);
-            p = p[(TreeRecordBytes + nameLength)..];
+            p = p[(TreeRecordBytes + nameLength + schemaLength)..];
         }
         if (p.Length != 0) return FailTrees($"{p.Length} bytes follow the last tree in the tree list", out problem);
         return trees;
