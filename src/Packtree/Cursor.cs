@@ -34,7 +34,9 @@ public sealed class Cursor
     private bool _forward;
     private bool _more;
     private int _runLength = FirstRun;
-    private KeyBounds _bounds;
+    private readonly ulong[] _low; // the range's ends, inclusive, as key fields
+    private readonly ulong[] _high;
+    private bool _emptyRange;
     private BtreeNode? _resumeLeaf; // where the last run stopped, valid while the leaf keeps its generation
     private long _resumeGeneration;
     private bool _resumeForward;
@@ -44,7 +46,8 @@ public sealed class Cursor
         _tree = tree;
         _width = tree.KeyFieldCount;
         _keys = new ulong[LongestRun * _width];
-        _bounds = KeyBounds.All(tree.Btree.Schema);
+        (_low, _high) = (new ulong[_width], new ulong[_width]);
+        SetRange(ScanRange.All);
     }
 
     /// <summary>The tree the cursor walks.</summary>
@@ -90,15 +93,15 @@ public sealed class Cursor
 
     /// <summary>Limits the cursor to <paramref name="range"/> of positions (all keys by default); the cursor is left on no key.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
-    public void SetRange(KeyRange range) => SetBounds(_tree.Bounds(range));
+    public void SetRange(KeyRange range) => SetRange(ScanRange.Of(range).For(_tree));
 
     /// <summary>Limits the cursor to <paramref name="range"/> of byte keys; the cursor is left on no key.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
-    public void SetRange(BytesRange range) => SetBounds(_tree.Bounds(range));
+    public void SetRange(BytesRange range) => SetRange(ScanRange.Of(range).For(_tree));
 
-    internal void SetBounds(KeyBounds bounds)
+    internal void SetRange(ScanRange range)
     {
-        _bounds = bounds;
+        _emptyRange = !range.TryFill(_tree, _low, _high);
         _count = _index = 0;
         _resumeLeaf = null;
     }
@@ -145,7 +148,7 @@ public sealed class Cursor
     {
         _runLength = FirstRun;
         _resumeLeaf = null;
-        Fill(KeyFields.Compare(key, _bounds.Low) < 0 ? _bounds.Low : key, forward: true);
+        Fill(KeyFields.Compare(key, _low) < 0 ? _low : key, forward: true);
         return IsValid;
     }
 
@@ -153,15 +156,15 @@ public sealed class Cursor
     {
         _runLength = FirstRun;
         _resumeLeaf = null;
-        Fill(KeyFields.Compare(key, _bounds.High) > 0 ? _bounds.High : key, forward: false);
+        Fill(KeyFields.Compare(key, _high) > 0 ? _high : key, forward: false);
         return IsValid;
     }
 
     /// <summary>Moves to the first key of the range.</summary>
-    public bool SeekToFirst() => Seek(_bounds.Low.AsSpan());
+    public bool SeekToFirst() => Seek(_low.AsSpan());
 
     /// <summary>Moves to the last key of the range.</summary>
-    public bool SeekToLast() => SeekForPrev(_bounds.High.AsSpan());
+    public bool SeekToLast() => SeekForPrev(_high.AsSpan());
 
     /// <summary>Moves to the next key; false (and on no key) at the end.</summary>
     public bool Next()
@@ -181,7 +184,7 @@ public sealed class Cursor
         CurrentFields.CopyTo(next);
         _runLength = FirstRun;
         _resumeLeaf = null;
-        if (KeyFields.Compare(next, _bounds.High) >= 0 || !KeyFields.TrySuccessor(schema, next)) return Stop();
+        if (KeyFields.Compare(next, _high) >= 0 || !KeyFields.TrySuccessor(schema, next)) return Stop();
         Fill(next, forward: true);
         return IsValid;
     }
@@ -204,14 +207,14 @@ public sealed class Cursor
         CurrentFields.CopyTo(previous);
         _runLength = FirstRun;
         _resumeLeaf = null;
-        if (KeyFields.Compare(previous, _bounds.Low) <= 0 || !KeyFields.TryPredecessor(schema, previous)) return Stop();
+        if (KeyFields.Compare(previous, _low) <= 0 || !KeyFields.TryPredecessor(schema, previous)) return Stop();
         Fill(previous, forward: false);
         return IsValid;
     }
 
     /// <summary>Scans <paramref name="range"/> of positions with this cursor: no allocation at all.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
-    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(this, _tree.Bounds(range), reverse);
+    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(this, ScanRange.Of(range).For(_tree), reverse);
 
     /// <summary>Scans <paramref name="range"/> of byte keys with this cursor: no allocation per key.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
@@ -219,7 +222,7 @@ public sealed class Cursor
 
     /// <summary>As <see cref="Scan(BytesRange)"/>, descending when <paramref name="reverse"/>.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
-    public ScanEnumerable Scan(BytesRange range, bool reverse) => new(this, _tree.Bounds(range), reverse);
+    public ScanEnumerable Scan(BytesRange range, bool reverse) => new(this, ScanRange.Of(range).For(_tree), reverse);
 
     private bool Stop()
     {
@@ -236,7 +239,7 @@ public sealed class Cursor
         _keyBytesIndex = -1;
         _forward = forward;
         _more = false;
-        if (_bounds.Empty || KeyFields.Compare(from, _bounds.Low) < 0 || KeyFields.Compare(from, _bounds.High) > 0) return;
+        if (_emptyRange || KeyFields.Compare(from, _low) < 0 || KeyFields.Compare(from, _high) > 0) return;
         var store = _tree.Store;
         var btree = _tree.Btree;
         var schema = btree.Schema;
@@ -253,7 +256,7 @@ public sealed class Cursor
                 leaf = btree.SeekLeaf(from, forward, _iterator);
             }
             _resumeLeaf = null;
-            var bound = forward ? _bounds.High : _bounds.Low;
+            var bound = forward ? _high : _low;
             var bounded = forward ? !KeyFields.IsMax(schema, bound) : bound.AsSpan().IndexOfAnyExcept(0UL) >= 0;
             var used = 0;
             Span<ulong> key = stackalloc ulong[_width];

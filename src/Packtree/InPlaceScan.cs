@@ -11,18 +11,18 @@ namespace Packtree;
 public readonly ref struct InPlaceScan
 {
     private readonly Tree _tree;
-    private readonly KeyBounds _bounds;
+    private readonly ScanRange _range;
     private readonly bool _reverse;
 
-    internal InPlaceScan(Tree tree, KeyBounds bounds, bool reverse)
+    internal InPlaceScan(Tree tree, ScanRange range, bool reverse)
     {
         _tree = tree;
-        _bounds = bounds;
+        _range = range;
         _reverse = reverse;
     }
 
     /// <summary>Starts the scan.</summary>
-    public Enumerator GetEnumerator() => new(_tree, _bounds, _reverse);
+    public Enumerator GetEnumerator() => new(_tree, _range, _reverse);
 
     /// <summary>Walks the leaves of the range, one key at a time, in place.</summary>
     public ref struct Enumerator
@@ -41,13 +41,13 @@ public readonly ref struct InPlaceScan
         private BtreeNode? _leaf;
         private int _at;
 
-        internal Enumerator(Tree tree, KeyBounds bounds, bool reverse)
+        internal Enumerator(Tree tree, ScanRange range, bool reverse)
         {
             _tree = tree;
             _btree = tree.Btree;
             _reverse = reverse;
-            (_low, _high, _done) = bounds;
-            _key = new ulong[_low.Length];
+            (_low, _high, _key) = (new ulong[tree.KeyFieldCount], new ulong[tree.KeyFieldCount], new ulong[tree.KeyFieldCount]);
+            _done = !range.TryFill(tree, _low, _high);
             _keyBytes = tree.KeyKind.IsBytes ? new byte[tree.KeyKind.MaxBytes] : null;
         }
 

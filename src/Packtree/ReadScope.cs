@@ -66,7 +66,7 @@ public ref struct ReadScope
     {
         CheckTree(tree);
         StoreMetrics.ScanChunks.Add(1);
-        return new InPlaceScan(tree, tree.KeyKind.IsBytes && range == default ? KeyBounds.All(tree.Btree.Schema) : tree.Bounds(range), reverse);
+        return new InPlaceScan(tree, range == default ? ScanRange.All : ScanRange.Of(range).For(tree), reverse);
     }
 
     /// <summary>As <see cref="Scan(Tree, KeyRange, bool)"/>, for a range of byte keys in a tree of byte keys.</summary>
@@ -81,7 +81,7 @@ public ref struct ReadScope
     {
         CheckTree(tree);
         StoreMetrics.ScanChunks.Add(1);
-        return new InPlaceScan(tree, tree.Bounds(range), reverse);
+        return new InPlaceScan(tree, ScanRange.Of(range).For(tree), reverse);
     }
 
     /// <summary>Releases the read lock.</summary>

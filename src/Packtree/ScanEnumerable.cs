@@ -4,18 +4,18 @@ namespace Packtree;
 public readonly struct ScanEnumerable
 {
     private readonly Cursor _cursor;
-    private readonly KeyBounds _bounds;
+    private readonly ScanRange _range;
     private readonly bool _reverse;
 
-    internal ScanEnumerable(Cursor cursor, KeyBounds bounds, bool reverse)
+    internal ScanEnumerable(Cursor cursor, ScanRange range, bool reverse)
     {
         _cursor = cursor;
-        _bounds = bounds;
+        _range = range;
         _reverse = reverse;
     }
 
     /// <summary>Starts the scan.</summary>
-    public Enumerator GetEnumerator() => new(_cursor, _bounds, _reverse);
+    public Enumerator GetEnumerator() => new(_cursor, _range, _reverse);
 
     /// <summary>Walks a cursor through the range.</summary>
     public struct Enumerator
@@ -24,11 +24,11 @@ public readonly struct ScanEnumerable
         private readonly bool _reverse;
         private bool _started;
 
-        internal Enumerator(Cursor cursor, KeyBounds bounds, bool reverse)
+        internal Enumerator(Cursor cursor, ScanRange range, bool reverse)
         {
             _cursor = cursor;
             _reverse = reverse;
-            _cursor.SetBounds(bounds);
+            _cursor.SetRange(range);
         }
 
         /// <summary>The current key and value.</summary>

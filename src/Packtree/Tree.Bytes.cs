@@ -66,7 +66,7 @@ public sealed partial class Tree
 
     /// <summary>As <see cref="Scan(BytesRange)"/>, descending when <paramref name="reverse"/>.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
-    public ScanEnumerable Scan(BytesRange range, bool reverse) => new(CreateCursor(), Bounds(range), reverse);
+    public ScanEnumerable Scan(BytesRange range, bool reverse) => new(CreateCursor(), ScanRange.Of(range).For(this), reverse);
 
     /// <summary>Every key that starts with <paramref name="prefix"/>, in order (descending when <paramref name="reverse"/>): one call for a prefix scan.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>

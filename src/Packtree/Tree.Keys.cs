@@ -8,11 +8,25 @@ public sealed partial class Tree
     /// <summary>Key fields of one key of this tree.</summary>
     internal int KeyFieldCount => Btree.Schema.KeyFieldCount;
 
+    /// <summary>Refuses <paramref name="given"/> unless the tree's keys are positions.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
+    internal void RequirePositions(string given)
+    {
+        if (!Btree.Schema.IsPositions) throw WrongKind(given);
+    }
+
+    /// <summary>Refuses <paramref name="given"/> unless the tree's keys are byte strings.</summary>
+    /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
+    internal void RequireBytes(string given)
+    {
+        if (!KeyKind.IsBytes) throw WrongKind(given);
+    }
+
     /// <summary>The key fields of a position, for a position tree.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>
     internal void PositionKey(Bpos key, Span<ulong> fields)
     {
-        if (!Btree.Schema.IsPositions) throw WrongKind("a position (Bpos)");
+        RequirePositions("a position (Bpos)");
         KeyFields.FromPosition(key, fields);
     }
 
@@ -21,7 +35,7 @@ public sealed partial class Tree
     /// <exception cref="ArgumentException">The tree's keys are not byte strings.</exception>
     internal void BytesKey(ReadOnlySpan<byte> key, Span<ulong> fields)
     {
-        if (!KeyKind.IsBytes) throw WrongKind("a byte key");
+        RequireBytes("a byte key");
         if (key.Length > KeyKind.MaxBytes) throw new KeyTooLongException(Name, KeyKind.MaxBytes, key.Length);
         var writer = new KeyFieldWriter(Btree.Schema, fields);
         writer.Bytes(key);
@@ -32,20 +46,6 @@ public sealed partial class Tree
     {
         var reader = new KeyFieldReader(Btree.Schema, fields);
         return reader.Bytes(destination);
-    }
-
-    /// <summary>The bounds of a range of positions, for a position tree.</summary>
-    internal KeyBounds Bounds(KeyRange range)
-    {
-        if (!Btree.Schema.IsPositions) throw WrongKind("a range of positions");
-        return KeyBounds.Of(range);
-    }
-
-    /// <summary>The bounds of a range of byte keys, for a byte-key tree.</summary>
-    internal KeyBounds Bounds(BytesRange range)
-    {
-        if (!KeyKind.IsBytes) throw WrongKind("a range of byte keys");
-        return KeyBounds.Of(range, this);
     }
 
     private ArgumentException WrongKind(string given) =>

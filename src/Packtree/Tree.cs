@@ -124,10 +124,10 @@ public sealed partial class Tree
     /// their values; <c>foreach</c> over it allocates nothing per key. Each entry is valid until the next.
     /// </summary>
     /// <exception cref="ArgumentException">The range is of positions and the tree's keys are not.</exception>
-    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(CreateCursor(), Bounds(range), reverse);
+    public ScanEnumerable Scan(KeyRange range, bool reverse = false) => new(CreateCursor(), ScanRange.Of(range).For(this), reverse);
 
     /// <summary>Every key in order (or reversed), whatever the tree's keys are.</summary>
-    public ScanEnumerable Scan(bool reverse = false) => new(CreateCursor(), KeyBounds.All(Btree.Schema), reverse);
+    public ScanEnumerable Scan(bool reverse = false) => new(CreateCursor(), ScanRange.All, reverse);
 
     /// <summary>Checks every invariant of the tree's structure (docs/DESIGN.md §6.4) and returns its shape.</summary>
     /// <exception cref="InvalidOperationException">An invariant is broken; the message says where.</exception>

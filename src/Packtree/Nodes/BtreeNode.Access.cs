@@ -32,7 +32,7 @@ internal sealed partial class BtreeNode
     public bool NextWriteFits()
     {
         var bytes = _bsets.Where(b => !b.Written).Sum(b => b.KeysEnd - b.KeysStart) + WhiteoutBytes;
-        var header = WrittenSectors == 0 ? NodeHeader.ByteCount : NodeCodec.EntryHeaderBytes;
+        var header = WrittenSectors == 0 ? Header.Bytes : NodeCodec.EntryHeaderBytes;
         return WrittenSectors + _codec.Geometry.SectorsFor(header + bytes) <= _codec.Geometry.NodeSectors;
     }
 

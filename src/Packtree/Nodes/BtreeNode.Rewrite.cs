@@ -73,15 +73,15 @@ internal sealed partial class BtreeNode
         var first = siblings[0];
         var sources = siblings.Select(s => (Node: s, Live: s.LiveEntries())).ToList();
         var format = ChooseFormat(sources.Select(s => s.Live), first.Header.MinKey, siblings[^1].Header.MaxKey, first.Format);
-        if (NodeHeader.ByteCount + sources.Sum(s => s.Live.EncodedBytes(format)) + 8 > first._codec.Geometry.NodeBytes) return null;
+        if (first.Header.Bytes + sources.Sum(s => s.Live.EncodedBytes(format)) + 8 > first._codec.Geometry.NodeBytes) return null;
         var nodeSeq = siblings.Max(s => s.Header.NodeSeq) + 1;
         var header = new NodeHeader(first._codec.Magic, NodeHeader.MakeFlags(first.Header.BtreeId, first.Header.Level, nodeSeq), first.Header.MinKey, siblings[^1].Header.MaxKey, format);
         var merged = Create(first._codec, header, NewSeq(), first._codecOptions);
         merged._bsets.Clear();
-        var at = NodeHeader.ByteCount;
+        var at = merged.Header.Bytes;
         foreach (var (node, live) in sources) at = merged.Append(at, node._buffer, node.Format, live);
-        merged.StartWritableBset(NodeHeader.ByteCount, at);
-        merged.LiveBytes = at - NodeHeader.ByteCount;
+        merged.StartWritableBset(merged.Header.Bytes, at);
+        merged.LiveBytes = at - merged.Header.Bytes;
         merged.DebugVerify("a merge");
         return merged;
     }
@@ -126,9 +126,9 @@ internal sealed partial class BtreeNode
     /// <summary>Makes the keys, repacked from <paramref name="source"/>, this node's single writable bset.</summary>
     private void Fill(byte[] source, BkeyFormat sourceFormat, LiveKeys live)
     {
-        var end = Append(NodeHeader.ByteCount, source, sourceFormat, live);
-        StartWritableBset(NodeHeader.ByteCount, end);
-        LiveBytes = end - NodeHeader.ByteCount;
+        var end = Append(Header.Bytes, source, sourceFormat, live);
+        StartWritableBset(Header.Bytes, end);
+        LiveBytes = end - Header.Bytes;
     }
 
     /// <summary>

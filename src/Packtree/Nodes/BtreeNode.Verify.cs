@@ -33,7 +33,7 @@ internal sealed partial class BtreeNode
         if (whiteoutBytes != WhiteoutBytes) return $"the {_whiteouts.Count} pending whiteouts take {whiteoutBytes} bytes, the node counts {WhiteoutBytes}";
         if (WrittenSectors == 0 && _whiteouts.Count > 0) return $"{_whiteouts.Count} pending whiteouts in a node with nothing on disk";
 
-        var previousEnd = NodeHeader.ByteCount;
+        var previousEnd = Header.Bytes;
         var live = 0;
         for (var i = 0; i < _bsets.Count; i++)
         {

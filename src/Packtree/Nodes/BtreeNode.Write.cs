@@ -117,7 +117,7 @@ internal sealed partial class BtreeNode
     private void SortAfterWrite(ulong journalSeq)
     {
         var buffer = NodeBuffers.Rent(_buffer.Length);
-        var end = NodeHeader.ByteCount;
+        var end = Header.Bytes;
         var iterator = SeekAtOrAfter(KeyFields.Min(Header.Schema));
         while (iterator.Peek() is { } at)
         {
@@ -126,12 +126,12 @@ internal sealed partial class BtreeNode
             end += length;
             iterator.Advance();
         }
-        SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
+        SetNeedsWhiteout(buffer, Header.Bytes, end);
         NodeBuffers.Return(_buffer);
         _buffer = buffer;
         _bsets.Clear();
         _whiteouts.Clear();
         WhiteoutBytes = 0;
-        _bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, BuildTree(NodeHeader.ByteCount, end), journalSeq));
+        _bsets.Add(new BsetState(Header.Bytes, end, written: true, BuildTree(Header.Bytes, end), journalSeq));
     }
 }

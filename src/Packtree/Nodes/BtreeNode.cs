@@ -105,7 +105,7 @@ internal sealed partial class BtreeNode
     {
         if (header.Magic != codec.Magic) throw new ArgumentException($"The header's magic {header.Magic:x16} is not the codec's {codec.Magic:x16}.", nameof(header));
         var node = new BtreeNode(codec, header, seq, NodeBuffers.Rent(codec.Geometry.NodeBytes), 0, options);
-        node.StartWritableBset(NodeHeader.ByteCount);
+        node.StartWritableBset(header.Bytes);
         return node;
     }
 
@@ -116,12 +116,12 @@ internal sealed partial class BtreeNode
     {
         var image = codec.Read(bytes, seq, sectorsWritten, name, expected, blacklist, rules, fileOffset);
         var buffer = NodeBuffers.Rent(codec.Geometry.NodeBytes);
-        image.MergedKeys.CopyTo(buffer, NodeHeader.ByteCount);
+        image.MergedKeys.CopyTo(buffer, image.Header.Bytes);
         var node = new BtreeNode(codec, image.Header, seq, buffer, image.SectorsRead, options);
-        var end = NodeHeader.ByteCount + image.MergedKeys.Length;
-        SetNeedsWhiteout(buffer, NodeHeader.ByteCount, end);
-        node._bsets.Add(new BsetState(NodeHeader.ByteCount, end, written: true, node.BuildTree(NodeHeader.ByteCount, end), image.JournalSeq));
-        node.LiveBytes = end - NodeHeader.ByteCount; // the merge kept live keys only
+        var end = image.Header.Bytes + image.MergedKeys.Length;
+        SetNeedsWhiteout(buffer, image.Header.Bytes, end);
+        node._bsets.Add(new BsetState(image.Header.Bytes, end, written: true, node.BuildTree(image.Header.Bytes, end), image.JournalSeq));
+        node.LiveBytes = end - image.Header.Bytes; // the merge kept live keys only
         node.DebugVerify("a read");
         return node;
     }

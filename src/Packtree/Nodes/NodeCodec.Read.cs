@@ -44,8 +44,10 @@ internal sealed partial class NodeCodec
         {
             var first = written == 0;
             var start = written * NodeGeometry.SectorBytes;
-            var headerBytes = first ? NodeHeader.ByteCount : EntryHeaderBytes;
-            var bsetAt = start + (first ? NodeHeader.BsetOffset : Checksum.ByteCount);
+            // The first write's header says where its bset starts: after the extension of a node of keys other than positions.
+            var extension = first ? ExtensionBytes(node, name) : 0;
+            var headerBytes = first ? NodeHeader.ByteCount + extension : EntryHeaderBytes;
+            var bsetAt = start + (first ? NodeHeader.BsetOffset + extension : Checksum.ByteCount);
             var index = bsets.Count;
             if (start + headerBytes > node.Length) break; // no room for another header: the log ends
             var bset = BsetHeader.Read(node[bsetAt..]);
@@ -96,16 +98,18 @@ internal sealed partial class NodeCodec
 
     private static NodeHeader ReadHeader(ReadOnlySpan<byte> node, NodeName name)
     {
-        if (!BkeyFormat.TryRead(node[NodeHeader.FormatOffset..], out var format, out var error))
-            throw Corrupt(name, 0, NodeHeader.FormatOffset, $"the key format is invalid: {error}");
-        var header = new NodeHeader(
-            BinaryPrimitives.ReadUInt64LittleEndian(node[16..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(node[24..]),
-            Bpos.Read(node[32..]),
-            Bpos.Read(node[52..]),
-            format!);
-        if (header.MinPosition > header.MaxPosition) throw Corrupt(name, 0, 32, $"min_key {header.MinPosition} is above max_key {header.MaxPosition}");
+        var header = NodeHeader.TryRead(node, out var problem, out var where) ?? throw Corrupt(name, 0, where, problem!);
+        if (KeyFields.Compare(header.MinKey, header.MaxKey) > 0)
+            throw Corrupt(name, 0, 32, $"min_key {KeyFields.Text(header.Schema, header.MinKey)} is above max_key {KeyFields.Text(header.Schema, header.MaxKey)}");
         return header;
+    }
+
+    /// <summary>Bytes of the first write's header extension (0 for a node of position keys), read before the checksum can be checked.</summary>
+    private static int ExtensionBytes(ReadOnlySpan<byte> node, NodeName name)
+    {
+        if (node.Length < NodeHeader.ByteCount || (BinaryPrimitives.ReadUInt64LittleEndian(node[24..]) & NodeHeader.ExtendedBit) == 0) return 0;
+        var header = NodeHeader.TryRead(node, out var problem, out var where) ?? throw Corrupt(name, 0, where, problem!);
+        return NodeHeader.ExtensionBytes(header.Schema);
     }
 
     /// <summary>
@@ -263,7 +267,7 @@ internal sealed partial class NodeCodec
             keys[i] = new NodeKey(survivors[i].Key, merged[at + 2], merged.AsMemory(at + keyBytes, length - keyBytes));
         }
         if (rules.MergedProblem(header, keys, out var index) is not { } problem) return;
-        var offset = keys.Length == 0 ? NodeHeader.ByteCount : survivors[Math.Clamp(index, 0, keys.Length - 1)].Offset;
+        var offset = keys.Length == 0 ? header.Bytes : survivors[Math.Clamp(index, 0, keys.Length - 1)].Offset;
         var bset = writes.FindLastIndex(w => w.KeysOffset <= offset);
         throw Corrupt(name, Math.Max(bset, 0), offset, problem);
     }

@@ -55,10 +55,10 @@ internal sealed partial class NodeCodec
     {
         if (header.Magic != Magic) throw new ArgumentException($"The header's magic {header.Magic:x16} is not this store's {Magic:x16}.", nameof(header));
         if (seq == 0) throw new ArgumentOutOfRangeException(nameof(seq), "A node's seq identifies it on disk and must not be 0.");
-        var write = Prepare(node, 0, NodeHeader.ByteCount, keys);
+        var write = Prepare(node, 0, header.Bytes, keys);
         header.Write(write);
-        FinishWrite(write, NodeHeader.BsetOffset, seq, journalSeq, 0, keys);
-        return Geometry.SectorsFor(NodeHeader.ByteCount + keys.Length);
+        FinishWrite(write, header.FirstBsetOffset, seq, journalSeq, 0, keys);
+        return Geometry.SectorsFor(header.Bytes + keys.Length);
     }
 
     /// <summary>

@@ -98,7 +98,7 @@ internal sealed partial class Btree
     {
         var geometry = _store.Codec.Geometry;
         var live = node.LiveBytes;
-        var mustSplit = geometry.SectorsFor(NodeHeader.ByteCount + live + 8) + geometry.SectorsFor(NodeCodec.EntryHeaderBytes + incoming + 8) > geometry.NodeSectors;
+        var mustSplit = geometry.SectorsFor(NodeHeader.BytesFor(Schema) + live + 8) + geometry.SectorsFor(NodeCodec.EntryHeaderBytes + incoming + 8) > geometry.NodeSectors;
         if (mustSplit || live > NodeKeyBytes * 3 / 4) Split(node);
         else Compact(node);
     }

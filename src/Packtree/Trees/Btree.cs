@@ -96,7 +96,7 @@ internal sealed partial class Btree
     public BtreeNode Root => _root;
 
     /// <summary>Bytes a node may fill with keys: the node less its header and the reserved last word.</summary>
-    private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.ByteCount - 8;
+    private int NodeKeyBytes => _store.Codec.Geometry.NodeBytes - NodeHeader.BytesFor(Schema) - 8;
 
     /// <summary>The smallest node size (a power of two) that holds four unpacked keys of <paramref name="schema"/> with values of a few words.</summary>
     public static int MinNodeBytes(KeySchema schema)

@@ -176,7 +176,7 @@ internal sealed class PersistentNodeStore : NodeStore
             // A node's log keeps every version of its keys until it is rewritten; once it takes over twice
             // what its live keys need, or the next write does not fit, the node is compacted to a new bucket.
             var logBytes = (long)node.WrittenSectors * NodeGeometry.SectorBytes;
-            if (node.Address != 0 && (!node.NextWriteFits() || logBytes > 2L * (node.LiveBytes + Codec.Geometry.BlockBytes + NodeHeader.ByteCount))) Rehome(node);
+            if (node.Address != 0 && (!node.NextWriteFits() || logBytes > 2L * (node.LiveBytes + Codec.Geometry.BlockBytes + node.Header.Bytes))) Rehome(node);
             if (node.Address == 0)
             {
                 var bucket = Buckets.Allocate();

@@ -45,6 +45,6 @@ internal static class TreeValues
     public static int MaxBytesFor(int nodeBytes, KeySchema schema)
     {
         var unpacked = schema.UnpackedFormat.KeyBytes;
-        return Math.Min(schema.MaxValueU64s * 8, ((nodeBytes - 160 - 8) / 4 - unpacked - unpacked) & ~7);
+        return Math.Min(schema.MaxValueU64s * 8, ((nodeBytes - Nodes.NodeHeader.BytesFor(schema) - 8) / 4 - unpacked - unpacked) & ~7);
     }
 }

@@ -16,9 +16,9 @@ public sealed class SchemaTreeModelTests
 {
     public static TheoryData<UnpackStrategy, int, int> ByteCases => new()
     {
-        { UnpackStrategy.Auto, 64, 1024 },
+        { UnpackStrategy.Auto, 64, 2048 },
         { UnpackStrategy.Generic, 64, 2048 },
-        { UnpackStrategy.ByteAligned, 24, 1024 },
+        { UnpackStrategy.ByteAligned, 24, 2048 },
         { UnpackStrategy.Compiled, 64, 2048 },
         { UnpackStrategy.Auto, 511, 8192 },
     };
