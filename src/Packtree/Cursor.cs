@@ -89,7 +89,8 @@ public sealed class Cursor
     /// <exception cref="InvalidOperationException">The cursor is not on a key.</exception>
     public ReadOnlySpan<byte> Value => IsValid ? _values.AsSpan(_valueStarts[_index], _valueStarts[_index + 1] - _valueStarts[_index]) : throw NotOnKey();
 
-    private ReadOnlySpan<ulong> CurrentFields => _keys.AsSpan(_index * _width, _width);
+    /// <summary>The current key's fields (the cursor is on a key).</summary>
+    internal ReadOnlySpan<ulong> CurrentFields => _keys.AsSpan(_index * _width, _width);
 
     /// <summary>Limits the cursor to <paramref name="range"/> of positions (all keys by default); the cursor is left on no key.</summary>
     /// <exception cref="ArgumentException">The tree's keys are not positions.</exception>

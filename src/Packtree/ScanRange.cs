@@ -10,9 +10,12 @@ internal readonly struct ScanRange
 {
     private readonly KeyRange _positions;
     private readonly BytesRange _bytes;
-    private readonly byte _kind; // 0 every key, 1 positions, 2 byte keys
+    private readonly ulong[]? _low; // key fields, for typed keys
+    private readonly ulong[]? _high;
+    private readonly byte _kind; // 0 every key, 1 positions, 2 byte keys, 3 key fields
 
-    private ScanRange(KeyRange positions, BytesRange bytes, byte kind) => (_positions, _bytes, _kind) = (positions, bytes, kind);
+    private ScanRange(KeyRange positions, BytesRange bytes, byte kind, ulong[]? low = null, ulong[]? high = null) =>
+        (_positions, _bytes, _kind, _low, _high) = (positions, bytes, kind, low, high);
 
     /// <summary>Every key of the tree.</summary>
     public static ScanRange All => default;
@@ -22,6 +25,9 @@ internal readonly struct ScanRange
 
     /// <summary>A range of byte keys.</summary>
     public static ScanRange Of(BytesRange range) => new(default, range, 2);
+
+    /// <summary>The keys from <paramref name="low"/> to <paramref name="high"/>, both inclusive, given as key fields.</summary>
+    public static ScanRange Between(ulong[] low, ulong[] high) => new(default, default, 3, low, high);
 
     /// <summary>Whether the range is of the tree's kind of keys; refuses it naming the tree otherwise.</summary>
     /// <exception cref="ArgumentException">The range is of another kind of keys than the tree's.</exception>
@@ -48,6 +54,10 @@ internal readonly struct ScanRange
                 return true;
             case 2:
                 return FillBytes(tree, schema, low, high);
+            case 3:
+                _low!.CopyTo(low);
+                _high!.CopyTo(high);
+                return KeyFields.Compare(low, high) <= 0;
             default:
                 return true;
         }

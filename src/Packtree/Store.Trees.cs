@@ -62,6 +62,17 @@ public sealed partial class Store
         return tree;
     }
 
+    /// <summary>
+    /// The tree called <paramref name="name"/> with typed keys of <paramref name="shape"/>, created empty if there is
+    /// none (as <see cref="GetOrCreateTree(string, KeyKind)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not valid, or a tree of that name has another kind of keys.</exception>
+    public Tree<TKey> GetOrCreateTree<TKey>(string name, KeyShape<TKey> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tree<TKey>(GetOrCreateTree(name, shape.KeyKind), shape);
+    }
+
     private static Tree SameKind(Tree tree, KeyKind keys) => tree.KeyKind.Equals(keys) ? tree
         : throw new ArgumentException($"Tree '{tree.Name}' holds {tree.KeyKind} keys, not {keys}: a tree keeps the kind of keys it was created with.", nameof(keys));
 

@@ -37,7 +37,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[KeyFieldCount];
         BytesKey(key, fields);
-        return TryGet(fields, destination, out length);
+        return TryGetByFields(fields, destination, out length);
     }
 
     /// <summary>The value at the byte key <paramref name="key"/> as a new array, or null when there is none.</summary>
@@ -47,7 +47,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[KeyFieldCount];
         BytesKey(key, fields);
-        return Get(fields);
+        return GetByFields(fields);
     }
 
     /// <summary>Whether the tree has a value at the byte key <paramref name="key"/>.</summary>
@@ -57,7 +57,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[KeyFieldCount];
         BytesKey(key, fields);
-        return Contains(fields);
+        return ContainsByFields(fields);
     }
 
     /// <summary>The byte keys in <paramref name="range"/> in order, with their values; each entry is valid until the next.</summary>

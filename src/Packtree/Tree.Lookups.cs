@@ -5,7 +5,7 @@ namespace Packtree;
 // Lookups by key fields, whatever the tree's keys: the public methods of each key kind encode their key and come here.
 public sealed partial class Tree
 {
-    private bool TryGet(ReadOnlySpan<ulong> key, Span<byte> destination, out int length)
+    internal bool TryGetByFields(ReadOnlySpan<ulong> key, Span<byte> destination, out int length)
     {
         StoreMetrics.Lookups.Add(1);
         Store.EnterRead();
@@ -28,7 +28,7 @@ public sealed partial class Tree
         }
     }
 
-    private byte[]? Get(ReadOnlySpan<ulong> key)
+    internal byte[]? GetByFields(ReadOnlySpan<ulong> key)
     {
         StoreMetrics.Lookups.Add(1);
         Store.EnterRead();
@@ -42,7 +42,7 @@ public sealed partial class Tree
         }
     }
 
-    private bool Contains(ReadOnlySpan<ulong> key)
+    internal bool ContainsByFields(ReadOnlySpan<ulong> key)
     {
         StoreMetrics.Lookups.Add(1);
         Store.EnterRead();

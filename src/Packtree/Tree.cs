@@ -95,7 +95,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
         PositionKey(key, fields);
-        return TryGet(fields, destination, out length);
+        return TryGetByFields(fields, destination, out length);
     }
 
     /// <summary>The value at <paramref name="key"/> as a new array, or null when there is none.</summary>
@@ -104,7 +104,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
         PositionKey(key, fields);
-        return Get(fields);
+        return GetByFields(fields);
     }
 
     /// <summary>Whether the tree has a value at <paramref name="key"/>.</summary>
@@ -113,7 +113,7 @@ public sealed partial class Tree
     {
         Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
         PositionKey(key, fields);
-        return Contains(fields);
+        return ContainsByFields(fields);
     }
 
     /// <summary>A cursor over the tree, not yet positioned; reuse it for many seeks and scans.</summary>

@@ -52,6 +52,28 @@ public sealed class WriteBatch
         return Add(tree, fields, [], delete: true);
     }
 
+    /// <summary>Adds a put of <paramref name="value"/> at <paramref name="key"/> of the typed tree <paramref name="tree"/>.</summary>
+    /// <exception cref="ValueTooLargeException">The value is larger than the tree takes; the batch is unchanged.</exception>
+    /// <exception cref="ArgumentException">A component of the key is too long or not valid text; the batch is unchanged.</exception>
+    public WriteBatch Put<TKey>(Tree<TKey> tree, TKey key, ReadOnlySpan<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        tree.Untyped.CheckValue(value.Length);
+        Span<ulong> fields = stackalloc ulong[tree.Untyped.KeyFieldCount];
+        tree.Encode(key, fields);
+        return Add(tree.Untyped, fields, value, delete: false);
+    }
+
+    /// <summary>Adds a deletion of <paramref name="key"/> of the typed tree <paramref name="tree"/>.</summary>
+    /// <exception cref="ArgumentException">A component of the key is too long or not valid text; the batch is unchanged.</exception>
+    public WriteBatch Delete<TKey>(Tree<TKey> tree, TKey key)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        Span<ulong> fields = stackalloc ulong[tree.Untyped.KeyFieldCount];
+        tree.Encode(key, fields);
+        return Add(tree.Untyped, fields, [], delete: true);
+    }
+
     private WriteBatch Add(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete)
     {
         if (_valuesUsed + value.Length > _values.Length) Array.Resize(ref _values, Math.Max(_values.Length * 2, _valuesUsed + value.Length));
