@@ -37,6 +37,21 @@ public sealed class ReadmeExampleTests
         var cursor = events.CreateCursor();                       // Seek, SeekForPrev, Next, Prev; reusable
         for (var ok = cursor.Seek(new Bpos(42, 0, 0)); ok && cursor.Key.Inode == 42; ok = cursor.Next()) walked++;
 
+        var users = store.GetOrCreateTree("users", KeyKind.Bytes(maxLength: 64));   // byte-string keys, ordered as unsigned bytes
+        users.Put("tenant/7/alice"u8, "{...}"u8);
+        users.Put("tenant/7/bob"u8, "{...}"u8);
+        users.Put("tenant/70/carol"u8, "{...}"u8);
+        var prefixed = new List<string>();
+        foreach (var entry in users.ScanPrefix("tenant/7/"u8)) prefixed.Add(System.Text.Encoding.UTF8.GetString(entry.KeyBytes));
+        Assert.Equal(["tenant/7/alice", "tenant/7/bob"], prefixed);
+
+        var log = store.GetOrCreateTree("log", KeyShape.Of(KeyParts.Int64, KeyParts.DateTime, KeyParts.Int32));  // typed keys
+        log.Put((7L, DateTime.UtcNow, 1), "started"u8);
+        log.Put((8L, DateTime.UtcNow, 1), "other"u8);
+        var tenants = new List<long>();
+        foreach (var ((tenant, at, seq), value) in log.ScanPrefix((7L, default, 0), components: 1)) tenants.Add(tenant);
+        Assert.Equal([7L], tenants);
+
         Assert.Equal(["42:8192:0: 5 bytes"], printed);
         Assert.Equal(1, walked);
     }
