@@ -44,7 +44,8 @@ public sealed class LayerTests
         var bottom = Bottom;
         above.Add("Packtree.Diagnostics");
         above.AddRange(RootTypes.Where(t => !bottom.Contains(t)).Select(t => t.FullName!));
-        var result = Types.InAssembly(typeof(Store).Assembly).That().ResideInNamespace(layer).ShouldNot().HaveDependencyOnAny([.. above]).GetResult();
+        // Matched exactly: a namespace prefix would also take root types whose names start alike (Packtree.KeyShape and Packtree.Keys).
+        var result = Types.InAssembly(typeof(Store).Assembly).That().ResideInNamespaceMatching($"^{System.Text.RegularExpressions.Regex.Escape(layer)}$").ShouldNot().HaveDependencyOnAny([.. above]).GetResult();
         Assert.True(result.IsSuccessful, $"{layer} uses what is above it: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 
