@@ -131,6 +131,7 @@ internal sealed partial class NodeCodec
     {
         if (header.BtreeId != expected.BtreeId) throw Corrupt(name, 0, 24, $"the node belongs to btree {header.BtreeId}, its parent is in btree {expected.BtreeId}");
         if (header.Level != expected.Level) throw Corrupt(name, 0, 24, $"the node is at level {header.Level}, its parent expects level {expected.Level}");
+        if (!header.Schema.Equals(expected.Schema)) throw Corrupt(name, 0, 24, $"the node's keys are {header.Schema}, its tree's are {expected.Schema}");
         if (expected.RangeUpdated) return; // the pointer's range wins; keys outside it are dropped after the merge
         if (!KeyFields.Equal(header.MinKey, expected.MinKey))
             throw Corrupt(name, 0, 32, $"min_key is {KeyFields.Text(header.Schema, header.MinKey)}, the parent's pointer says {KeyFields.Text(header.Schema, expected.MinKey)}");

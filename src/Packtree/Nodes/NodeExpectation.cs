@@ -13,6 +13,9 @@ namespace Packtree.Nodes;
 /// </param>
 internal sealed record NodeExpectation(uint BtreeId, int Level, ulong[] MinKey, ulong[] MaxKey, bool RangeUpdated = false)
 {
+    /// <summary>The schema of the tree's keys, which the node's must be (positions unless said).</summary>
+    public KeySchema Schema { get; init; } = KeySchema.Positions;
+
     /// <summary>An expectation whose range is given as positions.</summary>
     public NodeExpectation(uint btreeId, int level, Bpos minKey, Bpos maxKey, bool rangeUpdated = false)
         : this(btreeId, level, KeyFields.FromPosition(minKey), KeyFields.FromPosition(maxKey), rangeUpdated)

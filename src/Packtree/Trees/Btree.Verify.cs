@@ -119,7 +119,7 @@ internal sealed partial class Btree
             if (KeyFields.Compare(pointer.MinKey, key) > 0) throw Broken(node, $"the pointer at {text} has min_key {KeyFields.Text(Schema, pointer.MinKey)} above it");
             _store.BeginOperation(); // nodes walked earlier may be dropped: a walk of a large tree stays within the cache budget
             var child = _store.TryGetCached(pointer.CacheSlot, pointer.Seq)
-                ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, key, (pointer.Flags & 1) != 0));
+                ?? _store.Load(pointer, new NodeExpectation(Id, level - 1, pointer.MinKey, key, (pointer.Flags & 1) != 0) { Schema = Schema });
             Walk(child, level - 1, pointer.MinKey, key, ref shape, formats);
             if (!KeyFields.IsMax(Schema, key)) childMin = KeyFields.Successor(Schema, key);
         }

@@ -48,7 +48,7 @@ internal sealed partial class Btree
         Id = id;
         Schema = schema ?? KeySchema.Positions;
         (_min, _max) = (KeyFields.Min(Schema), KeyFields.Max(Schema));
-        _root = store.Load(root, new NodeExpectation(id, rootLevel, _min, _max));
+        _root = store.Load(root, new NodeExpectation(id, rootLevel, _min, _max) { Schema = Schema });
         RootPointer = root;
         Count = count;
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
@@ -143,7 +143,7 @@ internal sealed partial class Btree
         var cached = _store.TryGetCached(parent.ValueWordAt(at, 0), parent.ValueWordAt(at, 1));
         if (cached is not null) return cached;
         var pointer = BtreePointer.Read(parent.ValueAt(at), Schema);
-        var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.KeyAt(at), (pointer.Flags & 1) != 0);
+        var expected = new NodeExpectation(Id, parent.Header.Level - 1, pointer.MinKey, parent.KeyAt(at), (pointer.Flags & 1) != 0) { Schema = Schema };
         var child = _store.Load(pointer, expected);
         if (child.Handle >= 0) parent.SetValueWordHint(at, 0, (ulong)child.Handle + 1); // the next descent finds it by slot
         return child;
