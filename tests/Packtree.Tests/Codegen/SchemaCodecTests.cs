@@ -128,8 +128,10 @@ public sealed class SchemaCodecTests
             var above = Enumerable.Repeat(ulong.MaxValue, schema.KeyFieldCount).ToArray();
             var walksPastGood = SchemaKeyGenerators.Compare(node.Keys[node.PackedKeys[0].Index], above, schema.KeyFieldCount) < 0; // else the find stops at it
             var unpackedBytes = schema.UnpackedFormat.KeyBytes;
-            byte[] tooLong = [.. good, .. new byte[255 * 8]];
-            tooLong[0] = (byte)Math.Min(255, format.KeyU64s + format.MaxValueU64s + 1); // a value longer than the schema allows
+            var tooLongU64s = Math.Min(255, format.KeyU64s + format.MaxValueU64s + 1); // a value longer than the schema allows
+            var tooLong = new byte[tooLongU64s * 8]; // exactly as long as its header says, so that only the header is wrong
+            good.CopyTo(tooLong, 0);
+            tooLong[0] = (byte)tooLongU64s;
             byte[] shortUnpacked = [.. good];
             shortUnpacked[KeyHeader.FormatByteOffset] = Bkey.FormatCurrent; // unpacked, but shorter than an unpacked key
             List<byte[]> runs =
