@@ -12,6 +12,8 @@ internal sealed partial class CompiledKeyCodec
 {
     private delegate void UnpackKeyFunction(ref byte source, ref ulong destination);
 
+    private delegate bool PackSearchFunction(ref ulong search, ref byte destination);
+
     /// <inheritdoc/>
     public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
     {
@@ -58,9 +60,11 @@ internal sealed partial class CompiledKeyCodec
     {
         CheckKeyFields(search.Length, nameof(search));
         if (_keys is null) return FindAsPosition(run, search);
-        // As for positions: the search packed once, lossily, and a threshold on the packed compare.
+        // As for positions: the search packed once (exactly by compiled code when it fits, else lossily),
+        // and a threshold on the packed compare.
         Span<byte> packed = stackalloc byte[Format.KeyBytes];
-        var threshold = Format.PackSearchLossy(search, packed) switch
+        // In bounds: the function reads KeyFieldCount words of the search (checked above) and writes KeyBytes.
+        var threshold = _keys.PackSearch(ref MemoryMarshal.GetReference(search), ref MemoryMarshal.GetReference(packed)) ? 0 : Format.PackSearchLossy(search, packed) switch
         {
             PackPositionResult.Exact => 0,
             PackPositionResult.Smaller => 1,
@@ -131,6 +135,14 @@ internal sealed partial class CompiledKeyCodec
         return Bind<UnpackKeyFunction>(method, format);
     }
 
+    [RequiresDynamicCode("Emits IL for the format.")]
+    private static PackSearchFunction EmitPackSearch(BkeyFormat format)
+    {
+        var method = NewMethod("pack_search", format, typeof(bool), typeof(ulong).MakeByRefType(), typeof(byte).MakeByRefType());
+        KeyFieldsEmitter.EmitPackSearch(method.GetILGenerator(), format, Arg0, Arg1);
+        return Bind<PackSearchFunction>(method, format);
+    }
+
     /// <summary>Runs every function of a format of another schema once, so that the runtime's compilation is part of the compile time.</summary>
     private static void WarmUp(BkeyFormat format, CompareFunction compare, FindKernel find, KeyFunctions keys)
     {
@@ -144,7 +156,8 @@ internal sealed partial class CompiledKeyCodec
         keys.UnpackKeys(ref key[0], format.KeyBytes, ref fields[0], 1, ref at);
         at = 0;
         find(ref key[0], format.KeyBytes, ref key[0], 0, ref at);
+        keys.PackSearch(ref fields[0], ref key[0]);
     }
 
-    private sealed record KeyFunctions(UnpackKeyFunction UnpackKey, UnpackKeysKernel UnpackKeys);
+    private sealed record KeyFunctions(UnpackKeyFunction UnpackKey, UnpackKeysKernel UnpackKeys, PackSearchFunction PackSearch);
 }

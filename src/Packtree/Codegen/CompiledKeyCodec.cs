@@ -56,7 +56,7 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
         {
             var compare = EmitCompare(format, unrolledWords);
             var find = KernelEmitter.EmitFind(format, unrolledWords);
-            var keys = new KeyFunctions(EmitUnpackKey(format), KernelEmitter.EmitUnpackKeys(format));
+            var keys = new KeyFunctions(EmitUnpackKey(format), KernelEmitter.EmitUnpackKeys(format), EmitPackSearch(format));
             WarmUp(format, compare, find, keys);
             return new CompiledKeyCodec(format, Functions.WithoutPositions(format, compare, find), keys, Stopwatch.GetElapsedTime(started));
         }
