@@ -13,8 +13,8 @@ internal static class CompareEmitter
 {
     /// <summary>
     /// Most whole key words compared unrolled. Measured with <c>bench unpack</c> (deep-bytes: a find in runs of
-    /// 33-word keys that differ about halfway down): unrolled, the find took 6.3–7.7 ns per key, looping after 2, 4
-    /// or 16 words 8.0–9.8 ns; so formats up to this many words unroll, and only wider ones (up to 135 words) loop,
+    /// 33-word keys that differ about halfway down): unrolled, the find took 5.3–5.4 ns per key, looping after 2, 4
+    /// or 16 words 6.7–7.0 ns; so formats up to this many words unroll, and only wider ones (up to 135 words) loop,
     /// where unrolled code would grow to kilobytes per function.
     /// </summary>
     public const int DefaultUnrolledWords = 32;

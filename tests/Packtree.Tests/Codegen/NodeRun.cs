@@ -32,8 +32,8 @@ internal sealed class NodeRun
     /// <summary>Each packed key with its value, and its index in <see cref="Keys"/>.</summary>
     public List<(byte[] Key, int Index)> PackedKeys { get; }
 
-    /// <summary>Up to 60 random keys of <paramref name="schema"/> in a run.</summary>
-    public static NodeRun Random(Random random, KeySchema schema) => Of(random, schema, SchemaKeyGenerators.Keys(random, schema, 60));
+    /// <summary>Up to <paramref name="most"/> random keys of <paramref name="schema"/> in a run.</summary>
+    public static NodeRun Random(Random random, KeySchema schema, int most = 60) => Of(random, schema, SchemaKeyGenerators.Keys(random, schema, most));
 
     /// <summary>A run of <paramref name="keys"/> (sorted, distinct) of <paramref name="schema"/>.</summary>
     public static NodeRun Of(Random random, KeySchema schema, List<ulong[]> keys)

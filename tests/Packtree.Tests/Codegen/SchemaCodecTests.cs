@@ -27,10 +27,16 @@ public sealed class SchemaCodecTests
     public void EveryStrategyReadsAndFindsKeysOfRandomSchemasAsTheGenericPathDoes()
     {
         var random = new Random(20261129);
+        int aligned = 0, wide = 0, mixed = 0, longRuns = 0;
         for (var trial = 0; trial < 300; trial++)
         {
+            // Positions runs longer than the compiled codec's buffer of positions, which its key-field members go through.
             var schema = trial % 10 == 9 ? KeySchema.Positions : SchemaKeyGenerators.Schema(random);
-            var node = NodeRun.Random(random, schema);
+            var node = NodeRun.Random(random, schema, schema.IsPositions ? 200 : 60);
+            aligned += node.Format.IsByteAligned ? 1 : 0;
+            wide += node.Format.KeyU64s > 5 ? 1 : 0;
+            mixed += node.PackedKeys.Count > 0 && node.PackedKeys.Count < node.Keys.Count ? 1 : 0;
+            longRuns += node.Keys.Count > 64 ? 1 : 0;
             var stride = schema.KeyFieldCount;
             var generic = new GenericKeyCodec(node.Format);
             foreach (var codec in Codecs(node.Format))
@@ -68,6 +74,8 @@ public sealed class SchemaCodecTests
                 }
             }
         }
+        // The trials reached what they are for: byte-aligned formats, formats wider than positions', runs mixing packed and unpacked keys, long runs.
+        Assert.True(aligned >= 30 && wide >= 30 && mixed >= 100 && longRuns >= 10, $"aligned {aligned}, wide {wide}, mixed {mixed}, long runs {longRuns}");
     }
 
     [Fact]
