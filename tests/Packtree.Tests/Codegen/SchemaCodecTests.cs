@@ -121,6 +121,37 @@ public sealed class SchemaCodecTests
     }
 
     [Fact]
+    public void TheWidestFormatOf135WordsIsReadAndSearchedByEveryStrategy()
+    {
+        // 134 fields every one of which spans 64 bits across the node: packed keys as wide as unpacked ones.
+        var schema = new KeySchema(new KeyComponent(KeyComponentKind.Bytes, 1024), new KeyComponent(KeyComponentKind.Int64), new KeyComponent(KeyComponentKind.Guid), new KeyComponent(KeyComponentKind.DateTime));
+        var random = new Random(135);
+        var keys = Enumerable.Range(0, 48).Select(_ => Enumerable.Range(0, schema.FieldCount).Select(_ => (ulong)random.NextInt64() << 1 ^ (ulong)random.Next(2)).ToArray()).ToList();
+        keys.Add(Enumerable.Repeat(ulong.MaxValue, schema.FieldCount).ToArray());
+        keys.Add(new ulong[schema.FieldCount]);
+        keys.Sort((a, b) => SchemaKeyGenerators.Compare(a, b, schema.KeyFieldCount));
+        var node = NodeRun.Of(random, schema, keys);
+        Assert.Equal(135, node.Format.KeyU64s);
+        var generic = new GenericKeyCodec(node.Format);
+        var expected = new ulong[keys.Count * schema.KeyFieldCount];
+        Assert.Equal(keys.Count, generic.UnpackKeys(node.Run, expected));
+        Assert.Equal(keys.SelectMany(k => k).ToArray(), expected);
+        foreach (var codec in Codecs(node.Format))
+        {
+            var all = new ulong[expected.Length];
+            Assert.Equal(keys.Count, codec.UnpackKeys(node.Run, all));
+            Assert.Equal(expected, all);
+            foreach (var search in SchemaKeyGenerators.Searches(random, schema, keys))
+                Assert.Equal(generic.FindFirstAtOrAfter(node.Run, search), codec.FindFirstAtOrAfter(node.Run, search));
+            foreach (var (left, _) in node.PackedKeys.Take(10))
+            {
+                foreach (var (right, _) in node.PackedKeys)
+                    Assert.Equal(generic.ComparePacked(left, right), codec.ComparePacked(left, right));
+            }
+        }
+    }
+
+    [Fact]
     public void BadKeysAreRefusedByEveryStrategyAlike()
     {
         var random = new Random(99);
