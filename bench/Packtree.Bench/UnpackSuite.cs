@@ -8,7 +8,8 @@ namespace Packtree.Bench;
 /// <summary>
 /// What per-node code generation buys: every unpack strategy side by side on bcachefs-like setups
 /// (2^20 keys packed back to back), per-key functions and whole-run kernels, plus compile cost and
-/// the number of keys after which compiling has paid for itself.
+/// the number of keys after which compiling has paid for itself; then keys of other schemas (db_bench and YCSB
+/// byte strings, a typed composite), a node's worth each, over key fields: unpack one key, unpack a run, find in a run.
 /// </summary>
 public static class UnpackSuite
 {
@@ -66,7 +67,110 @@ public static class UnpackSuite
         }
 
         Print(document, sets, measure);
+        RunSchemas(document, measure, quick);
         return document;
+    }
+
+    /// <summary>Keys of other schemas: each strategy over key fields, and the compare loop's threshold on keys differing deep inside.</summary>
+    private static void RunSchemas(BenchDocument document, Measure measure, bool quick)
+    {
+        SchemaKeySet[] sets = [SchemaKeySet.DbBench(), SchemaKeySet.Ycsb(), SchemaKeySet.Typed(), SchemaKeySet.Deep()];
+        foreach (var set in sets)
+        {
+            var codecs = new List<(string Name, KeyCodec Codec)> { ("generic", new GenericKeyCodec(set.Format)) };
+            if (set.Format.IsByteAligned) codecs.Add(("byte-aligned", new ByteAlignedKeyCodec(set.Format)));
+            codecs.Add(("compiled", CompiledKeyCodec.Compile(set.Format)));
+            var unrolls = set.Name == "deep-bytes" ? new[] { 2, 4, 16, 32, int.MaxValue } : [];
+            foreach (var unrolled in unrolls) codecs.Add(($"compiled-unroll-{(unrolled == int.MaxValue ? "all" : unrolled)}", CompiledKeyCodec.Compile(set.Format, unrolled)));
+            var stride = set.Schema.KeyFieldCount;
+            var one = new ulong[stride];
+            var run = new ulong[ChunkKeys * stride];
+            var warmup = new Measure(quick: true);
+            foreach (var (_, codec) in codecs)
+            {
+                warmup.NanosecondsPerOperation(() => UnpackKeyEach(codec, set, one), set.Count);
+                warmup.NanosecondsPerOperation(() => UnpackKeysRun(codec, set, run), set.Count);
+                warmup.NanosecondsPerOperation(() => FindInRuns(codec, set), set.Count);
+            }
+            foreach (var (name, codec) in codecs)
+            {
+                if (!name.StartsWith("compiled-unroll", StringComparison.Ordinal))
+                {
+                    document.Add(set.Name, $"{name}/unpack_key", "ns_per_key", measure.NanosecondsPerOperation(() => UnpackKeyEach(codec, set, one), set.Count), "ns");
+                    document.Add(set.Name, $"{name}/unpack_keys_run", "ns_per_key", measure.NanosecondsPerOperation(() => UnpackKeysRun(codec, set, run), set.Count), "ns");
+                }
+                document.Add(set.Name, $"{name}/find_run", "ns_per_key", measure.NanosecondsPerOperation(() => FindInRuns(codec, set), set.Count), "ns");
+            }
+            document.Add(set.Name, "compiled", "compile_time_us", CompileTime(set.Format, quick ? 5 : 25).TotalMicroseconds, "us");
+        }
+        PrintSchemas(document, sets);
+    }
+
+    private static void PrintSchemas(BenchDocument document, SchemaKeySet[] sets)
+    {
+        var table = new Table().Title($"Packtree.Bench unpack — keys of other schemas over key fields, a node of {SchemaKeySet.NodeKeys:N0} neighbours: ns per key (median)");
+        table.AddColumn("setup");
+        table.AddColumn("operation");
+        foreach (var strategy in new[] { "generic", "byte-aligned", "compiled" }) table.AddColumn(strategy, c => c.RightAligned());
+        table.AddColumn("generic ÷ compiled", c => c.RightAligned());
+        foreach (var set in sets)
+        {
+            var label = $"{set.Name} ({set.Schema}, {set.Format.KeyU64s} words, {set.Format.KeyBits} key bits{(set.Format.IsByteAligned ? ", aligned" : "")})";
+            foreach (var operation in new[] { "unpack_key", "unpack_keys_run", "find_run" })
+            {
+                string Cell(string strategy) => document.Find(set.Name, $"{strategy}/{operation}", "ns_per_key") is { } v ? $"{v:F2}" : "—";
+                var ratio = document.Find(set.Name, $"generic/{operation}", "ns_per_key")!.Value / document.Find(set.Name, $"compiled/{operation}", "ns_per_key")!.Value;
+                table.AddRow(label, operation, Cell("generic"), Cell("byte-aligned"), Cell("compiled"), $"{ratio:F2}×");
+            }
+            foreach (var variant in document.Results.Where(r => r.Case == set.Name && r.Variant.StartsWith("compiled-unroll", StringComparison.Ordinal)))
+                table.AddRow(label, $"find_run, {variant.Variant["compiled-".Length..^"/find_run".Length]}", "", "", $"{variant.Value:F2}", "");
+            table.AddRow(label, "compile once", "", "", $"{document.Find(set.Name, "compiled", "compile_time_us"):F0} µs", "");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static ulong UnpackKeyEach(KeyCodec codec, SchemaKeySet set, ulong[] key)
+    {
+        var packed = set.Packed.AsSpan();
+        var stride = set.Format.KeyBytes;
+        ulong sum = 0;
+        for (var at = 0; at < packed.Length; at += stride)
+        {
+            codec.UnpackKey(packed.Slice(at, stride), key);
+            sum += key[0] ^ key[^1];
+        }
+        return sum;
+    }
+
+    /// <summary>Runs of <see cref="ChunkKeys"/> keys into one reused buffer, as for positions.</summary>
+    private static ulong UnpackKeysRun(KeyCodec codec, SchemaKeySet set, ulong[] keys)
+    {
+        var packed = set.Packed.AsSpan();
+        var chunk = ChunkKeys * set.Format.KeyBytes;
+        var stride = set.Schema.KeyFieldCount;
+        ulong sum = 0;
+        for (var at = 0; at < packed.Length; at += chunk)
+        {
+            var n = codec.UnpackKeys(packed.Slice(at, Math.Min(chunk, packed.Length - at)), keys);
+            sum += keys[(n - 1) * stride] + keys[n / 2 * stride + stride - 1];
+        }
+        return sum;
+    }
+
+    /// <summary>In each run of <see cref="ChunkKeys"/> keys, finds its last key: a walk over the whole run; time per key walked.</summary>
+    private static ulong FindInRuns(KeyCodec codec, SchemaKeySet set)
+    {
+        var packed = set.Packed.AsSpan();
+        var chunk = ChunkKeys * set.Format.KeyBytes;
+        var stride = set.Schema.KeyFieldCount;
+        ulong sum = 0;
+        for (var at = 0; at < packed.Length; at += chunk)
+        {
+            var length = Math.Min(chunk, packed.Length - at);
+            var last = (at + length) / set.Format.KeyBytes - 1;
+            sum += (ulong)codec.FindFirstAtOrAfter(packed.Slice(at, length), set.Keys[last].AsSpan(0, stride));
+        }
+        return sum;
     }
 
     /// <summary>Median time to emit and compile all of a format's code, over fresh compiles.</summary>

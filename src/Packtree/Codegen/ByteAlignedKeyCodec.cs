@@ -12,7 +12,7 @@ namespace Packtree.Codegen;
 /// </summary>
 internal sealed class ByteAlignedKeyCodec : KeyCodec
 {
-    private readonly FieldLoad[] _loads = new FieldLoad[BkeyFields.Count];
+    private readonly FieldLoad[] _loads;
 
     /// <summary>Creates the codec; the format must be byte-aligned.</summary>
     public ByteAlignedKeyCodec(BkeyFormat format)
@@ -20,7 +20,8 @@ internal sealed class ByteAlignedKeyCodec : KeyCodec
     {
         if (!format.IsByteAligned)
             throw new ArgumentException($"Format [{format}] is not byte-aligned; use the generic codec for it.", nameof(format));
-        for (var i = 0; i < BkeyFields.Count; i++)
+        _loads = new FieldLoad[format.FieldCount];
+        for (var i = 0; i < _loads.Length; i++)
         {
             var aligned = format.ByteAlignedFields[i];
             var field = format.Fields[i];
@@ -63,6 +64,33 @@ internal sealed class ByteAlignedKeyCodec : KeyCodec
         ref var source = ref MemoryMarshal.GetReference(packed);
         var l = _loads;
         return new Bpos(Read(ref source, l[0]), Read(ref source, l[1]), (uint)Read(ref source, l[2]));
+    }
+
+    /// <inheritdoc/>
+    public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
+    {
+        Format.CheckPackedHeader(packed);
+        var count = Format.Schema.KeyFieldCount;
+        CheckKeyFields(key.Length, nameof(key));
+        ref var source = ref MemoryMarshal.GetReference(packed);
+        var l = _loads;
+        // Validated formats keep offset + mask inside the unpacked width, so no field needs narrowing.
+        for (var i = 0; i < count; i++) key[i] = Read(ref source, l[i]);
+    }
+
+    /// <inheritdoc/>
+    protected override int ComparePackedToKey(ReadOnlySpan<byte> packed, ReadOnlySpan<ulong> key)
+    {
+        Format.CheckPackedHeader(packed);
+        ref var source = ref MemoryMarshal.GetReference(packed);
+        var l = _loads;
+        var count = Format.Schema.KeyFieldCount;
+        for (var i = 0; i < count; i++)
+        {
+            var value = Read(ref source, l[i]);
+            if (value != key[i]) return value < key[i] ? -1 : 1;
+        }
+        return 0;
     }
 
     // In bounds: every load ends at or before the byte holding its field's top bit, inside the

@@ -12,14 +12,21 @@ namespace Packtree.Codegen;
 /// offsets as constants, compiled by the runtime. Per-key functions for single keys, and kernels
 /// (whole loops) for runs of keys. Results are identical to the generic codec.
 /// </summary>
-internal sealed class CompiledKeyCodec : KeyCodec
+/// <remarks>
+/// A format of bcachefs positions gets the position code, and its members over key fields forward to it;
+/// a format of any other schema gets code over its key fields (the position members then refuse).
+/// The packed compare and the find kernel serve both.
+/// </remarks>
+internal sealed partial class CompiledKeyCodec : KeyCodec
 {
     private readonly Functions _code;
+    private readonly KeyFunctions? _keys;
 
-    private CompiledKeyCodec(BkeyFormat format, Functions code, TimeSpan compileTime)
+    private CompiledKeyCodec(BkeyFormat format, Functions code, KeyFunctions? keys, TimeSpan compileTime)
         : base(format)
     {
         _code = code;
+        _keys = keys;
         CompileTime = compileTime;
     }
 
@@ -36,22 +43,32 @@ internal sealed class CompiledKeyCodec : KeyCodec
     public TimeSpan CompileTime { get; }
 
     /// <summary>Emits and compiles the code for <paramref name="format"/>.</summary>
+    /// <param name="format">The format.</param>
+    /// <param name="unrolledWords">Most whole key words a compare unrolls before it loops (benchmarks vary it to measure the default).</param>
     /// <exception cref="PlatformNotSupportedException">The runtime cannot compile dynamic code, or the machine is big-endian.</exception>
     [RequiresDynamicCode("Emits IL for the format.")]
-    public static CompiledKeyCodec Compile(BkeyFormat format)
+    public static CompiledKeyCodec Compile(BkeyFormat format, int unrolledWords = CompareEmitter.DefaultUnrolledWords)
     {
         if (!KeyCodecFactory.CanCompile)
             throw new PlatformNotSupportedException("This runtime cannot compile dynamic code (or the machine is big-endian); use the generic or byte-aligned codec.");
         var started = Stopwatch.GetTimestamp();
+        if (!format.Schema.IsPositions)
+        {
+            var compare = EmitCompare(format, unrolledWords);
+            var find = KernelEmitter.EmitFind(format, unrolledWords);
+            var keys = new KeyFunctions(EmitUnpackKey(format), KernelEmitter.EmitUnpackKeys(format), EmitPackSearch(format));
+            WarmUp(format, compare, find, keys);
+            return new CompiledKeyCodec(format, Functions.WithoutPositions(format, compare, find), keys, Stopwatch.GetElapsedTime(started));
+        }
         var code = new Functions(
             EmitUnpackPosition(format),
-            EmitCompare(format),
+            EmitCompare(format, unrolledWords),
             EmitWritePosition(format),
             KernelEmitter.EmitUnpackRun(format),
             KernelEmitter.EmitUnpackPositions(format),
-            KernelEmitter.EmitFind(format));
+            KernelEmitter.EmitFind(format, unrolledWords));
         WarmUp(format, code);
-        return new CompiledKeyCodec(format, code, Stopwatch.GetElapsedTime(started));
+        return new CompiledKeyCodec(format, code, null, Stopwatch.GetElapsedTime(started));
     }
 
     /// <inheritdoc/>
@@ -219,11 +236,11 @@ internal sealed class CompiledKeyCodec : KeyCodec
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
-    private static CompareFunction EmitCompare(BkeyFormat format)
+    private static CompareFunction EmitCompare(BkeyFormat format, int unrolledWords)
     {
         var method = NewMethod("cmp_packed", format, typeof(int), typeof(byte).MakeByRefType(), typeof(byte).MakeByRefType());
         var il = method.GetILGenerator();
-        CompareEmitter.EmitCompare(il, format, Arg0, Arg1);
+        CompareEmitter.EmitCompare(il, format, Arg0, Arg1, unrolledWords);
         il.Emit(OpCodes.Ret);
         return Bind<CompareFunction>(method, format);
     }
@@ -247,5 +264,21 @@ internal sealed class CompiledKeyCodec : KeyCodec
         WritePositionFunction WritePosition,
         UnpackRunKernel UnpackRun,
         UnpackPositionsKernel UnpackPositions,
-        FindKernel Find);
+        FindKernel Find)
+    {
+        /// <summary>
+        /// The functions of a format of another schema: the compare and the find, and position functions that refuse,
+        /// so that the position members keep their direct calls and no check of their own.
+        /// </summary>
+        public static Functions WithoutPositions(BkeyFormat format, CompareFunction compare, FindKernel find) => new(
+            (ref byte _) => throw NotPositions(format),
+            compare,
+            (ref byte _, ulong _, ulong _, ulong _) => throw NotPositions(format),
+            (ref byte _, int _, ref Bkey _, int _, ref int _) => throw NotPositions(format),
+            (ref byte _, int _, ref Bpos _, int _, ref int _) => throw NotPositions(format),
+            find);
+
+        private static InvalidOperationException NotPositions(BkeyFormat format) =>
+            new($"Format [{format}] packs keys of {format.Schema}, not bcachefs positions: read them with UnpackKey, UnpackKeys and FindFirstAtOrAfter over key fields.");
+    }
 }

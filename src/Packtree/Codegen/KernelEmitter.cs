@@ -42,6 +42,20 @@ internal static class KernelEmitter
         return (UnpackRunKernel)method.CreateDelegate(typeof(UnpackRunKernel), format);
     }
 
+    /// <summary>As <see cref="EmitUnpackRun"/> for keys of any schema: the key fields, back to back (<see cref="KeySchema.KeyFieldCount"/> words each).</summary>
+    public static UnpackKeysKernel EmitUnpackKeys(BkeyFormat format)
+    {
+        var (method, il) = NewMethod("unpack_keys", format, typeof(ulong).MakeByRefType());
+        var destination = il.DeclareLocal(typeof(ulong).MakeByRefType());
+        EmitLoop(il, format, countKeys: true, fast: loop =>
+        {
+            EmitElementAddress(il, loop, format.Schema.KeyFieldCount * sizeof(ulong), destination);
+            var words = KeyFieldsEmitter.EmitLoadKeyWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source));
+            KeyFieldsEmitter.EmitStoreKeyFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
+        });
+        return (UnpackKeysKernel)method.CreateDelegate(typeof(UnpackKeysKernel), format);
+    }
+
     /// <summary>As <see cref="EmitUnpackRun"/>, positions only.</summary>
     public static UnpackPositionsKernel EmitUnpackPositions(BkeyFormat format)
     {
@@ -60,12 +74,12 @@ internal static class KernelEmitter
     /// Finds the first packed key whose compare with the packed search key (argument 3) is at least
     /// the threshold (argument 4); returns <see cref="Found"/>, <see cref="NotFound"/> or <see cref="Stopped"/>.
     /// </summary>
-    public static FindKernel EmitFind(BkeyFormat format)
+    public static FindKernel EmitFind(BkeyFormat format, int unrolledWords = CompareEmitter.DefaultUnrolledWords)
     {
         var (method, il) = NewMethod("find_first_at_or_after", format, typeof(byte).MakeByRefType());
         EmitLoop(il, format, countKeys: false, fast: loop =>
         {
-            CompareEmitter.EmitCompare(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldarg_3));
+            CompareEmitter.EmitCompare(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source), g => g.Emit(OpCodes.Ldarg_3), unrolledWords);
             il.Emit(OpCodes.Ldarg, 4);
             il.Emit(OpCodes.Bge, loop.Found);
         });
@@ -108,14 +122,15 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Add);
         il.Emit(OpCodes.Stloc, src);
 
-        // The fast path takes a packed key whose u64s fits the format and which ends inside the run.
+        // The fast path takes a packed key whose u64s fits the format (a value of at most the schema's
+        // MaxValueU64s words) and which ends inside the run.
         il.Emit(OpCodes.Ldloc, src);
         il.Emit(OpCodes.Ldind_U1);
         il.Emit(OpCodes.Stloc, u64s);
         il.Emit(OpCodes.Ldloc, u64s);
         il.Emit(OpCodes.Ldc_I4, format.KeyU64s);
         il.Emit(OpCodes.Sub);
-        il.Emit(OpCodes.Ldc_I4, Bkey.ValueU64sMax);
+        il.Emit(OpCodes.Ldc_I4, format.MaxValueU64s);
         il.Emit(OpCodes.Bgt_Un, stopped);
         il.Emit(OpCodes.Ldloc, u64s);
         il.Emit(OpCodes.Ldc_I4_3);
@@ -199,6 +214,9 @@ internal static class KernelEmitter
 
 /// <summary>Compiled loop unpacking a run of keys from <c>at</c>; returns how many keys were written and where it stopped.</summary>
 internal delegate int UnpackRunKernel(ref byte run, int runLength, ref Bkey destination, int capacity, ref int at);
+
+/// <summary>Compiled loop unpacking the key fields of a run's keys from <c>at</c>; returns how many keys were written and where it stopped.</summary>
+internal delegate int UnpackKeysKernel(ref byte run, int runLength, ref ulong destination, int capacity, ref int at);
 
 /// <summary>Compiled loop unpacking the positions of a run from <c>at</c>; returns how many were written and where it stopped.</summary>
 internal delegate int UnpackPositionsKernel(ref byte run, int runLength, ref Bpos destination, int capacity, ref int at);

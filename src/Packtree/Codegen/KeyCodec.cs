@@ -9,7 +9,11 @@ namespace Packtree.Codegen;
 /// <remarks>
 /// A <em>run</em> is a sequence of keys laid out back to back as in a bset: each key's header
 /// u64s gives its length in words (key plus value); keys with format 0 are packed in
-/// <see cref="Format"/>, keys with format 1 are unpacked 40-byte headers.
+/// <see cref="Format"/>, keys with format 1 are unpacked, laid out in the schema's
+/// <see cref="KeySchema.UnpackedFormat"/> (the 40-byte <see cref="Bkey"/> for positions).
+/// The <see cref="Bkey"/> and <see cref="Bpos"/> members are for bcachefs positions; the members over
+/// key fields (<see cref="UnpackKey"/>, <see cref="UnpackKeys"/>, <see cref="FindFirstAtOrAfter(ReadOnlySpan{byte}, ReadOnlySpan{ulong})"/>)
+/// take keys of any schema, positions included.
 /// </remarks>
 internal abstract class KeyCodec
 {
@@ -69,6 +73,74 @@ internal abstract class KeyCodec
         }
         return count;
     }
+
+    /// <summary>Unpacks the key fields (<see cref="KeySchema.KeyFieldCount"/> of them) of one key packed in <see cref="Format"/>.</summary>
+    /// <exception cref="InvalidPackedKeyException">The header is inconsistent with the format.</exception>
+    /// <exception cref="ArgumentException"><paramref name="key"/> is shorter than the key fields.</exception>
+    public virtual void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
+    {
+        CheckKeyFields(key.Length, nameof(key));
+        Format.UnpackKey(packed, key);
+    }
+
+    /// <summary>
+    /// Unpacks the key fields of the keys of a run into <paramref name="keys"/>, back to back
+    /// (<see cref="KeySchema.KeyFieldCount"/> words each); returns how many keys were unpacked (all, or as many as fit).
+    /// </summary>
+    /// <exception cref="InvalidPackedKeyException">A key's header is inconsistent with the format or runs past the end of the run.</exception>
+    public virtual int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
+    {
+        var stride = Format.Schema.KeyFieldCount;
+        var capacity = keys.Length / stride;
+        var count = 0;
+        for (var at = 0; at < run.Length && count < capacity; count++)
+        {
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            var destination = keys.Slice(count * stride, stride);
+            if (RunKeys.IsPacked(key)) UnpackKey(key, destination);
+            else RunKeys.ReadUnpackedKey(Format, key, destination);
+            at += length;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Byte offset of the first key of a sorted run whose key fields are at or after <paramref name="search"/>
+    /// (<see cref="KeySchema.KeyFieldCount"/> words, compared as unsigned words, first to last), or the run's
+    /// length when there is none.
+    /// </summary>
+    /// <exception cref="InvalidPackedKeyException">A key's header is inconsistent with the format or runs past the end of the run.</exception>
+    /// <exception cref="ArgumentException"><paramref name="search"/> is shorter than the key fields.</exception>
+    public virtual int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
+    {
+        CheckKeyFields(search.Length, nameof(search));
+        for (var at = 0; at < run.Length;)
+        {
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            var order = RunKeys.IsPacked(key) ? ComparePackedToKey(key, search) : RunKeys.CompareUnpackedKey(Format, key, search);
+            if (order >= 0) return at;
+            at += length;
+        }
+        return run.Length;
+    }
+
+    /// <summary>Compares the key fields of one key packed in <see cref="Format"/> (header checked) with <paramref name="key"/>: -1, 0 or 1.</summary>
+    /// <exception cref="InvalidPackedKeyException">The header is inconsistent with the format.</exception>
+    protected virtual int ComparePackedToKey(ReadOnlySpan<byte> packed, ReadOnlySpan<ulong> key)
+    {
+        Format.CheckPackedHeader(packed);
+        return Format.ComparePackedToKey(packed, key);
+    }
+
+    /// <summary>Throws when a span of <paramref name="length"/> words cannot hold the key fields of one key.</summary>
+    /// <exception cref="ArgumentException">It cannot.</exception>
+    protected void CheckKeyFields(int length, string name)
+    {
+        if (length < Format.Schema.KeyFieldCount) ThrowKeyFields(length, name);
+    }
+
+    private void ThrowKeyFields(int length, string name) =>
+        throw new ArgumentException($"A key of {Format.Schema} has {Format.Schema.KeyFieldCount} key fields; the span has {length} words.", name);
 
     /// <summary>
     /// Byte offset of the first key of a sorted run whose position is at or after

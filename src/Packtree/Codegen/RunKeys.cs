@@ -5,7 +5,7 @@ namespace Packtree.Codegen;
 
 /// <summary>
 /// Walking a run of keys (as laid out in a bset): each key's header u64s gives its length; a key is
-/// packed (format 0) or unpacked (format 1). Shared by every codec; compiled kernels stop at the keys their fast path does not take
+/// packed (format 0) or unpacked (format 1, laid out in the schema's <see cref="KeySchema.UnpackedFormat"/>). Shared by every codec; compiled kernels stop at the keys their fast path does not take
 /// (unpacked keys, bad headers) and leave those to this.
 /// </summary>
 internal static class RunKeys
@@ -17,10 +17,26 @@ internal static class RunKeys
     {
         length = run[at] * 8;
         var keyFormat = run.Length - at > KeyHeader.FormatByteOffset ? KeyHeader.GetFormat(run[at + KeyHeader.FormatByteOffset]) : -1;
-        var minimum = keyFormat == Bkey.FormatCurrent ? Bkey.ByteCount : format.KeyBytes;
+        var minimum = keyFormat == Bkey.FormatCurrent ? UnpackedBytes(format) : format.KeyBytes;
         if (keyFormat is not (0 or 1) || length < minimum || length > run.Length - at) ThrowBadKey(format, run, at, keyFormat);
         return run.Slice(at, length);
     }
+
+    /// <summary>Bytes of an unpacked key of the format's schema: 40 for positions, a header word and one word per field otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int UnpackedBytes(BkeyFormat format) => format.Schema.IsPositions ? Bkey.ByteCount : format.Schema.UnpackedFormat.KeyBytes;
+
+    /// <summary>Reads the key fields of an unpacked key (format 1, already sliced) through the schema's unpacked format.</summary>
+    public static void ReadUnpackedKey(BkeyFormat format, ReadOnlySpan<byte> key, Span<ulong> destination)
+    {
+        var unpacked = format.Schema.UnpackedFormat.Fields;
+        // Unpacked widths and offsets 0: every value already fits its unpacked width, nothing to narrow.
+        for (var i = 0; i < destination.Length; i++) destination[i] = BkeyFormat.ReadField(key, unpacked[i]);
+    }
+
+    /// <summary>Compares the key fields of an unpacked key (format 1, already sliced) with <paramref name="search"/>: -1, 0 or 1.</summary>
+    public static int CompareUnpackedKey(BkeyFormat format, ReadOnlySpan<byte> key, ReadOnlySpan<ulong> search) =>
+        format.Schema.UnpackedFormat.ComparePackedToKey(key, search);
 
     /// <summary>Whether the key (already sliced) is packed in the node's format rather than unpacked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,6 +47,6 @@ internal static class RunKeys
             $"The key at byte {at} of a {run.Length}-byte run has u64s {run[at]} and format {keyFormat}: " +
             (keyFormat is not (0 or 1)
                 ? "a key in a node is either packed (format 0) or unpacked (format 1)"
-                : $"it must take at least {(keyFormat == 1 ? Bkey.ByteCount : format.KeyBytes)} bytes and end inside the run") +
+                : $"it must take at least {(keyFormat == 1 ? UnpackedBytes(format) : format.KeyBytes)} bytes and end inside the run") +
             $" (node format [{format}]).");
 }

@@ -61,6 +61,15 @@ internal sealed class TieredKeyCodec : KeyCodec
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, Bpos search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
 
+    /// <inheritdoc/>
+    public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key) => Next(1).UnpackKey(packed, key);
+
+    /// <inheritdoc/>
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => Next(run.Length / Format.KeyBytes).UnpackKeys(run, keys);
+
+    /// <inheritdoc/>
+    public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
+
     /// <summary>Counts the keys about to be read (an estimate for runs) and returns the codec to read them with.</summary>
     private KeyCodec Next(long keys)
     {

@@ -103,6 +103,48 @@ internal sealed class VerifyingKeyCodec(KeyCodec inner) : KeyCodec(inner.Format)
         return at;
     }
 
+    /// <inheritdoc/>
+    public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
+    {
+        Inner.UnpackKey(packed, key);
+        var count = Format.Schema.KeyFieldCount;
+        var expected = new ulong[count];
+        _reference.UnpackKey(packed, expected);
+        if (!key[..count].SequenceEqual(expected)) Throw("UnpackKey", packed[..Math.Min(packed.Length, Format.KeyBytes)], Words(expected), Words(key[..count]));
+    }
+
+    /// <inheritdoc/>
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
+    {
+        var count = Inner.UnpackKeys(run, keys);
+        var expected = new ulong[keys.Length];
+        var expectedCount = _reference.UnpackKeys(run, expected);
+        var stride = Format.Schema.KeyFieldCount;
+        for (var i = 0; i < Math.Max(count, expectedCount); i++)
+        {
+            if (count != expectedCount || !keys.Slice(i * stride, stride).SequenceEqual(expected.AsSpan(i * stride, stride)))
+                Throw("UnpackKeys", run, $"{expectedCount} keys, key {i} = {(i < expectedCount ? Words(expected.AsSpan(i * stride, stride)) : "none")}", $"{count} keys, key {i} = {(i < count ? Words(keys.Slice(i * stride, stride)) : "none")}");
+        }
+        return count;
+    }
+
+    /// <inheritdoc/>
+    public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
+    {
+        var at = Inner.FindFirstAtOrAfter(run, search);
+        var expected = _reference.FindFirstAtOrAfter(run, search);
+        if (at != expected) Throw($"FindFirstAtOrAfter({Words(search[..Format.Schema.KeyFieldCount])})", run, $"byte {expected}", $"byte {at}");
+        return at;
+    }
+
+    /// <summary>Key fields as a dump prints them: hexadecimal words.</summary>
+    private static string Words(ReadOnlySpan<ulong> words)
+    {
+        var text = new System.Text.StringBuilder("[");
+        for (var i = 0; i < words.Length; i++) text.Append(i == 0 ? "" : " ").Append(words[i].ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+        return text.Append(']').ToString();
+    }
+
     private static string Describe(bool ok, ReadOnlySpan<byte> bytes) => ok ? Convert.ToHexStringLower(bytes) : "does not fit";
 
     private void Throw(string operation, ReadOnlySpan<byte> input, string expected, string actual) =>

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection.Emit;
+using System.Runtime.InteropServices;
+using Packtree.Keys;
+
+namespace Packtree.Codegen;
+
+// The members over key fields, for keys of any schema: compiled code for formats of other schemas,
+// forwarding to the position code for formats of bcachefs positions.
+internal sealed partial class CompiledKeyCodec
+{
+    private delegate void UnpackKeyFunction(ref byte source, ref ulong destination);
+
+    private delegate bool PackSearchFunction(ref ulong search, ref byte destination);
+
+    /// <inheritdoc/>
+    public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
+    {
+        Format.CheckPackedHeader(packed);
+        CheckKeyFields(key.Length, nameof(key));
+        if (_keys is null)
+        {
+            var position = _code.UnpackPosition(ref MemoryMarshal.GetReference(packed));
+            key[2] = position.Snapshot;
+            key[1] = position.Offset;
+            key[0] = position.Inode;
+            return;
+        }
+        // In bounds: the function reads the KeyBytes that CheckPackedHeader verified and writes KeyFieldCount words, checked above.
+        _keys.UnpackKey(ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(key));
+    }
+
+    /// <inheritdoc/>
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
+    {
+        if (_keys is null) return UnpackKeysAsPositions(run, keys);
+        var stride = Format.Schema.KeyFieldCount;
+        var capacity = keys.Length / stride;
+        ref var start = ref MemoryMarshal.GetReference(run);
+        int count = 0, at = 0;
+        while (at < run.Length && count < capacity)
+        {
+            // In bounds: the kernel checks every key's length against the run's before reading it,
+            // and writes at most capacity - count keys of stride words.
+            count += _keys.UnpackKeys(ref start, run.Length, ref keys[count * stride], capacity - count, ref at);
+            Debug.Assert(at <= run.Length && count <= capacity, "The kernel stays inside the run and the keys given.");
+            if (at >= run.Length || count >= capacity) break;
+            var key = RunKeys.Slice(Format, run, at, out var length); // the kernel stopped here: unpacked or malformed
+            var destination = keys.Slice(count++ * stride, stride);
+            if (RunKeys.IsPacked(key)) Format.UnpackKey(key, destination);
+            else RunKeys.ReadUnpackedKey(Format, key, destination);
+            at += length;
+        }
+        return count;
+    }
+
+    /// <inheritdoc/>
+    public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
+    {
+        CheckKeyFields(search.Length, nameof(search));
+        if (_keys is null) return FindAsPosition(run, search);
+        // As for positions: the search packed once (exactly by compiled code when it fits, else lossily),
+        // and a threshold on the packed compare.
+        Span<byte> packed = stackalloc byte[Format.KeyBytes];
+        // In bounds: the function reads KeyFieldCount words of the search (checked above) and writes KeyBytes.
+        var threshold = _keys.PackSearch(ref MemoryMarshal.GetReference(search), ref MemoryMarshal.GetReference(packed)) ? 0 : Format.PackSearchLossy(search, packed) switch
+        {
+            PackPositionResult.Exact => 0,
+            PackPositionResult.Smaller => 1,
+            _ => -1,
+        };
+        ref var start = ref MemoryMarshal.GetReference(run);
+        var at = 0;
+        while (at < run.Length)
+        {
+            var result = _code.Find(ref start, run.Length, ref MemoryMarshal.GetReference(packed), threshold, ref at);
+            if (result == KernelEmitter.Found) return at;
+            if (result == KernelEmitter.NotFound) break;
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            // The kernel stopped here: an unpacked key, or a packed one with a bad header, which the compare refuses.
+            var order = RunKeys.IsPacked(key) ? ComparePackedToKey(key, search) : RunKeys.CompareUnpackedKey(Format, key, search);
+            if (order >= 0) return at;
+            at += length;
+        }
+        return run.Length;
+    }
+
+    /// <summary>Key fields of a run of position keys through the positions kernel, a stack buffer of positions at a time.</summary>
+    private int UnpackKeysAsPositions(ReadOnlySpan<byte> run, Span<ulong> keys)
+    {
+        const int Stride = BkeyFields.PositionCount;
+        var capacity = keys.Length / Stride;
+        Span<Bpos> buffer = stackalloc Bpos[64];
+        ref var start = ref MemoryMarshal.GetReference(run);
+        int count = 0, at = 0;
+        while (at < run.Length && count < capacity)
+        {
+            var wanted = Math.Min(buffer.Length, capacity - count);
+            var got = _code.UnpackPositions(ref start, run.Length, ref buffer[0], wanted, ref at);
+            for (var i = 0; i < got; i++) Store(buffer[i], keys.Slice((count + i) * Stride, Stride));
+            count += got;
+            if (at >= run.Length || count >= capacity || got == wanted) continue; // the end, or a full buffer
+            var key = RunKeys.Slice(Format, run, at, out var length);
+            Store(RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position, keys.Slice(count++ * Stride, Stride));
+            at += length;
+        }
+        return count;
+
+        static void Store(Bpos position, Span<ulong> key)
+        {
+            key[2] = position.Snapshot;
+            key[1] = position.Offset;
+            key[0] = position.Inode;
+        }
+    }
+
+    /// <summary>Finds a position key at or after key fields: a snapshot beyond 32 bits means the next offset.</summary>
+    private int FindAsPosition(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
+    {
+        if (search[2] <= uint.MaxValue) return FindFirstAtOrAfter(run, new Bpos(search[0], search[1], (uint)search[2]));
+        var below = new Bpos(search[0], search[1], uint.MaxValue);
+        // Above every position: nothing is found, but the run is still walked so that a bad key is refused as elsewhere.
+        return below == Bpos.Max ? base.FindFirstAtOrAfter(run, search) : FindFirstAtOrAfter(run, below.Successor());
+    }
+
+    [RequiresDynamicCode("Emits IL for the format.")]
+    private static UnpackKeyFunction EmitUnpackKey(BkeyFormat format)
+    {
+        var method = NewMethod("unpack_key", format, typeof(void), typeof(byte).MakeByRefType(), typeof(ulong).MakeByRefType());
+        var il = method.GetILGenerator();
+        var words = KeyFieldsEmitter.EmitLoadKeyWords(il, format, Arg0);
+        KeyFieldsEmitter.EmitStoreKeyFields(il, format, words, Arg1);
+        il.Emit(OpCodes.Ret);
+        return Bind<UnpackKeyFunction>(method, format);
+    }
+
+    [RequiresDynamicCode("Emits IL for the format.")]
+    private static PackSearchFunction EmitPackSearch(BkeyFormat format)
+    {
+        var method = NewMethod("pack_search", format, typeof(bool), typeof(ulong).MakeByRefType(), typeof(byte).MakeByRefType());
+        KeyFieldsEmitter.EmitPackSearch(method.GetILGenerator(), format, Arg0, Arg1);
+        return Bind<PackSearchFunction>(method, format);
+    }
+
+    /// <summary>Runs every function of a format of another schema once, so that the runtime's compilation is part of the compile time.</summary>
+    private static void WarmUp(BkeyFormat format, CompareFunction compare, FindKernel find, KeyFunctions keys)
+    {
+        Span<byte> key = stackalloc byte[format.KeyBytes];
+        key.Clear();
+        key[0] = (byte)format.KeyU64s;
+        Span<ulong> fields = stackalloc ulong[format.Schema.KeyFieldCount];
+        compare(ref key[0], ref key[0]);
+        keys.UnpackKey(ref key[0], ref fields[0]);
+        var at = 0;
+        keys.UnpackKeys(ref key[0], format.KeyBytes, ref fields[0], 1, ref at);
+        at = 0;
+        find(ref key[0], format.KeyBytes, ref key[0], 0, ref at);
+        keys.PackSearch(ref fields[0], ref key[0]);
+    }
+
+    private sealed record KeyFunctions(UnpackKeyFunction UnpackKey, UnpackKeysKernel UnpackKeys, PackSearchFunction PackSearch);
+}
