@@ -47,9 +47,7 @@ internal sealed partial class BtreeNode
         get => _header;
         private set
         {
-            // Codecs read position keys so far; other schemas' nodes read keys through their format.
-            if (!ReferenceEquals(_header?.Format, value.Format))
-                Keys = value.Format.Schema.IsPositions ? KeyCodecFactory.Create(value.Format, _codecOptions) : new GenericKeyCodec(value.Format);
+            if (!ReferenceEquals(_header?.Format, value.Format)) Keys = KeyCodecFactory.Create(value.Format, _codecOptions);
             _header = value;
         }
     }
