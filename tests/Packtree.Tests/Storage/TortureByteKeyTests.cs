@@ -74,6 +74,10 @@ public sealed class TortureByteKeyTests
             Assert.Null(model.Compare(store, 3000));
             Assert.True(model.ByteKeyTrees >= 1);
             Assert.True(model.ByteKeys > 100);
+            // Enough keys that the byte-key tree has split: packing is tried across nodes, not in one root leaf.
+            var report = Packtree.Diagnostics.StoreCheck.Run(store);
+            Assert.True(report.IsClean, string.Join("; ", report.Problems));
+            Assert.True(Assert.Single(report.Trees, t => t.Name == "gamma").Levels >= 2);
 
             var gamma = store.GetOrCreateTree("gamma", TortureWorkload.StartingTrees[2].Kind);
             byte[] first = [], firstValue = [];
