@@ -41,7 +41,7 @@ public static class CheckCommand
                 Console.Error.WriteLine($"packtree: {ErrorText.OneLine(e.Message)}");
                 return 2;
             }
-            Report(report.Path ?? Path.GetFullPath(path), report.Notes, report.Problems, report.Statistics is { } statistics ? () => Summary(report, statistics) : null, quiet);
+            Report(report.Path ?? Path.GetFullPath(path), report.Notes, report.Problems, report.Statistics is { } statistics ? () => Summary(report, statistics, KindsOf(path, salvage)) : null, quiet);
             return report.IsClean ? 0 : 1;
         }
         catch (Exception e)
@@ -59,13 +59,30 @@ public static class CheckCommand
         }
     }
 
-    /// <summary>The trees that checked clean, the store's figures and its most common key formats.</summary>
-    private static void Summary(StoreCheckReport report, StoreStatistics statistics)
+    /// <summary>
+    /// Each tree's kind of keys, read from the store opened read-only (the check's report does not carry them); empty when
+    /// the store does not open, and the check's problems say why.
+    /// </summary>
+    private static Dictionary<string, KeyKind> KindsOf(string path, bool salvage)
     {
-        var table = new Table().AddColumns("tree", "id", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");
+        try
+        {
+            using var store = Store.Open(path, new StoreOptions { ReadOnly = true, Salvage = salvage });
+            return store.TreeNames.ToDictionary(name => name, name => store.TryGetTree(name, out var tree) ? tree!.KeyKind : KeyKind.Positions);
+        }
+        catch (Exception)
+        {
+            return []; // the kinds are shown only beside a clean summary; why the store does not open is the check's to report
+        }
+    }
+
+    /// <summary>The trees that checked clean with their kinds of keys, the store's figures and its most common key formats.</summary>
+    private static void Summary(StoreCheckReport report, StoreStatistics statistics, Dictionary<string, KeyKind> kinds)
+    {
+        var table = new Table().AddColumns("tree", "id", "key kind", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");
         foreach (var tree in report.Trees.Where(t => t.IsClean))
         {
-            table.AddRow(Markup.Escape(tree.Name), $"{tree.Id}", $"{tree.Keys:N0}", $"{tree.Levels}", $"{tree.Nodes:N0}", $"{tree.Leaves:N0}", $"{tree.LiveBytes:N0}",
+            table.AddRow(Markup.Escape(tree.Name), $"{tree.Id}", kinds.TryGetValue(tree.Name, out var kind) ? Markup.Escape(kind.ToString()) : "?", $"{tree.Keys:N0}", $"{tree.Levels}", $"{tree.Nodes:N0}", $"{tree.Leaves:N0}", $"{tree.LiveBytes:N0}",
                 tree.Keys == 0 ? "-" : $"{(double)tree.LiveBytes / tree.Keys:F1}");
         }
         AnsiConsole.Write(table);

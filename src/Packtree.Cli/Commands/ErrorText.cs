@@ -9,4 +9,9 @@ public static class ErrorText
 {
     /// <summary><paramref name="text"/> with its line breaks turned into spaces.</summary>
     public static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>The message of <paramref name="e"/> on one line, without the "(Parameter 'key')" an argument error appends for programmers.</summary>
+    public static string Message(Exception e) => OneLine(e is ArgumentException { ParamName: { } name } a
+        ? a.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+        : e.Message);
 }

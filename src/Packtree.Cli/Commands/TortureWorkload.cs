@@ -2,78 +2,114 @@ using Packtree.Keys;
 
 namespace Packtree.Cli.Commands;
 
-/// <summary>One commit of the crash test: a tree created, or puts (a value) and deletes (null) in trees by index; flushed or buffered.</summary>
-public sealed record TortureCommit(string? NewTree, List<(int Tree, Bpos Key, byte[]? Value)> Updates, bool Durable);
-
 /// <summary>
 /// The crash test's workload: a sequence of commits drawn from a seed, the same for the worker that
 /// runs it and the checker that replays it in a model. Most commits are one or a few puts and deletes;
-/// now and then a tree is created (long and non-ASCII names among them), a value is as large as a tree
-/// takes, or a batch holds more than 65,536 updates.
+/// now and then a tree is created (long and non-ASCII names among them, every other one of byte keys of
+/// some longest length), a value is as large as its tree takes, or a batch holds more than 65,536 updates.
+/// Byte keys come from <see cref="TortureByteKeys"/>.
 /// </summary>
-public sealed class TortureWorkload(int seed)
+public sealed class TortureWorkload
 {
-    /// <summary>The trees every trial starts with.</summary>
-    public static readonly string[] TreeNames = ["alpha", "beta"];
+    /// <summary>The trees every trial starts with, and their kinds of keys.</summary>
+    public static readonly (string Name, KeyKind Kind)[] StartingTrees = [("alpha", KeyKind.Positions), ("beta", KeyKind.Positions), ("gamma", KeyKind.Bytes(64))];
 
-    private const int LargestValue = 896; // what a tree of 4 KiB nodes takes
-    private readonly Random _random = new(seed);
-    private int _trees = TreeNames.Length;
+    // The longest keys of the byte-key trees created along the way: all fit 4 KiB nodes (four unpacked keys of 64 bytes do).
+    private static readonly int[] CreatedLengths = [1, 17, 64, 5];
+    private static readonly Dictionary<KeyKind, int> Largest = [];
+
+    private readonly Random _random;
+    private readonly TortureByteKeys _byteKeys;
+    private readonly List<KeyKind> _kinds = [.. StartingTrees.Select(t => t.Kind)];
+
+    /// <summary>The workload of <paramref name="seed"/>.</summary>
+    public TortureWorkload(int seed)
+    {
+        _random = new Random(seed);
+        _byteKeys = new TortureByteKeys(_random);
+    }
 
     public static StoreOptions Options(Durability durability) => new()
     {
         NodeBytes = 4096,
         BlockBytes = 512,
         CacheBytes = 16 * 4096 * 2,
-        JournalBytes = 12 * 1024 * 1024, // a batch of 70,000 small updates must fit a quarter of it
+        JournalBytes = 32 * 1024 * 1024, // a batch of 70,000 small updates, of 64-byte-key trees too (about 104 journal bytes each), must fit a quarter of it
         Durability = durability,
     };
 
     /// <summary>The name of the tree created as the <paramref name="index"/>-th (from 0, the starting trees included).</summary>
-    public static string NameOf(int index) => index < TreeNames.Length ? TreeNames[index] : (index % 3) switch
+    public static string NameOf(int index) => index < StartingTrees.Length ? StartingTrees[index].Name : (index % 3) switch
     {
         0 => $"données-ü-日本-{index}",
         1 => $"{index:D4}" + new string('n', 251), // 255 UTF-8 bytes
         _ => $"t{index}",
     };
 
+    /// <summary>The kind of keys of the tree created as the <paramref name="index"/>-th: positions and byte keys by turns after the starting trees.</summary>
+    public static KeyKind KindOf(int index) => index < StartingTrees.Length ? StartingTrees[index].Kind
+        : index % 2 == 0 ? KeyKind.Bytes(CreatedLengths[index / 2 % CreatedLengths.Length]) : KeyKind.Positions;
+
+    /// <summary>
+    /// The largest value a tree of <paramref name="kind"/> keys takes in the trials' stores (longer keys leave less room),
+    /// asked of a store in memory with the same options.
+    /// </summary>
+    public static int LargestValue(KeyKind kind)
+    {
+        lock (Largest)
+        {
+            if (Largest.TryGetValue(kind, out var bytes)) return bytes;
+            using var probe = Store.CreateInMemory(Options(Durability.Buffered));
+            return Largest[kind] = probe.GetOrCreateTree("probe", kind).MaxValueBytes;
+        }
+    }
+
     /// <summary>The next commit.</summary>
     public TortureCommit Next()
     {
-        if (_trees < 40 && _random.Next(300) == 0) return new TortureCommit(NameOf(_trees++), [], true);
-        var updates = new List<(int, Bpos, byte[]?)>();
+        if (_kinds.Count < 40 && _random.Next(300) == 0)
+        {
+            var index = _kinds.Count;
+            _kinds.Add(KindOf(index));
+            return new TortureCommit(NameOf(index), _kinds[index], [], true);
+        }
+        var updates = new List<TortureUpdate>();
         if (_random.Next(1500) == 0)
         {
             // A batch past 65,535 updates: small values and deletes in one tree.
-            var tree = _random.Next(_trees);
+            var tree = _random.Next(_kinds.Count);
             var count = 65_536 + _random.Next(0, 4_000);
             for (var i = 0; i < count; i++)
             {
-                var key = new Bpos(9, (ulong)_random.Next(0, 100_000), 0);
-                updates.Add((tree, key, _random.Next(6) == 0 ? null : BitConverter.GetBytes(i)));
+                var number = _random.Next(0, 100_000);
+                var key = _kinds[tree].IsBytes ? new TreeKey(default, TortureByteKeys.Row(number, _kinds[tree].MaxBytes)) : new TreeKey(new Bpos(9, (ulong)number, 0), null);
+                updates.Add(new TortureUpdate(tree, key, _random.Next(6) == 0 ? null : BitConverter.GetBytes(i)));
             }
-            return new TortureCommit(null, updates, _random.Next(2) == 0);
+            return new TortureCommit(null, null, updates, _random.Next(2) == 0);
         }
         var n = _random.Next(4) == 0 ? _random.Next(2, 12) : 1;
         for (var i = 0; i < n; i++)
         {
-            var tree = _random.Next(_trees);
-            var key = new Bpos((ulong)_random.Next(0, 4), (ulong)_random.Next(0, 3000) * 8, (uint)_random.Next(0, 2));
+            var tree = _random.Next(_kinds.Count);
+            var kind = _kinds[tree];
+            var key = kind.IsBytes ? new TreeKey(default, _byteKeys.Next(kind.MaxBytes))
+                : new TreeKey(new Bpos((ulong)_random.Next(0, 4), (ulong)_random.Next(0, 3000) * 8, (uint)_random.Next(0, 2)), null);
             if (_random.Next(5) == 0)
             {
-                updates.Add((tree, key, null));
+                updates.Add(new TortureUpdate(tree, key, null));
                 continue;
             }
+            var largest = LargestValue(kind);
             var size = _random.Next(20) switch
             {
-                0 => LargestValue,
-                < 3 => _random.Next(0, LargestValue),
+                0 => largest,
+                < 3 => _random.Next(0, largest),
                 _ => _random.Next(0, 40),
             };
             var value = new byte[size];
             _random.NextBytes(value);
-            updates.Add((tree, key, value));
+            updates.Add(new TortureUpdate(tree, key, value));
         }
-        return new TortureCommit(null, updates, _random.Next(3) != 0);
+        return new TortureCommit(null, null, updates, _random.Next(3) != 0);
     }
 }
