@@ -1,5 +1,6 @@
 using Packtree.Codegen;
 using Packtree.Keys;
+using Packtree.Tests.Keys;
 using Packtree.Tests.Storage;
 
 namespace Packtree.Tests.Api;
@@ -12,7 +13,7 @@ namespace Packtree.Tests.Api;
 /// </summary>
 public sealed class ByteKeyStoreTests
 {
-    private static readonly IComparer<byte[]> Ordinal = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
+    private static readonly IComparer<byte[]> Ordinal = ByteArrays.Order;
 
     public static TheoryData<UnpackStrategy, bool> Cases => new()
     {
@@ -37,7 +38,7 @@ public sealed class ByteKeyStoreTests
             var tree = store.GetOrCreateTree("bytes", kind);
             var model = new SortedDictionary<byte[], byte[]>(Ordinal);
             var random = new Random(onDisk ? 11 : 7 + (int)strategy);
-            var keys = new KeyMaker(random, kind.MaxBytes);
+            var keys = new StressByteKeys(random, kind.MaxBytes);
             for (var op = 0; op < 3000; op++)
             {
                 var where = $"operation {op} ({strategy}, {(onDisk ? "file" : "memory")})";
@@ -256,42 +257,5 @@ public sealed class ByteKeyStoreTests
         var values = new List<byte[]>();
         foreach (var entry in scan) values.Add(entry.Value.ToArray());
         return values;
-    }
-
-    /// <summary>Byte keys that stress packing: shared prefixes, prefixes of each other, empty, longest, all-0x00 and all-0xFF.</summary>
-    private sealed class KeyMaker(Random random, int maxBytes)
-    {
-        private static readonly byte[] Alphabet = [0x00, 0x01, 0x2f, 0x61, 0x7f, 0xfe, 0xff];
-        private readonly List<byte[]> _made = [];
-
-        public byte[] Next()
-        {
-            byte[] key = random.Next(10) switch
-            {
-                0 => [],
-                1 => [.. Enumerable.Repeat((byte)(random.Next(2) == 0 ? 0x00 : 0xFF), random.Next(0, maxBytes + 1))],
-                2 or 3 when _made.Count > 0 => Neighbour(_made[random.Next(_made.Count)]),
-                4 or 5 or 6 => [.. "tenant/000042/"u8, .. Tail(random.Next(0, 6))],
-                _ => Tail(random.Next(0, Math.Min(maxBytes, 12) + 1)),
-            };
-            if (key.Length > maxBytes) key = key[..maxBytes];
-            if (_made.Count < 1000) _made.Add(key);
-            return key;
-        }
-
-        private byte[] Neighbour(byte[] key) => random.Next(3) switch
-        {
-            0 when key.Length > 0 => key[..^1],
-            1 when key.Length < maxBytes => [.. key, Alphabet[random.Next(Alphabet.Length)]],
-            _ when key.Length > 0 => [.. key[..^1], Alphabet[random.Next(Alphabet.Length)]],
-            _ => [Alphabet[random.Next(Alphabet.Length)]],
-        };
-
-        private byte[] Tail(int length)
-        {
-            var tail = new byte[length];
-            for (var i = 0; i < length; i++) tail[i] = Alphabet[random.Next(Alphabet.Length)];
-            return tail;
-        }
     }
 }

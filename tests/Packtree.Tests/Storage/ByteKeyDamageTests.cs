@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Packtree.Nodes;
 using Packtree.Storage;
+using Packtree.Tests.Keys;
 
 namespace Packtree.Tests.Storage;
 
@@ -139,11 +140,4 @@ public sealed class ByteKeyDamageTests
         }
         return (device.Snapshot(), model);
     }
-}
-
-internal static class ByteArrays
-{
-    public static readonly IComparer<byte[]> Order = Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b));
-
-    public static readonly IEqualityComparer<byte[]> Equality = EqualityComparer<byte[]>.Create((a, b) => a.AsSpan().SequenceEqual(b), a => a.Length);
 }

@@ -31,7 +31,7 @@ public sealed class SchemaTreeModelTests
         for (var seed = 0; seed < 3; seed++)
         {
             var random = new Random(seed * 7919 + maxBytes);
-            var keys = new ByteKeys(random, maxBytes);
+            var keys = new Packtree.Tests.Keys.StressByteKeys(random, maxBytes);
             Run(NewTree(schema, nodeBytes, strategy), random, () => Fields(schema, keys.Next()), $"seed {seed}, {schema}, {nodeBytes}-byte nodes, {strategy}");
         }
     }
@@ -168,47 +168,6 @@ public sealed class SchemaTreeModelTests
             iterator.Step(forward);
         }
         return keys;
-    }
-
-    /// <summary>Byte keys that stress packing: shared prefixes, prefixes of each other, empty, longest, all-0x00 and all-0xFF.</summary>
-    private sealed class ByteKeys(Random random, int maxBytes)
-    {
-        private static readonly byte[] Alphabet = [0x00, 0x01, 0x61, 0x7f, 0xfe, 0xff];
-        private readonly List<byte[]> _made = [];
-        private readonly byte[] _prefix = Enumerable.Range(0, 40).Select(i => (byte)('a' + i % 26)).ToArray();
-
-        public byte[] Next()
-        {
-            var key = random.Next(12) switch
-            {
-                0 => [],
-                1 => Enumerable.Repeat((byte)0x00, random.Next(0, maxBytes + 1)).ToArray(),
-                2 => Enumerable.Repeat((byte)0xff, random.Next(0, maxBytes + 1)).ToArray(),
-                3 => Enumerable.Repeat((byte)0xff, maxBytes).ToArray(),
-                4 or 5 when _made.Count > 0 => Neighbour(_made[random.Next(_made.Count)]),
-                6 or 7 or 8 => [.. _prefix.AsSpan(0, Math.Min(_prefix.Length, maxBytes - 4)), .. Tail(random.Next(0, 5))],
-                _ => Tail(random.Next(0, Math.Min(maxBytes, 20) + 1)),
-            };
-            if (key.Length > maxBytes) key = key[..maxBytes];
-            if (_made.Count < 2000) _made.Add(key);
-            return key;
-        }
-
-        /// <summary>A key one byte shorter or longer than <paramref name="key"/>, or with its last byte changed.</summary>
-        private byte[] Neighbour(byte[] key) => random.Next(3) switch
-        {
-            0 when key.Length > 0 => key[..^1],
-            1 when key.Length < maxBytes => [.. key, Alphabet[random.Next(Alphabet.Length)]],
-            _ when key.Length > 0 => [.. key[..^1], Alphabet[random.Next(Alphabet.Length)]],
-            _ => [Alphabet[random.Next(Alphabet.Length)]],
-        };
-
-        private byte[] Tail(int length)
-        {
-            var tail = new byte[length];
-            for (var i = 0; i < length; i++) tail[i] = random.Next(3) == 0 ? (byte)random.Next(256) : Alphabet[random.Next(Alphabet.Length)];
-            return tail;
-        }
     }
 }
 
