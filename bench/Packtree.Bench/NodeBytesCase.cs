@@ -106,7 +106,7 @@ public static class NodeBytesCase
 
     private static void Print(BenchDocument document, int repetitions)
     {
-        var table = new Table().Title($"Packtree.Bench node — a full {NodeGeometry.DefaultNodeBytes / 1024} KiB node of byte keys (8-byte values) against Array.BinarySearch over byte[] keys, {repetitions} alternating repetitions");
+        var table = new Table().Title($"Packtree.Bench node — a full {NodeGeometry.DefaultNodeBytes / 1024} KiB node of byte keys (8-byte values) against Array.BinarySearch over byte[[]] keys, {repetitions} alternating repetitions");
         table.AddColumns("keys", "keys in node", "hit: node / BinarySearch, ns", "node ÷ BinarySearch (time)", "miss: node / BinarySearch, ns", "node ÷ BinarySearch (time)",
             "memory: node / arrays, bytes per key", "stored key bytes / raw");
         foreach (var kind in Kinds)

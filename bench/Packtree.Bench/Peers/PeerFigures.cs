@@ -33,9 +33,9 @@ public sealed class PeerFigures
         _values.TryGetValue((kind, step, engine, metric), out var rounds) ? rounds : new SortedDictionary<int, double>();
 
     /// <summary>Adds the results to <paramref name="document"/> (see the README for the metrics).</summary>
-    public void AddTo(BenchDocument document, IReadOnlyList<string> engines)
+    public void AddTo(BenchDocument document, IReadOnlyList<string> engines, IReadOnlyList<string> kinds)
     {
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             foreach (var engine in engines)
             {

@@ -5,9 +5,9 @@ namespace Packtree.Bench.Peers;
 /// <summary>The peers suite's tables in the terminal and its charts beside the JSON.</summary>
 public static class PeersReport
 {
-    public static void Print(BenchDocument document, PeerFigures figures, IReadOnlyList<string> engines, int count, int rounds, IReadOnlyDictionary<string, string> skipped)
+    public static void Print(BenchDocument document, PeerFigures figures, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, int count, int rounds, IReadOnlyDictionary<string, string> skipped)
     {
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             var table = new Table().Title($"Packtree.Bench peers — {kind} keys, {count:N0} keys, {PeerKeys.ValueBytes}-byte values, {rounds} rounds: median ops/s, and below it Packtree ÷ engine");
             table.AddColumn("workload");
@@ -62,11 +62,11 @@ public static class PeersReport
     }
 
     /// <summary>One chart per kind of keys: median ops/s per workload and engine, with the rounds' spread as whiskers.</summary>
-    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> engines, BenchSettings settings)
+    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, BenchSettings settings)
     {
         var folder = settings.ArtifactsFolder ?? Path.Combine(Path.GetTempPath(), $"packtree-peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(folder);
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             var svg = SvgChart.Render($"Packtree.Bench peers: {kind} keys, median ops/s per workload and engine (whiskers: lowest–highest round)", PeerSteps.Workloads, engines,
                 (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second"),
