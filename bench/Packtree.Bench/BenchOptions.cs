@@ -11,10 +11,16 @@ public sealed class BenchOptions
     private readonly Option<int?> _keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
     private readonly Option<int> _threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite (1 to 256).", DefaultValueFactory = _ => 1 }.Between(1, 256);
     private readonly Option<FileInfo?> _image = new("--image") { Description = "The bcachefs image the bcachefs suite reads, raw or gzipped (default: ../shared/bcachefs/img1.gz beside the repository)." };
+    private readonly Option<string[]> _kinds = new("--kinds")
+    {
+        Description = $"Kinds of keys of the peers suite (default: all of {string.Join(", ", Peers.PeerKeys.Kinds)}).",
+        AllowMultipleArgumentsPerToken = true,
+    };
     private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick)." };
 
     public BenchOptions()
     {
+        _kinds.AcceptOnlyFromAmong(Peers.PeerKeys.Kinds);
         _rounds.Validators.Add(result =>
         {
             var minimum = result.GetValue(_quick) ? 2 : 3;
@@ -31,6 +37,7 @@ public sealed class BenchOptions
         command.Options.Add(_threads);
         command.Options.Add(_rounds);
         command.Options.Add(_image);
+        command.Options.Add(_kinds);
     }
 
     public FileInfo? Json(ParseResult parse) => parse.GetValue(_json);
@@ -40,6 +47,7 @@ public sealed class BenchOptions
     {
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
-        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName);
+        return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName,
+            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null);
     }
 }

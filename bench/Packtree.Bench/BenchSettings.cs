@@ -7,4 +7,5 @@ namespace Packtree.Bench;
 /// <param name="ArtifactsFolder">Where files beside the JSON (charts) go: the JSON's folder, or null for a new temporary folder.</param>
 /// <param name="Rounds">Rounds of the peers suite, or null for its default (3; 2 with <paramref name="Quick"/>).</param>
 /// <param name="Image">The bcachefs image the bcachefs suite reads (raw or .gz), or null for ../shared/bcachefs/img1.gz beside the repository.</param>
-public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null);
+/// <param name="Kinds">Kinds of keys the peers suite runs on, or null for all of them.</param>
+public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null, IReadOnlyList<string>? Kinds = null);

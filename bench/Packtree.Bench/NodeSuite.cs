@@ -9,7 +9,8 @@ namespace Packtree.Bench;
 /// <summary>
 /// A full 256 KiB node of extents-like keys: point lookups against <see cref="Array.BinarySearch(Array, object)"/>
 /// over the same positions unpacked and against a plain binary search over the packed keys (no aux
-/// trees); whole-node iteration per unpack strategy; memory per key; rewrite and split time.
+/// trees); whole-node iteration per unpack strategy; memory per key; rewrite and split time. Then full nodes of
+/// byte keys against a binary search over byte arrays (<see cref="NodeBytesCase"/>).
 /// </summary>
 public static class NodeSuite
 {
@@ -67,6 +68,7 @@ public static class NodeSuite
         document.Add("1 bset", "node/rewrite", "us_per_node", Time(quick ? 3 : 9, () => FullNode(codec, 1).Node, n => n.Rewrite()), "us");
         document.Add("1 bset", "node/split", "us_per_node", Time(quick ? 3 : 9, () => FullNode(codec, 1).Node, n => n.Split()), "us");
         Print(document, node, measure);
+        NodeBytesCase.Run(document, measure, codec, quick);
         return document;
     }
 

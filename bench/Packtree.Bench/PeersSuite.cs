@@ -6,7 +6,7 @@ namespace Packtree.Bench;
 /// <summary>
 /// Packtree against LMDB, RocksDB, SQLite, ZoneTree and FASTER, side by side in one run: the db_bench
 /// workloads (fillseq, fillrandom, overwrite, readrandom, readseq, readreverse, fillsync) and YCSB A, B,
-/// C, E and F (Zipfian 0.99), on extents-like keys and on random keys, 100-byte values. Fills commit each
+/// C, E and F (Zipfian 0.99), on extents-like keys, on random keys, on db_bench's keys and on YCSB's keys, 100-byte values. Fills commit each
 /// put on its own without fsync, fillsync with fsync per commit.
 /// </summary>
 /// <remarks>
@@ -32,6 +32,7 @@ public static class PeersSuite
         var count = settings.Keys ?? (settings.Quick ? 20_000 : 1_000_000);
         var rounds = settings.Rounds ?? (settings.Quick ? 2 : 3);
         var engines = PeerCatalog.Engines.Select(e => e.Name).ToList();
+        var kinds = settings.Kinds ?? PeerKeys.Kinds;
         var document = new BenchDocument("peers");
         document.Add("all", "workload", "keys", count, "keys");
         document.Add("all", "workload", "threads", settings.Threads, "threads");
@@ -41,7 +42,7 @@ public static class PeersSuite
         var durability = new Dictionary<string, (string Fill, string Sync)>();
         AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn()).Start(progress =>
         {
-            foreach (var kind in PeerKeys.Kinds)
+            foreach (var kind in kinds)
             {
                 var task = progress.AddTask($"{kind} keys", maxValue: rounds * PeerSteps.Round.Length);
                 var workers = new Dictionary<string, PeerProcess>();
@@ -94,7 +95,7 @@ public static class PeersSuite
             }
         });
         var measured = engines.Where(e => !skipped.ContainsKey(e)).ToList();
-        figures.AddTo(document, measured);
+        figures.AddTo(document, measured, kinds);
         foreach (var (name, reason) in skipped) document.Add("all", name, "skipped", 1, reason);
         foreach (var name in measured)
         {
@@ -102,8 +103,8 @@ public static class PeersSuite
             document.Add("all", name, "durability_fill", 0, setting.Fill);
             document.Add("all", name, "durability_sync", 0, setting.Sync);
         }
-        PeersReport.Print(document, figures, measured, count, rounds, skipped);
-        PeersReport.WriteCharts(document, measured, settings);
+        PeersReport.Print(document, figures, kinds, measured, count, rounds, skipped);
+        PeersReport.WriteCharts(document, kinds, measured, settings);
         return document;
     }
 }

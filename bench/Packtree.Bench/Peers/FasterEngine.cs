@@ -6,27 +6,28 @@ namespace Packtree.Bench.Peers;
 /// <summary>
 /// FASTER (Microsoft.FASTER.Core): a hash index over a hybrid log on a file, point operations only —
 /// it has no ordered scans. Durability comes from checkpoints, never per operation, so fillsync does not apply.
+/// Keys are blittable structs: the position itself for the position kinds, the bytes and their length for byte keys.
 /// </summary>
-public sealed class FasterEngine : IPeerEngine
+public sealed class FasterEngine<TKey> : IPeerEngine where TKey : struct, IFasterKey<TKey>
 {
-    private readonly FasterKV<Key, Value> _store;
+    private readonly FasterKV<TKey, Value> _store;
     private readonly IDevice? _log;
-    private readonly ClientSession<Key, Value, Value, Value, Empty, IFunctions<Key, Value, Value, Value, Empty>> _session;
+    private readonly ClientSession<TKey, Value, Value, Value, Empty, IFunctions<TKey, Value, Value, Value, Empty>> _session;
     private readonly bool _owner;
 
     public FasterEngine(string folder)
     {
         _log = Devices.CreateLogDevice(Path.Combine(folder, "hlog.log"));
-        _store = new FasterKV<Key, Value>(1L << 20, new LogSettings { LogDevice = _log, MemorySizeBits = 30, PageSizeBits = 22 },
+        _store = new FasterKV<TKey, Value>(1L << 20, new LogSettings { LogDevice = _log, MemorySizeBits = 30, PageSizeBits = 22 },
             new CheckpointSettings { CheckpointDir = Path.Combine(folder, "checkpoints") }, comparer: new KeyComparer());
-        _session = _store.NewSession(new SimpleFunctions<Key, Value>());
+        _session = _store.NewSession(new SimpleFunctions<TKey, Value>());
         _owner = true;
     }
 
-    private FasterEngine(FasterEngine shared)
+    private FasterEngine(FasterEngine<TKey> shared)
     {
         _store = shared._store;
-        _session = _store.NewSession(new SimpleFunctions<Key, Value>()); // a session per thread
+        _session = _store.NewSession(new SimpleFunctions<TKey, Value>()); // a session per thread
     }
 
     public bool SupportsScans => false;
@@ -37,7 +38,7 @@ public sealed class FasterEngine : IPeerEngine
 
     public void Put(in BenchKey key, ReadOnlySpan<byte> value)
     {
-        var k = Key.From(key);
+        var k = TKey.From(key);
         var v = default(Value);
         value.CopyTo(v);
         _session.Upsert(ref k, ref v);
@@ -45,7 +46,7 @@ public sealed class FasterEngine : IPeerEngine
 
     public bool Get(in BenchKey key, Span<byte> value)
     {
-        var k = Key.From(key);
+        var k = TKey.From(key);
         var output = default(Value);
         var status = _session.Read(ref k, ref output);
         if (status.IsPending)
@@ -67,7 +68,7 @@ public sealed class FasterEngine : IPeerEngine
 
     public long ScanAll(bool reverse) => throw new NotSupportedException("FASTER has no ordered scans.");
 
-    public IPeerEngine ReaderForThread() => new FasterEngine(this);
+    public IPeerEngine ReaderForThread() => new FasterEngine<TKey>(this);
 
     public void Flush()
     {
@@ -84,16 +85,6 @@ public sealed class FasterEngine : IPeerEngine
         _log?.Dispose();
     }
 
-    /// <summary>The position as a blittable key.</summary>
-    public struct Key
-    {
-        public ulong Inode;
-        public ulong Offset;
-        public uint Snapshot;
-
-        public static Key From(in BenchKey key) => new() { Inode = key.Position.Inode, Offset = key.Position.Offset, Snapshot = key.Position.Snapshot };
-    }
-
     /// <summary>A 100-byte value, blittable.</summary>
     [InlineArray(100)]
     public struct Value
@@ -101,10 +92,10 @@ public sealed class FasterEngine : IPeerEngine
         private byte _first;
     }
 
-    private sealed class KeyComparer : IFasterEqualityComparer<Key>
+    private sealed class KeyComparer : IFasterEqualityComparer<TKey>
     {
-        public long GetHashCode64(ref Key key) => (long)Utility.GetHashCode((long)(key.Inode * 0x9E3779B97F4A7C15 ^ key.Offset * 0xC2B2AE3D27D4EB4F ^ key.Snapshot));
+        public long GetHashCode64(ref TKey key) => key.Hash64();
 
-        public bool Equals(ref Key a, ref Key b) => a.Inode == b.Inode && a.Offset == b.Offset && a.Snapshot == b.Snapshot;
+        public bool Equals(ref TKey a, ref TKey b) => a.Same(in b);
     }
 }

@@ -27,6 +27,9 @@ public interface IPeerEngine : IDisposable
     /// <summary>A reader for another thread (itself when the engine's reads are thread-safe).</summary>
     IPeerEngine ReaderForThread();
 
+    /// <summary>Figures on how the engine stores its keys, reported after each fill; none unless the engine has them.</summary>
+    IEnumerable<PeerMetric> KeyFigures() => [];
+
     /// <summary>Makes everything durable and settled (before bytes on disk are counted).</summary>
     void Flush();
 }

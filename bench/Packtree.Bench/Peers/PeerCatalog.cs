@@ -3,15 +3,18 @@ namespace Packtree.Bench.Peers;
 /// <summary>The engines of the peer benchmark, and how each is set up.</summary>
 public static class PeerCatalog
 {
-    /// <summary>Name, what to install when its native library is missing, and how to open it in a folder (sync: fsync per commit).</summary>
-    public static IReadOnlyList<(string Name, string Needs, Func<string, bool, IPeerEngine> Open)> Engines { get; } =
+    /// <summary>
+    /// Name, what to install when its native library is missing, and how to open it in a folder. Only Packtree
+    /// and FASTER key differently on byte keys; the others take every key as its bytes.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Needs, PeerOpen Open)> Engines { get; } =
     [
-        ("packtree", "nothing", (folder, sync) => new PacktreeEngine(folder, sync)),
-        ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", (folder, sync) => new LmdbEngine(folder, sync)),
-        ("rocksdb", "the native librocksdb bundled with the RocksDB package (glibc 2.31 or later)", (folder, sync) => new RocksDbEngine(folder, sync)),
-        ("sqlite", "nothing (bundled e_sqlite3)", (folder, sync) => new SqliteEngine(folder, sync)),
-        ("zonetree", "nothing", (folder, sync) => new ZoneTreeEngine(folder, sync)),
-        ("faster", "nothing", (folder, _) => new FasterEngine(folder)),
+        ("packtree", "nothing", (folder, sync, byteKeys) => new PacktreeEngine(folder, sync, byteKeys)),
+        ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", (folder, sync, _) => new LmdbEngine(folder, sync)),
+        ("rocksdb", "the native librocksdb bundled with the RocksDB package (glibc 2.31 or later)", (folder, sync, _) => new RocksDbEngine(folder, sync)),
+        ("sqlite", "nothing (bundled e_sqlite3)", (folder, sync, _) => new SqliteEngine(folder, sync)),
+        ("zonetree", "nothing", (folder, sync, _) => new ZoneTreeEngine(folder, sync)),
+        ("faster", "nothing", (folder, _, byteKeys) => byteKeys ? new FasterEngine<FasterBytesKey>(folder) : new FasterEngine<FasterPositionKey>(folder)),
     ];
 
     /// <summary>Whether an exception means the engine's native library could not be loaded (the engine is then skipped, not failed).</summary>

@@ -10,6 +10,9 @@ public sealed class PeerFigures
     /// <summary>The engine every ratio is Packtree's rate over.</summary>
     public const string Ours = "packtree";
 
+    /// <summary>The workloads after which an engine reports how it stores its keys.</summary>
+    public static readonly string[] Fills = ["fillseq", "fillrandom", "fillsync"];
+
     private readonly Dictionary<(string Kind, string Step, string Engine, string Metric), SortedDictionary<int, double>> _values = [];
 
     public void Add(string kind, string step, string engine, int round, PeerMetric figure)
@@ -30,9 +33,9 @@ public sealed class PeerFigures
         _values.TryGetValue((kind, step, engine, metric), out var rounds) ? rounds : new SortedDictionary<int, double>();
 
     /// <summary>Adds the results to <paramref name="document"/> (see the README for the metrics).</summary>
-    public void AddTo(BenchDocument document, IReadOnlyList<string> engines)
+    public void AddTo(BenchDocument document, IReadOnlyList<string> engines, IReadOnlyList<string> kinds)
     {
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             foreach (var engine in engines)
             {
@@ -53,6 +56,13 @@ public sealed class PeerFigures
                         document.Add($"{kind}/{workload}", variant, "ratio_min", ratio.Min, "x");
                         document.Add($"{kind}/{workload}", variant, "ratio_max", ratio.Max, "x");
                         document.Add($"{kind}/{workload}", variant, "verdict", ratio.Verdict, ratio.VerdictName);
+                    }
+                }
+                foreach (var fill in Fills)
+                {
+                    foreach (var (metric, unit) in LeafKeySizes.Metrics)
+                    {
+                        if (Rounds(kind, fill, engine, metric) is { Count: > 0 } sizes) document.Add($"{kind}/{fill}", engine, metric, Spread.Of(sizes.Values.ToList()).Median, unit);
                     }
                 }
                 if (Rounds(kind, "overwrite", engine, "bytes_on_disk_per_key") is { Count: > 0 } bytes)

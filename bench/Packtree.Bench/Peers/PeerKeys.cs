@@ -5,8 +5,11 @@ namespace Packtree.Bench.Peers;
 /// <summary>The keys and values of the peer workloads: the same for every engine and every round.</summary>
 public static class PeerKeys
 {
-    /// <summary>The kinds of keys the suite runs on.</summary>
-    public static readonly string[] Kinds = ["extents", "random"];
+    /// <summary>The kinds of keys the suite runs on: positions (extents-like, random), then byte keys (db_bench's, YCSB's).</summary>
+    public static readonly string[] Kinds = ["extents", "random", "dbbench", "ycsb"];
+
+    /// <summary>Whether keys of <paramref name="kind"/> are bytes only (Packtree stores them in a byte-key tree).</summary>
+    public static bool IsBytes(string kind) => kind is "dbbench" or "ycsb";
 
     /// <summary>Bytes in every value.</summary>
     public const int ValueBytes = 100;
@@ -16,11 +19,15 @@ public static class PeerKeys
 
     /// <summary>
     /// <paramref name="count"/> distinct keys in insertion order: extents-like (64 files, offsets growing by
-    /// extent sizes) or random u64 offsets; the same keys every time for the same kind and count.
+    /// extent sizes), random u64 offsets, db_bench's (<c>%016d</c> of the numbers below <paramref name="count"/>,
+    /// shuffled) or YCSB's ("user" and the hashed record number, records 0, 1, 2...); the same keys every time for
+    /// the same kind and count.
     /// </summary>
     public static BenchKey[] Make(string kind, int count)
     {
         if (!Kinds.Contains(kind)) throw new ArgumentException($"No key kind '{kind}'; kinds: {string.Join(", ", Kinds)}.", nameof(kind));
+        if (kind == "dbbench") return [.. ByteKeys.DbBench(count, seed: 3).Select(BenchKey.OfBytes)];
+        if (kind == "ycsb") return Distinct(Enumerable.Range(0, int.MaxValue).Select(i => ByteKeys.YcsbKey(i)), count);
         var random = new Random(kind == "extents" ? 1 : 2);
         var positions = new HashSet<Bpos>();
         var keys = new List<BenchKey>(count);
@@ -41,6 +48,13 @@ public static class PeerKeys
             if (positions.Add(position)) keys.Add(new BenchKey(position));
         }
         return [.. keys];
+    }
+
+    /// <summary>The first <paramref name="count"/> distinct keys of <paramref name="candidates"/>, in their order.</summary>
+    private static BenchKey[] Distinct(IEnumerable<byte[]> candidates, int count)
+    {
+        var seen = new HashSet<string>(count);
+        return [.. candidates.Where(k => seen.Add(System.Text.Encoding.Latin1.GetString(k))).Take(count).Select(BenchKey.OfBytes)];
     }
 
     /// <summary>The 100-byte value of write <paramref name="i"/>, into <paramref name="value"/>: a slice of the random pool, different per write.</summary>

@@ -9,7 +9,8 @@ namespace Packtree.Bench.Peers;
 public sealed class PeerSession : IDisposable
 {
     private readonly string _name;
-    private readonly Func<string, bool, IPeerEngine> _open;
+    private readonly PeerOpen _open;
+    private readonly bool _byteKeys;
     private readonly BenchKey[] _keys;
     private readonly BenchKey[] _inserted;
     private readonly BenchKey[] _sorted;
@@ -26,13 +27,15 @@ public sealed class PeerSession : IDisposable
     private Random _zipfRandom = new(11);
     private int _next;
 
-    public PeerSession(string name, Func<string, bool, IPeerEngine> open, string kind, int count, int threads, bool quick, string folder)
+    public PeerSession(string name, PeerOpen open, string kind, int count, int threads, bool quick, string folder)
     {
         (_name, _open, _count, _threads, _folder) = (name, open, count, threads, folder);
+        _byteKeys = PeerKeys.IsBytes(kind);
         (_ycsb, _sync) = PeerSteps.Sizes(count, quick);
         _keys = PeerKeys.Make(kind, count + _ycsb);
         _inserted = _keys[..count];
-        _sorted = [.. _inserted.OrderBy(k => k.Position)];
+        _sorted = [.. _inserted];
+        Array.Sort(_sorted, BenchKey.Compare);
         _zipf = new ZipfianGenerator(count);
     }
 
@@ -54,6 +57,7 @@ public sealed class PeerSession : IDisposable
                 {
                     FillDurability = engine.Durability;
                     Record(_count, PeerTiming.Time(() => Fill(engine, _sorted)));
+                    figures.AddRange(engine.KeyFigures());
                 }
                 Directory.Delete(Path.Combine(_folder, "seq"), recursive: true);
                 break;
@@ -62,6 +66,7 @@ public sealed class PeerSession : IDisposable
                 (_random, _zipfRandom, _next) = (new Random(7), new Random(11), _count);
                 _data = Open("data", sync: false);
                 Record(_count, PeerTiming.Time(() => Fill(Data, _inserted)));
+                figures.AddRange(Data.KeyFigures());
                 break;
             case "overwrite":
                 Record(_count, PeerTiming.Time(() =>
@@ -107,6 +112,7 @@ public sealed class PeerSession : IDisposable
                         SyncDurability = engine.Durability;
                         var slice = _keys[.._sync];
                         Record(_sync, PeerTiming.Time(() => Fill(engine, slice)));
+                        figures.AddRange(engine.KeyFigures());
                     }
                 }
                 Directory.Delete(Path.Combine(_folder, "sync"), recursive: true);
@@ -130,7 +136,7 @@ public sealed class PeerSession : IDisposable
     {
         var path = Path.Combine(_folder, sub);
         Directory.CreateDirectory(path);
-        return _open(path, sync);
+        return _open(path, sync, _byteKeys);
     }
 
     private void Fill(IPeerEngine engine, BenchKey[] keys)

@@ -5,9 +5,9 @@ namespace Packtree.Bench.Peers;
 /// <summary>The peers suite's tables in the terminal and its charts beside the JSON.</summary>
 public static class PeersReport
 {
-    public static void Print(BenchDocument document, PeerFigures figures, IReadOnlyList<string> engines, int count, int rounds, IReadOnlyDictionary<string, string> skipped)
+    public static void Print(BenchDocument document, PeerFigures figures, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, int count, int rounds, IReadOnlyDictionary<string, string> skipped)
     {
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             var table = new Table().Title($"Packtree.Bench peers — {kind} keys, {count:N0} keys, {PeerKeys.ValueBytes}-byte values, {rounds} rounds: median ops/s, and below it Packtree ÷ engine");
             table.AddColumn("workload");
@@ -33,6 +33,7 @@ public static class PeersReport
             table.AddRow(bytes.ToArray());
             table.AddRow(memory.ToArray());
             AnsiConsole.Write(table);
+            if (PeerKeys.IsBytes(kind)) PrintKeySizes(document, kind);
         }
         AnsiConsole.MarkupLine($"[grey]Packtree ÷ engine: the median of {rounds} per-round ratios (lowest–highest); \"undecided\" when the rounds disagree on which is faster.[/]");
         foreach (var engine in engines)
@@ -45,12 +46,27 @@ public static class PeersReport
         foreach (var (engine, reason) in skipped) AnsiConsole.MarkupLine($"[yellow]skipped {engine}: {Markup.Escape(reason)}[/]");
     }
 
+    /// <summary>How Packtree's byte-key tree stores the keys in its leaves after each fill, against the keys' own length.</summary>
+    private static void PrintKeySizes(BenchDocument document, string kind)
+    {
+        var table = new Table().Title($"Packtree's leaves after each fill — {kind} keys: stored key size (header and fields, values excluded) against the raw key (target: at most 40%)");
+        table.AddColumns("fill", "key bytes per key", "key bits per key", "raw key bytes", "stored ÷ raw", "keys packed", "leaves");
+        foreach (var fill in PeerFigures.Fills)
+        {
+            double? Get(string metric) => document.Find($"{kind}/{fill}", PeerFigures.Ours, metric);
+            if (Get("leaf_key_bytes_per_key") is not { } bytes) continue;
+            table.AddRow(fill, $"{bytes:F2}", $"{Get("leaf_key_bits_per_key"):F1}", $"{Get("raw_key_bytes_per_key"):F2}", $"{Get("leaf_key_percent_of_raw"):F0}%",
+                $"{Get("leaf_keys_packed_percent"):F1}%", $"{Get("leaves"):F0}");
+        }
+        AnsiConsole.Write(table);
+    }
+
     /// <summary>One chart per kind of keys: median ops/s per workload and engine, with the rounds' spread as whiskers.</summary>
-    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> engines, BenchSettings settings)
+    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, BenchSettings settings)
     {
         var folder = settings.ArtifactsFolder ?? Path.Combine(Path.GetTempPath(), $"packtree-peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(folder);
-        foreach (var kind in PeerKeys.Kinds)
+        foreach (var kind in kinds)
         {
             var svg = SvgChart.Render($"Packtree.Bench peers: {kind} keys, median ops/s per workload and engine (whiskers: lowest–highest round)", PeerSteps.Workloads, engines,
                 (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second"),

@@ -27,6 +27,15 @@ public sealed class BenchArgumentTests
     }
 
     [Fact]
+    public void AnUnknownKindOfKeysIsRefused()
+    {
+        var (exit, output, errors) = PacktreeBench.Run(Timeout, "peers", "--quick", "--kinds", "dbbench", "uuid");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("uuid", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("round 1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ThePacktreeToolHasNoBenchCommand()
     {
         var (exit, _, errors) = Storage.PacktreeCli.Run(Timeout, "bench");

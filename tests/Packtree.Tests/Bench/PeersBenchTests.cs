@@ -5,12 +5,15 @@ namespace Packtree.Tests.Bench;
 
 /// <summary>
 /// `Packtree.Bench peers` runs end to end at a small size: every engine measured or skipped with a reason,
-/// every workload in every round, ratios as medians with their spread and verdict, JSON and charts written.
+/// every workload in every round on every kind of keys (positions and byte keys), ratios as medians with their
+/// spread and verdict, JSON and charts written, and for Packtree's byte-key trees the key size in the leaves.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class PeersBenchTests
 {
     private static readonly string[] Engines = ["packtree", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
+
+    private static readonly string[] Kinds = ["extents", "random", "dbbench", "ycsb"];
 
     [Fact]
     public void ThePeersSuiteRunsEveryEngineInRoundsAndWritesJsonAndCharts()
@@ -19,8 +22,7 @@ public sealed class PeersBenchTests
         var json = folder.File("peers.json");
         var (exit, output, errors) = PacktreeBench.Run(TimeSpan.FromMinutes(15), "peers", "--quick", "--keys", "1000", "--json", json);
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{errors}");
-        Assert.True(File.Exists(folder.File("peers-extents.svg")), output);
-        Assert.True(File.Exists(folder.File("peers-random.svg")), output);
+        Assert.All(Kinds, kind => Assert.True(File.Exists(folder.File($"peers-{kind}.svg")), output));
         Assert.StartsWith("<svg", File.ReadAllText(folder.File("peers-random.svg")), StringComparison.Ordinal);
 
         using var document = JsonDocument.Parse(File.ReadAllBytes(json));
@@ -38,7 +40,7 @@ public sealed class PeersBenchTests
                 Assert.Contains($"skipped {engine}", output, StringComparison.Ordinal);
                 continue;
             }
-            foreach (var kind in new[] { "extents", "random" })
+            foreach (var kind in Kinds)
             {
                 var workloads = results.Where(r => r.Engine == engine && r.Case.StartsWith(kind + "/", StringComparison.Ordinal) && r.Metric == "ops_per_second").Select(r => r.Case[(kind.Length + 1)..]).ToHashSet();
                 var expected = engine == "faster" ? new[] { "fillseq", "fillrandom", "overwrite", "readrandom", "ycsb_a", "ycsb_b", "ycsb_c", "ycsb_f" }
@@ -58,6 +60,21 @@ public sealed class PeersBenchTests
                 Assert.Contains(results, r => r.Engine == engine && r.Case == $"{kind}/all" && r.Metric == "peak_working_set_bytes" && r.Value > 0);
             }
         }
+        foreach (var kind in new[] { "dbbench", "ycsb" })
+        {
+            foreach (var fill in new[] { "fillseq", "fillrandom", "fillsync" })
+            {
+                var @case = $"{kind}/{fill}";
+                var (bytes, bits, raw, percent) = (Find(@case, "packtree", "leaf_key_bytes_per_key"), Find(@case, "packtree", "leaf_key_bits_per_key"), Find(@case, "packtree", "raw_key_bytes_per_key"), Find(@case, "packtree", "leaf_key_percent_of_raw"));
+                Assert.True(bytes >= 8, $"{@case}: {bytes} key bytes per key"); // at least the word of the key's header
+                Assert.InRange(bits!.Value, 1, 8 * bytes!.Value);
+                Assert.InRange(raw!.Value, kind == "dbbench" ? 16 : 5, kind == "dbbench" ? 16 : 24);
+                Assert.InRange(percent!.Value, 100 * bytes.Value / raw.Value * 0.999, 100 * bytes.Value / raw.Value * 1.001); // but for the JSON's rounding
+                Assert.True(Find(@case, "packtree", "leaves") >= 1);
+                Assert.Null(Find(@case, "lmdb", "leaf_key_bytes_per_key")); // only Packtree reports how it stores keys
+            }
+        }
+        Assert.Contains("stored key size", output, StringComparison.Ordinal);
         Assert.Contains("per-round ratios", output, StringComparison.Ordinal);
         if (results.Any(r => r.Metric == "verdict" && r.Unit == "undecided")) Assert.Contains("undecided (", output, StringComparison.Ordinal);
     }
