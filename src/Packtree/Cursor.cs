@@ -22,6 +22,7 @@ public sealed class Cursor
 
     private readonly Tree _tree;
     private readonly int _width; // key fields per key
+    private readonly bool _positions; // the tree's keys are positions (three fields)
     private readonly BtreeNode.NodeIterator _iterator = new();
     private readonly ulong[] _keys; // the run's keys, _width fields each
     private readonly int[] _valueStarts = new int[LongestRun + 1];
@@ -34,6 +35,7 @@ public sealed class Cursor
     private bool _forward;
     private bool _more;
     private int _runLength = FirstRun;
+    private readonly ulong[] _scratch; // the key being read (a field: a stackalloc would slow the whole loop)
     private readonly ulong[] _low; // the range's ends, inclusive, as key fields
     private readonly ulong[] _high;
     private bool _emptyRange;
@@ -45,8 +47,9 @@ public sealed class Cursor
     {
         _tree = tree;
         _width = tree.KeyFieldCount;
+        _positions = tree.Btree.Schema.IsPositions;
         _keys = new ulong[LongestRun * _width];
-        (_low, _high) = (new ulong[_width], new ulong[_width]);
+        (_low, _high, _scratch) = (new ulong[_width], new ulong[_width], new ulong[_width]);
         SetRange(ScanRange.All);
     }
 
@@ -62,8 +65,9 @@ public sealed class Cursor
     {
         get
         {
-            if (!_tree.Btree.Schema.IsPositions) throw new InvalidOperationException($"Tree '{_tree.Name}' holds {_tree.KeyKind} keys: read KeyBytes.");
-            return IsValid ? KeyFields.ToPosition(CurrentFields) : throw NotOnKey();
+            if (!_positions || !IsValid) throw NotPosition();
+            var at = _index * BkeyFields.PositionCount;
+            return new Bpos(_keys[at], _keys[at + 1], (uint)_keys[at + 2]);
         }
     }
 
@@ -171,11 +175,16 @@ public sealed class Cursor
     public bool Next()
     {
         if (!IsValid) return false;
+        if (_forward && ++_index < _count) return true; // the usual step: within the run, nothing else to do
+        return NextRun();
+    }
+
+    private bool NextRun()
+    {
         var schema = _tree.Btree.Schema;
         Span<ulong> next = stackalloc ulong[_width];
         if (_forward)
         {
-            if (++_index < _count) return true;
             _keys.AsSpan((_count - 1) * _width, _width).CopyTo(next);
             if (!_more || !KeyFields.TrySuccessor(schema, next)) return false;
             Grow();
@@ -194,11 +203,16 @@ public sealed class Cursor
     public bool Prev()
     {
         if (!IsValid) return false;
+        if (!_forward && ++_index < _count) return true; // the usual step: within the run
+        return PreviousRun();
+    }
+
+    private bool PreviousRun()
+    {
         var schema = _tree.Btree.Schema;
         Span<ulong> previous = stackalloc ulong[_width];
         if (!_forward)
         {
-            if (++_index < _count) return true;
             _keys.AsSpan((_count - 1) * _width, _width).CopyTo(previous);
             if (!_more || !KeyFields.TryPredecessor(schema, previous)) return false;
             Grow();
@@ -260,7 +274,6 @@ public sealed class Cursor
             var bound = forward ? _high : _low;
             var bounded = forward ? !KeyFields.IsMax(schema, bound) : bound.AsSpan().IndexOfAnyExcept(0UL) >= 0;
             var used = 0;
-            Span<ulong> key = stackalloc ulong[_width];
             while (true)
             {
                 var at = _iterator.CurrentOffset;
@@ -271,6 +284,8 @@ public sealed class Cursor
                     leaf = next;
                     continue;
                 }
+                // Read straight into the run's slot for it (the scratch key once the run is full: that key is not kept).
+                var key = _count < LongestRun ? _keys.AsSpan(_count * _width, _width) : _scratch.AsSpan();
                 leaf.KeyAt(at, key);
                 if (bounded && (forward ? KeyFields.Compare(key, bound) > 0 : KeyFields.Compare(key, bound) < 0)) break;
                 if (_count == _runLength)
@@ -290,7 +305,6 @@ public sealed class Cursor
                     Array.Resize(ref _values, value.Length);
                 }
                 value.CopyTo(_values.AsSpan(used));
-                key.CopyTo(_keys.AsSpan(_count * _width));
                 _valueStarts[_count] = used;
                 used += value.Length;
                 _count++;
@@ -304,6 +318,10 @@ public sealed class Cursor
         }
         StoreMetrics.ScanChunks.Add(1);
     }
+
+    /// <summary>Why <see cref="Key"/> has no position: the cursor is on no key, or the tree's keys are not positions.</summary>
+    private InvalidOperationException NotPosition() =>
+        _positions ? NotOnKey() : new($"Tree '{_tree.Name}' holds {_tree.KeyKind} keys: read KeyBytes.");
 
     private static InvalidOperationException NotOnKey() => new("The cursor is not on a key: seek first, and check IsValid or the result of Next and Prev.");
 }

@@ -22,17 +22,19 @@ public readonly struct ScanEnumerable
     {
         private readonly Cursor _cursor;
         private readonly bool _reverse;
+        private readonly bool _bytes;
         private bool _started;
 
         internal Enumerator(Cursor cursor, ScanRange range, bool reverse)
         {
             _cursor = cursor;
             _reverse = reverse;
+            _bytes = cursor.Tree.KeyKind.IsBytes;
             _cursor.SetRange(range);
         }
 
         /// <summary>The current key and value.</summary>
-        public readonly KeyValue Current => _cursor.Tree.KeyKind.IsBytes ? new(default, _cursor.KeyBytes, _cursor.Value, bytes: true) : new(_cursor.Key, default, _cursor.Value, bytes: false);
+        public readonly KeyValue Current => _bytes ? new(default, _cursor.KeyBytes, _cursor.Value, bytes: true) : new(_cursor.Key, default, _cursor.Value, bytes: false);
 
         /// <summary>Moves to the next key of the range.</summary>
         public bool MoveNext()

@@ -13,13 +13,26 @@ internal sealed partial class BkeyFormat
         CheckKeyLength(destination.Length);
         var count = Schema.KeyFieldCount;
         var f = _fields;
-        Span<ulong> raw = stackalloc ulong[count];
+        if (KeyU64s == 1)
+        {
+            // One word (most nodes): each fitting raw value shifted into place, nothing on the stack.
+            var word = 1UL;
+            for (var i = 0; i < count; i++)
+            {
+                if (!Fits(f[i], key[i])) return false;
+                if (f[i].Width != 0) word |= (key[i] - f[i].Offset) << f[i].LowBit;
+            }
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination, word);
+            return true;
+        }
         for (var i = 0; i < count; i++)
         {
             if (!Fits(f[i], key[i])) return false;
-            raw[i] = key[i] - f[i].Offset;
         }
-        WriteSearchKey(destination, raw);
+        // Every field fits: straight into the destination's words (no scratch space: a search packs at every node it passes).
+        destination[..KeyBytes].Clear();
+        for (var i = 0; i < count; i++) KeyWords.InsertInto(destination, f[i], key[i] - f[i].Offset);
+        destination[0] = (byte)KeyU64s;
         return true;
     }
 

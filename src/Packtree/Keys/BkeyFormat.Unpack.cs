@@ -74,9 +74,20 @@ internal sealed partial class BkeyFormat
     public void ReadKeyFields(ReadOnlySpan<byte> key, Span<ulong> fields)
     {
         CheckKeyLength(key.Length);
-        var count = Schema.KeyFieldCount;
-        for (var i = 0; i < count; i++) fields[i] = ReadNarrowed(key, i);
+        var f = _fields;
+        var masks = _unpackedMasks;
+        var count = _keyFieldCount;
+        if ((uint)count > (uint)fields.Length || (uint)count > (uint)f.Length) ThrowShortKeySpan(fields.Length);
+        for (var i = 0; i < count; i++) fields[i] = ReadField(key, f[i]) & masks[i];
     }
+
+    [DoesNotReturn]
+    private void ThrowShortKeySpan(int length) =>
+        throw new ArgumentException($"A key of {Schema} has {Schema.KeyFieldCount} key fields; the span has room for {length}.");
+
+    /// <summary>Key field <paramref name="i"/> of a key laid out in this format (header not looked at; the caller has checked the key's length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong KeyFieldAt(ReadOnlySpan<byte> key, int i) => ReadField(key, _fields[i]) & _unpackedMasks[i];
 
     /// <summary>Reads every field's unpacked value (offset added) into <paramref name="values"/> (<see cref="FieldCount"/> entries).</summary>
     public void UnpackFields(ReadOnlySpan<byte> packed, Span<ulong> values)
@@ -87,11 +98,7 @@ internal sealed partial class BkeyFormat
 
     /// <summary>Field <paramref name="i"/> with its offset, wrapped to the field's unpacked width (as a C bitfield would be).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong ReadNarrowed(ReadOnlySpan<byte> packed, int i)
-    {
-        var v = ReadField(packed, _fields[i]);
-        return Schema.UnpackedWidth(i) == 32 ? (uint)v : v;
-    }
+    private ulong ReadNarrowed(ReadOnlySpan<byte> packed, int i) => ReadField(packed, _fields[i]) & _unpackedMasks[i];
 
     /// <summary>Whether a packed key's header is consistent with this format; <paramref name="reason"/> says why not.</summary>
     public bool IsPackedHeaderValid(ReadOnlySpan<byte> packed, [NotNullWhen(false)] out string? reason)

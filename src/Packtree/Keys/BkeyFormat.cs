@@ -20,6 +20,8 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     public const int ByteCount = 56;
 
     private readonly FieldLayout[] _fields;
+    private readonly ulong[] _unpackedMasks; // ones(unpacked width) per field: a read wraps as a C bitfield would
+    private readonly int _keyFieldCount;
     private readonly ByteAlignedField[]? _byteAligned;
 
     private BkeyFormat(KeySchema schema, int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
@@ -27,6 +29,8 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
         Schema = schema;
         KeyU64s = keyU64s;
         _fields = new FieldLayout[schema.FieldCount];
+        _unpackedMasks = new ulong[schema.FieldCount];
+        _keyFieldCount = schema.KeyFieldCount;
         var top = 64 * keyU64s;
         for (var i = 0; i < _fields.Length; i++)
         {
@@ -35,6 +39,7 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
             _fields[i] = new FieldLayout(width == 0 ? 0 : top, width, BitMath.Ones(width), offsets[i]);
             TotalFieldBits += width;
             if (i < schema.KeyFieldCount) KeyBits += width;
+            _unpackedMasks[i] = BitMath.Ones(schema.UnpackedWidth(i));
         }
         _byteAligned = ComputeByteAligned(_fields);
     }

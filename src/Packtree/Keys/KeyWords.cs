@@ -22,6 +22,23 @@ internal static class KeyWords
         if (shift + field.Width > 64) words[word + 1] |= value >> (64 - shift);
     }
 
+    /// <summary>As <see cref="Insert"/>, into the little-endian words of a key's bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InsertInto(Span<byte> key, in FieldLayout field, ulong value)
+    {
+        if (field.Width == 0) return;
+        Debug.Assert(value <= field.Mask, "A value wider than its field would spill into the next field.");
+        var word = field.LowBit >> 6;
+        var shift = field.LowBit & 63;
+        var at = key.Slice(word * 8, 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(at, BinaryPrimitives.ReadUInt64LittleEndian(at) | (value << shift));
+        if (shift + field.Width > 64)
+        {
+            var next = key.Slice(word * 8 + 8, 8);
+            BinaryPrimitives.WriteUInt64LittleEndian(next, BinaryPrimitives.ReadUInt64LittleEndian(next) | (value >> (64 - shift)));
+        }
+    }
+
     /// <summary>Writes the words little-endian.</summary>
     public static void WriteTo(ReadOnlySpan<ulong> words, Span<byte> destination)
     {

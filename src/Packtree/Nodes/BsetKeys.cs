@@ -43,6 +43,24 @@ internal static class BsetKeys
     public static int CompareToKey(BkeyFormat format, ReadOnlySpan<byte> buffer, int at, ReadOnlySpan<ulong> key) =>
         LayoutOf(format, buffer, at).ComparePackedToKey(buffer[at..], key);
 
+    /// <summary>The keys at <paramref name="a"/> and <paramref name="b"/> compared: -1, 0 or 1, field by field where one is unpacked (nothing copied).</summary>
+    public static int CompareKeys(BkeyFormat format, ReadOnlySpan<byte> buffer, int a, int b)
+    {
+        var layoutA = LayoutOf(format, buffer, a);
+        var layoutB = LayoutOf(format, buffer, b);
+        if (ReferenceEquals(layoutA, layoutB) && ReferenceEquals(layoutA, format)) return format.ComparePacked(buffer[a..], buffer[b..]);
+        var keyA = buffer.Slice(a, layoutA.KeyBytes);
+        var keyB = buffer.Slice(b, layoutB.KeyBytes);
+        var count = format.Schema.KeyFieldCount;
+        for (var i = 0; i < count; i++)
+        {
+            var x = layoutA.KeyFieldAt(keyA, i);
+            var y = layoutB.KeyFieldAt(keyB, i);
+            if (x != y) return x < y ? -1 : 1;
+        }
+        return 0;
+    }
+
     /// <summary>
     /// From <paramref name="start"/>, the first key at or after <paramref name="search"/> in iterator order
     /// (a deleted key at the search key counts as smaller), or <paramref name="end"/>. With an exact packed

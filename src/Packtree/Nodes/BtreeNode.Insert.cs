@@ -147,7 +147,7 @@ internal sealed partial class BtreeNode
         else if (!deletion)
         {
             writable = writable ?? throw new InvalidOperationException("EnsureRoom left no writable bset.");
-            var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(_buffer, key, [], exact: false), writable.KeysEnd, key, [], exact: false);
+            var where = inLast ? existing : BsetKeys.ScanForward(Format, _buffer, writable.Table.StartFor(key), writable.KeysEnd, key, [], exact: false);
             var clobber = inLast ? BsetKeys.Length(_buffer, existing) : 0;
             if (!writable.TryInsert(where, encoded, clobber)) throw new InvalidOperationException("The room checked for the key was not there."); // guarded by EnsureRoom
             LiveBytes += encoded.Length;

@@ -110,7 +110,7 @@ internal sealed partial class BtreeNode
     {
         if (bset.ReadOnly is { } tree) return tree.Search(_buffer, key, packed, result);
         var exact = result == PackPositionResult.Exact;
-        var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(_buffer, key, packed, exact);
+        var from = result == PackPositionResult.Fail ? bset.KeysStart : bset.Writable!.Table.StartFor(key);
         return BsetKeys.ScanForward(Format, _buffer, from, bset.KeysEnd, key, packed, exact);
     }
 
@@ -162,17 +162,7 @@ internal sealed partial class BtreeNode
     /// <summary>iter_cmp: key, then deleted before live, then buffer address (older bsets first).</summary>
     private int IteratorOrder(int a, int b)
     {
-        int order;
-        if (BsetKeys.IsPacked(_buffer, a) && BsetKeys.IsPacked(_buffer, b))
-        {
-            order = Format.ComparePacked(_buffer.AsSpan(a), _buffer.AsSpan(b));
-        }
-        else
-        {
-            Span<ulong> key = stackalloc ulong[Header.Schema.KeyFieldCount];
-            BsetKeys.ReadKey(Format, _buffer, b, key);
-            order = BsetKeys.CompareToKey(Format, _buffer, a, key);
-        }
+        var order = BsetKeys.CompareKeys(Format, _buffer, a, b);
         if (order != 0) return order;
         var deletedA = BsetKeys.IsDeleted(_buffer, a);
         if (deletedA != BsetKeys.IsDeleted(_buffer, b)) return deletedA ? -1 : 1;

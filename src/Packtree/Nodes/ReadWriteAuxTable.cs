@@ -5,8 +5,9 @@ namespace Packtree.Nodes;
 
 /// <summary>
 /// bcachefs's read-write aux table for the last, growing bset of a node: a sorted array of samples
-/// (key offsets), about one per 64 bytes of keys. A search binary-searches the samples, comparing the
-/// sampled keys in place, for the last one below the search key and scans forward from it. Inserts and deletes update
+/// (key offset and the key's fields, kept beside it so that a binary search stays in the table's own
+/// memory), about one per 64 bytes of keys. A search binary-searches the samples for the last one below
+/// the search key and scans forward from it. Inserts and deletes update
 /// the samples in place (docs/DESIGN.md §4.5) instead of rebuilding them.
 /// </summary>
 internal sealed class ReadWriteAuxTable
@@ -16,12 +17,15 @@ internal sealed class ReadWriteAuxTable
 
     private readonly BkeyFormat _format;
     private readonly List<Entry> _entries = [];
+    private readonly List<ulong> _keys = []; // entry i's key fields at i * _width
+    private readonly int _width;
     private readonly int _capacity;
     private readonly int _keysStart;
 
     private ReadWriteAuxTable(BkeyFormat format, int keysStart, int capacity)
     {
         _format = format;
+        _width = format.Schema.KeyFieldCount;
         _keysStart = keysStart;
         _capacity = Math.Max(capacity, 1);
     }
@@ -36,29 +40,23 @@ internal sealed class ReadWriteAuxTable
     public static ReadWriteAuxTable Build(BkeyFormat format, ReadOnlySpan<byte> buffer, int keysStart, int keysEnd, int capacity = int.MaxValue)
     {
         var table = new ReadWriteAuxTable(format, keysStart, capacity);
-        table._entries.Add(new Entry(keysStart)); // its key is never consulted
+        table.Insert(buffer, 0, keysStart, keysEnd); // entry 0's key is never consulted
         for (var at = keysStart; at < keysEnd && table._entries.Count < table._capacity; at += BsetKeys.Length(buffer, at))
         {
-            if (at - table._entries[^1].Offset > Spacing) table._entries.Add(new Entry(at));
+            if (at - table._entries[^1].Offset > Spacing) table.Insert(buffer, table._entries.Count, at, keysEnd);
         }
         return table;
     }
 
-    /// <summary>
-    /// Where to start scanning for <paramref name="search"/>: the key of the last sample below it (entry 0 counts as
-    /// below everything). With an exact packed search key (<paramref name="exact"/>) packed samples compare packed.
-    /// </summary>
-    public int StartFor(ReadOnlySpan<byte> buffer, ReadOnlySpan<ulong> search, ReadOnlySpan<byte> packedSearch, bool exact)
+    /// <summary>Where to start scanning for <paramref name="search"/>: the key of the last sample below it (entry 0 counts as below everything).</summary>
+    public int StartFor(ReadOnlySpan<ulong> search)
     {
+        var keys = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys);
         int low = 0, high = _entries.Count;
         while (high - low > 1)
         {
             var probe = (low + high) / 2;
-            var at = _entries[probe].Offset;
-            var order = exact && BsetKeys.IsPacked(buffer, at)
-                ? _format.ComparePacked(buffer[at..], packedSearch)
-                : BsetKeys.CompareToKey(_format, buffer, at, search);
-            if (order < 0) low = probe;
+            if (KeyFields.Compare(keys.Slice(probe * _width, _width), search) < 0) low = probe;
             else high = probe;
         }
         return _entries[low].Offset;
@@ -86,16 +84,17 @@ internal sealed class ReadWriteAuxTable
             }
             else if (where < keysEnd)
             {
+                BsetKeys.ReadKey(_format, buffer, where, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys).Slice(index * _width, _width));
                 index++; // the sample stays on the key now at its offset
             }
             else
             {
-                _entries.RemoveAt(_entries.Count - 1); // the bset's last key was removed
+                RemoveAt(_entries.Count - 1); // the bset's last key was removed
                 MaybeAdd(buffer, _entries.Count, keysEnd);
                 return;
             }
         }
-        if (index < _entries.Count && _entries[index].Offset + shift == _entries[index - 1].Offset) _entries.RemoveAt(index);
+        if (index < _entries.Count && _entries[index].Offset + shift == _entries[index - 1].Offset) RemoveAt(index);
         for (var j = index; j < _entries.Count; j++) _entries[j] = _entries[j] with { Offset = _entries[j].Offset + shift };
         MaybeAdd(buffer, index, keysEnd);
     }
@@ -124,21 +123,41 @@ internal sealed class ReadWriteAuxTable
         {
             if (at - start >= Spacing)
             {
-                _entries.Insert(index, new Entry(at));
+                Insert(buffer, index, at, keysEnd);
                 return;
             }
         }
     }
 
-    /// <summary>Checks the invariants: entry 0 at the first key, offsets strictly increasing on key boundaries.</summary>
+    /// <summary>A sample of the key at <paramref name="at"/> (or of nothing yet, at the end of an empty bset) as entry <paramref name="index"/>.</summary>
+    private void Insert(ReadOnlySpan<byte> buffer, int index, int at, int keysEnd)
+    {
+        _entries.Insert(index, new Entry(at));
+        Span<ulong> key = stackalloc ulong[_width];
+        if (at < keysEnd) BsetKeys.ReadKey(_format, buffer, at, key);
+        else key.Clear();
+        _keys.InsertRange(index * _width, key.ToArray());
+    }
+
+    private void RemoveAt(int index)
+    {
+        _entries.RemoveAt(index);
+        _keys.RemoveRange(index * _width, _width);
+    }
+
+    /// <summary>Checks the invariants: entry 0 at the first key, offsets strictly increasing on key boundaries, sampled keys current.</summary>
     internal void Verify(ReadOnlySpan<byte> buffer, int keysEnd)
     {
         if (_entries[0].Offset != _keysStart) throw new InvalidOperationException($"entry 0 is at {_entries[0].Offset}, the bset starts at {_keysStart}");
+        Span<ulong> key = stackalloc ulong[_width];
         var next = 1;
         for (var at = _keysStart; at < keysEnd && next < _entries.Count; at += BsetKeys.Length(buffer, at))
         {
             if (_entries[next].Offset < at) throw new InvalidOperationException($"entry {next} at {_entries[next].Offset} is not on a key boundary");
             if (_entries[next].Offset != at) continue;
+            BsetKeys.ReadKey(_format, buffer, at, key);
+            if (!KeyFields.Equal(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys).Slice(next * _width, _width)))
+                throw new InvalidOperationException($"entry {next} holds a stale key");
             next++;
         }
         if (next != _entries.Count) throw new InvalidOperationException($"entries from {next} lie past the bset's keys");

@@ -44,7 +44,7 @@ public sealed class ReadWriteAuxTableTests
                     var search = new Bpos((ulong)random.Next(9, 14), (ulong)random.Next(0, 4001), (uint)random.Next(0, 5));
                     var key = KeyFields.FromPosition(search);
                     var expected = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, key, [], exact: false);
-                    Assert.Equal(expected, BsetKeys.ScanForward(format, buffer, bset.Table.StartFor(buffer, key, [], exact: false), bset.KeysEnd, key, [], exact: false));
+                    Assert.Equal(expected, BsetKeys.ScanForward(format, buffer, bset.Table.StartFor(key), bset.KeysEnd, key, [], exact: false));
                 }
             }
             var keys = new Bkey[model.Count + 1];
