@@ -78,6 +78,14 @@ internal sealed partial class BkeyFormat
         var masks = _unpackedMasks;
         var count = _keyFieldCount;
         if ((uint)count > (uint)fields.Length || (uint)count > (uint)f.Length) ThrowShortKeySpan(fields.Length);
+        if (count == BkeyFields.PositionCount && fields.Length >= 3 && f.Length >= 3 && masks.Length >= 3)
+        {
+            // Three key fields (every position key): unrolled, the bounds checked once above.
+            fields[0] = ReadField(key, f[0]) & masks[0];
+            fields[1] = ReadField(key, f[1]) & masks[1];
+            fields[2] = ReadField(key, f[2]) & masks[2];
+            return;
+        }
         for (var i = 0; i < count; i++) fields[i] = ReadField(key, f[i]) & masks[i];
     }
 
