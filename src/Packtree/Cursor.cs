@@ -248,6 +248,7 @@ public sealed class Cursor
     private void Grow() => _runLength = Math.Min(_runLength * 2, LongestRun);
 
     /// <summary>Reads the next run of keys from <paramref name="from"/> (inclusive) in one direction, under one read lock.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     private void Fill(ReadOnlySpan<ulong> from, bool forward)
     {
         _count = _index = 0;

@@ -32,10 +32,14 @@ internal sealed partial class BkeyFormat
     {
         CheckKeyLength(destination.Length);
         Debug.Assert(fields.Length == FieldCount && (uint)valueU64s <= (uint)MaxValueU64s, "One value per field, and a value a key can hold.");
-        Span<ulong> words = stackalloc ulong[KeyU64s];
-        if (!TryInsertFields(words, fields)) return false;
-        words[0] |= (ulong)(uint)(KeyU64s + valueU64s) | (needsWhiteout ? (ulong)KeyHeader.NeedsWhiteoutBit << KeyHeader.FormatByteShift : 0) | ((ulong)type << 16);
-        KeyWords.WriteTo(words, destination);
+        if (!CanPackFields(fields)) return false;
+        // Every field fits: straight into the destination's words (no scratch space on the insert path).
+        var f = _fields;
+        destination[..KeyBytes].Clear();
+        for (var i = 0; i < f.Length; i++) KeyWords.InsertInto(destination, f[i], fields[i] - f[i].Offset);
+        destination[0] = (byte)(KeyU64s + valueU64s);
+        destination[KeyHeader.FormatByteOffset] = needsWhiteout ? KeyHeader.NeedsWhiteoutBit : (byte)0;
+        destination[2] = type;
         return true;
     }
 

@@ -24,13 +24,15 @@ internal sealed partial class Btree
         if (value.Length > MaxValueBytes)
             throw new ArgumentOutOfRangeException(nameof(value), value.Length, $"A value may have at most {MaxValueBytes} bytes; this one has {value.Length}.");
         _store.BeginOperation();
-        Span<ulong> fields = stackalloc ulong[Schema.FieldCount];
+        // Scratch space of the tree's own (one writer at a time: the store's write lock): a stack buffer of the
+        // schema's size would slow every put.
+        var fields = _putFields;
         key[..Schema.KeyFieldCount].CopyTo(fields); // the fields after the key fields (positions: size, version) stay 0
         var words = (value.Length + 7) / 8 * 8;
         scoped ReadOnlySpan<byte> stored = value;
         if (words != value.Length)
         {
-            Span<byte> padded = stackalloc byte[words];
+            var padded = _putValue.AsSpan(0, words);
             value.CopyTo(padded);
             padded[value.Length..].Clear();
             stored = padded;

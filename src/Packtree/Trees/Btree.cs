@@ -24,6 +24,8 @@ internal sealed partial class Btree
     private readonly ulong[] _min;
     private readonly ulong[] _max;
     private BtreeNode _root;
+    private readonly ulong[] _putFields; // a put's key fields, zero beyond the key fields
+    private readonly byte[] _putValue; // a put's value padded to whole words
 
     /// <summary>A new, empty tree of <paramref name="schema"/> keys (positions when null): one leaf over the whole key space.</summary>
     public Btree(NodeStore store, uint id, KeySchema? schema = null)
@@ -34,6 +36,7 @@ internal sealed partial class Btree
         Schema = schema ?? KeySchema.Positions;
         (_min, _max) = (KeyFields.Min(Schema), KeyFields.Max(Schema));
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
+        (_putFields, _putValue) = (new ulong[Schema.FieldCount], new byte[Math.Max(MaxValueBytes, 0) + 8]);
         if (MaxValueBytes < 0)
             throw new ArgumentException($"Nodes of {store.Codec.Geometry.NodeBytes} bytes are too small for keys of {Schema}: an unpacked key takes {UnpackedKeyBytes} bytes and a node must hold four with their values; use nodes of at least {MinNodeBytes(Schema)} bytes.", nameof(schema));
         _root = NewNode(level: 0, _min, _max, nodeSeq: 1);
@@ -52,6 +55,7 @@ internal sealed partial class Btree
         RootPointer = root;
         Count = count;
         MaxValueBytes = TreeValues.MaxBytesFor(store.Codec.Geometry.NodeBytes, Schema);
+        (_putFields, _putValue) = (new ulong[Schema.FieldCount], new byte[Math.Max(MaxValueBytes, 0) + 8]);
         // A root leaf is all the keys there are: its count is checked at once; a deeper tree's when Verify walks it.
         if (rootLevel == 0 && _root.KeyOffsets().Count() is var keys && keys != count)
             throw new CorruptStoreException($"Btree {id}: the checkpoint counts {count} keys, its root leaf holds {keys}: the key count or the root node is damaged.",
