@@ -64,26 +64,17 @@ internal sealed partial class CompiledKeyCodec
         // and a threshold on the packed compare.
         Span<byte> packed = stackalloc byte[Format.KeyBytes];
         // In bounds: the function reads KeyFieldCount words of the search (checked above) and writes KeyBytes.
-        var threshold = _keys.PackSearch(ref MemoryMarshal.GetReference(search), ref MemoryMarshal.GetReference(packed)) ? 0 : Format.PackSearchLossy(search, packed) switch
-        {
-            PackPositionResult.Exact => 0,
-            PackPositionResult.Smaller => 1,
-            _ => -1,
-        };
-        ref var start = ref MemoryMarshal.GetReference(run);
-        var at = 0;
-        while (at < run.Length)
-        {
-            var result = _code.Find(ref start, run.Length, ref MemoryMarshal.GetReference(packed), threshold, ref at);
-            if (result == KernelEmitter.Found) return at;
-            if (result == KernelEmitter.NotFound) break;
-            var key = RunKeys.Slice(Format, run, at, out var length);
-            // The kernel stopped here: an unpacked key, or a packed one with a bad header, which the compare refuses.
-            var order = RunKeys.IsPacked(key) ? ComparePackedToKey(key, search) : RunKeys.CompareUnpackedKey(Format, key, search);
-            if (order >= 0) return at;
-            at += length;
-        }
-        return run.Length;
+        var threshold = _keys.PackSearch(ref MemoryMarshal.GetReference(search), ref MemoryMarshal.GetReference(packed)) ? 0 : Threshold(Format.PackSearchLossy(search, packed));
+        return FindFrom(run, packed, threshold, new KeyCheck(this, search));
+    }
+
+    /// <summary>Whether a key the kernel stopped at (an unpacked key, or a packed one with a bad header, which the compare refuses) is at or after a search given as key fields.</summary>
+    private readonly ref struct KeyCheck(CompiledKeyCodec codec, ReadOnlySpan<ulong> search) : IStoppedKeyCheck
+    {
+        private readonly ReadOnlySpan<ulong> _search = search;
+
+        public bool AtOrAfter(ReadOnlySpan<byte> key) =>
+            (RunKeys.IsPacked(key) ? codec.ComparePackedToKey(key, _search) : RunKeys.CompareUnpackedKey(codec.Format, key, _search)) >= 0;
     }
 
     /// <summary>Key fields of a run of position keys through the positions kernel, a stack buffer of positions at a time.</summary>

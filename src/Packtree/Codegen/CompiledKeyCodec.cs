@@ -159,12 +159,24 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
         // the packed search >= 0" when exact, "> 0" when it came out smaller (nothing representable
         // lies between), and always true when nothing representable is at or below search.
         Span<byte> packed = stackalloc byte[Format.KeyBytes];
-        var threshold = PackPositionLossy(search, packed) switch
-        {
-            PackPositionResult.Exact => 0,
-            PackPositionResult.Smaller => 1,
-            _ => -1,
-        };
+        return FindFrom(run, packed, Threshold(PackPositionLossy(search, packed)), new PositionCheck(Format, search));
+    }
+
+    /// <summary>The find kernel's threshold on the packed compare for a search packed with <paramref name="result"/>.</summary>
+    private static int Threshold(PackPositionResult result) => result switch
+    {
+        PackPositionResult.Exact => 0,
+        PackPositionResult.Smaller => 1,
+        _ => -1,
+    };
+
+    /// <summary>
+    /// Byte offset of the first key of the run at or after the search: the find kernel runs with the packed search and
+    /// its threshold, and <paramref name="check"/> decides at each key the kernel does not take.
+    /// </summary>
+    private int FindFrom<TCheck>(ReadOnlySpan<byte> run, ReadOnlySpan<byte> packed, int threshold, TCheck check)
+        where TCheck : IStoppedKeyCheck, allows ref struct
+    {
         ref var start = ref MemoryMarshal.GetReference(run);
         var at = 0;
         while (at < run.Length)
@@ -173,11 +185,22 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
             if (result == KernelEmitter.Found) return at;
             if (result == KernelEmitter.NotFound) break;
             var key = RunKeys.Slice(Format, run, at, out var length);
-            var position = RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position;
-            if (position >= search) return at;
+            if (check.AtOrAfter(key)) return at;
             at += length;
         }
         return run.Length;
+    }
+
+    /// <summary>Decides, at a key the find kernel stopped at, whether it is at or after the search.</summary>
+    private interface IStoppedKeyCheck
+    {
+        bool AtOrAfter(ReadOnlySpan<byte> key);
+    }
+
+    /// <summary>The stopped-key decision for a position search.</summary>
+    private readonly struct PositionCheck(BkeyFormat format, Bpos search) : IStoppedKeyCheck
+    {
+        public bool AtOrAfter(ReadOnlySpan<byte> key) => (RunKeys.IsPacked(key) ? format.UnpackPosition(key) : Bkey.Read(key).Position) >= search;
     }
 
     /// <summary>A short name for the format's shape in method names (visible in profilers): words and widths.</summary>
