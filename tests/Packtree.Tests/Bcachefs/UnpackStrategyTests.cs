@@ -21,7 +21,8 @@ public sealed class UnpackStrategyTests
         {
             Assert.Equal(UnpackStrategy.Generic, genericImage.Strategy);
             Assert.True(genericImage.KeyCodeStrategies.Count > 1, "a real image's leaves come in several formats");
-            Assert.All(genericImage.KeyCodeStrategies.Values, s => Assert.Equal(UnpackStrategy.Generic, s));
+            if (KeyCodecFactory.ForcedStrategy is null) // PACKTREE_UNPACK overrides the strategy asked for
+                Assert.All(genericImage.KeyCodeStrategies.Values, s => Assert.Equal(UnpackStrategy.Generic, s));
         }
         foreach (var strategy in new[] { UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto })
         {
