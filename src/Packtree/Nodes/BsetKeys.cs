@@ -30,14 +30,6 @@ internal static class BsetKeys
     /// <summary>The key fields of the key at <paramref name="at"/>, packed or unpacked.</summary>
     public static void ReadKey(BkeyFormat format, ReadOnlySpan<byte> buffer, int at, Span<ulong> key) => LayoutOf(format, buffer, at).ReadKeyFields(buffer[at..], key);
 
-    /// <summary>The position of the key at <paramref name="at"/> (positions only).</summary>
-    public static Bpos Position(BkeyFormat format, ReadOnlySpan<byte> buffer, int at)
-    {
-        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
-        ReadKey(format, buffer, at, key);
-        return KeyFields.ToPosition(key);
-    }
-
     /// <summary>The key at <paramref name="at"/> against <paramref name="key"/>: -1, 0 or 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int CompareToKey(BkeyFormat format, ReadOnlySpan<byte> buffer, int at, ReadOnlySpan<ulong> key) =>

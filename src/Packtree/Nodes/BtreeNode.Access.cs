@@ -62,9 +62,6 @@ internal sealed partial class BtreeNode
         return best;
     }
 
-    /// <summary>The position of the key at byte <paramref name="at"/>.</summary>
-    public Bpos PositionAt(int at) => BsetKeys.Position(Format, _buffer, at);
-
     /// <summary>The type of the key at byte <paramref name="at"/>.</summary>
     public byte TypeAt(int at) => _buffer[at + 2];
 

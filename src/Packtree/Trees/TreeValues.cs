@@ -12,9 +12,6 @@ internal static class TreeValues
     /// <summary>Type of a value with no padding; <c>TypeBase + n</c> has n bytes of padding.</summary>
     public const byte TypeBase = 64;
 
-    /// <summary>bcachefs's <c>BKEY_VAL_U64s_MAX</c> words: the largest value a key header allows, 2,000 bytes.</summary>
-    public const int MaxBytes = 250 * 8;
-
     /// <summary>Whether <paramref name="type"/> is a value type of this encoding.</summary>
     public static bool IsValueType(byte type) => type is >= TypeBase and < TypeBase + 8;
 

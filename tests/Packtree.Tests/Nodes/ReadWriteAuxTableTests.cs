@@ -25,7 +25,7 @@ public sealed class ReadWriteAuxTableTests
             {
                 var position = new Bpos((ulong)random.Next(10, 13), (ulong)random.Next(0, 4000), (uint)random.Next(0, 4));
                 var where = BsetKeys.ScanForward(format, buffer, start, bset.KeysEnd, KeyFields.FromPosition(position), [], exact: false);
-                var present = where < bset.KeysEnd && BsetKeys.Position(format, buffer, where) == position;
+                var present = where < bset.KeysEnd && BsetKeys.CompareToKey(format, buffer, where, KeyFields.FromPosition(position)) == 0;
                 if (present && random.Next(3) == 0)
                 {
                     bset.Delete(where, BsetKeys.Length(buffer, where));

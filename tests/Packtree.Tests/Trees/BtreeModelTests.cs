@@ -294,7 +294,7 @@ internal abstract record BtreeOp
                     leaf = next;
                     continue;
                 }
-                seen.Add(leaf.PositionAt(at), Btree.ValueOf(leaf, at));
+                seen.Add(KeyFields.ToPosition(leaf.KeyAt(at)), Btree.ValueOf(leaf, at));
                 iterator.Step(Forward);
             }
             t.Log.Add($"from {from}", seen);
