@@ -1,7 +1,7 @@
 namespace Packtree.Keys;
 
-// Packing bare keys (their key fields only), used as search keys inside a node: bcachefs positions through the
-// Bpos methods, keys of any schema through the field methods, which do the same over any number of key fields.
+// Packing bare keys (their key fields only), used as search keys inside a node, over any number of key fields; the
+// Bpos methods are the same for positions, and the raw-value ones feed the compiled position packers.
 internal sealed partial class BkeyFormat
 {
     /// <summary>
@@ -97,10 +97,9 @@ internal sealed partial class BkeyFormat
     /// </summary>
     public bool TryPackPosition(Bpos position, Span<byte> destination)
     {
-        CheckKeyLength(destination.Length);
-        if (!TryRawPosition(position, out var rawInode, out var rawOffset, out var rawSnapshot)) return false;
-        WritePosition(destination, rawInode, rawOffset, rawSnapshot);
-        return true;
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return TryPackSearch(key, destination);
     }
 
     /// <summary>
@@ -111,10 +110,9 @@ internal sealed partial class BkeyFormat
     /// <see cref="PackPositionResult.Fail"/> (nothing written) when every representable position is above it.</returns>
     public PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination)
     {
-        CheckKeyLength(destination.Length);
-        var result = LossyRawPosition(position, out var rawInode, out var rawOffset, out var rawSnapshot);
-        if (result != PackPositionResult.Fail) WritePosition(destination, rawInode, rawOffset, rawSnapshot);
-        return result;
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(position, key);
+        return PackSearchLossy(key, destination);
     }
 
     /// <summary>Whether the position's three components fit; if so, their raw (offset-subtracted) values.</summary>
@@ -188,23 +186,5 @@ internal sealed partial class BkeyFormat
         }
 
         return exact ? PackPositionResult.Exact : PackPositionResult.Smaller;
-    }
-
-    private void WritePosition(Span<byte> destination, ulong rawInode, ulong rawOffset, ulong rawSnapshot)
-    {
-        var f = _fields;
-        if (KeyU64s == 1)
-        {
-            // One word (every search in a typical node): fields lie in word 0, and a raw value fits its mask, 0 for a zero-width field.
-            var word = (rawInode << f[0].LowBit) | (rawOffset << f[1].LowBit) | (rawSnapshot << f[2].LowBit) | 1UL;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination, word);
-            return;
-        }
-        Span<ulong> words = stackalloc ulong[KeyU64s];
-        KeyWords.Insert(words, f[0], rawInode);
-        KeyWords.Insert(words, f[1], rawOffset);
-        KeyWords.Insert(words, f[2], rawSnapshot);
-        words[0] |= (uint)KeyU64s;
-        KeyWords.WriteTo(words, destination);
     }
 }
