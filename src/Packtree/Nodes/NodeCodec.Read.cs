@@ -242,13 +242,13 @@ internal sealed partial class NodeCodec
         // Ties by buffer address: earlier in the node is an older write.
         entries.Sort((a, b) => KeyFields.Compare(KeyOf(a.Index), KeyOf(b.Index)) is var order and not 0 ? order : a.Offset.CompareTo(b.Offset));
         var merged = new List<byte>();
-        var survivors = new List<(int Offset, int MergedAt, ulong[] Key)>();
+        var survivors = new List<(int Offset, int MergedAt, ReadOnlyMemory<ulong> Key)>();
         for (var i = 0; i < entries.Count; i++)
         {
             var entry = entries[i];
             if (!header.Covers(KeyOf(entry.Index))) continue; // only after a repaired range
             if (entry.Deleted || (i + 1 < entries.Count && KeyFields.Equal(KeyOf(entries[i + 1].Index), KeyOf(entry.Index)))) continue;
-            survivors.Add((entry.Offset, merged.Count, KeyOf(entry.Index).ToArray()));
+            survivors.Add((entry.Offset, merged.Count, flat.AsMemory(entry.Index * width, width)));
             merged.AddRange(node.Slice(entry.Offset, entry.Length));
         }
         byte[] result = [.. merged];
@@ -257,7 +257,7 @@ internal sealed partial class NodeCodec
     }
 
     /// <summary>Puts the merged keys to the store's rules; a violation names the surviving key's place on disk.</summary>
-    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt, ulong[] Key)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
+    private static void CheckMerged(NodeHeader header, byte[] merged, List<(int Offset, int MergedAt, ReadOnlyMemory<ulong> Key)> survivors, NodeKeyRules rules, NodeName name, List<BsetRecord> writes)
     {
         var keys = new NodeKey[survivors.Count];
         for (var i = 0; i < keys.Length; i++)

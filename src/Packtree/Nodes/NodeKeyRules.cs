@@ -27,9 +27,9 @@ internal abstract class NodeKeyRules
     public abstract string? MergedProblem(NodeHeader header, IReadOnlyList<NodeKey> keys, out int index);
 }
 
-/// <summary>A key that survived a node's merge: its key fields, type and value.</summary>
-internal readonly record struct NodeKey(ulong[] Key, byte Type, ReadOnlyMemory<byte> Value)
+/// <summary>A key that survived a node's merge: its key fields (a slice of the merge's own array), type and value.</summary>
+internal readonly record struct NodeKey(ReadOnlyMemory<ulong> Key, byte Type, ReadOnlyMemory<byte> Value)
 {
     /// <summary>The key as a position (position keys only).</summary>
-    public Bpos Position => KeyFields.ToPosition(Key);
+    public Bpos Position => KeyFields.ToPosition(Key.Span);
 }

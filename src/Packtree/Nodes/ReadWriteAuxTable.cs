@@ -136,7 +136,7 @@ internal sealed class ReadWriteAuxTable
         Span<ulong> key = stackalloc ulong[_width];
         if (at < keysEnd) BsetKeys.ReadKey(_format, buffer, at, key);
         else key.Clear();
-        _keys.InsertRange(index * _width, key.ToArray());
+        _keys.InsertRange(index * _width, (ReadOnlySpan<ulong>)key);
     }
 
     private void RemoveAt(int index)

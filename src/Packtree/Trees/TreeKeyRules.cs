@@ -55,7 +55,7 @@ internal sealed class TreeKeyRules : NodeKeyRules
         if (header.Level == 0) return null;
         if (keys.Count == 0) return "an interior node holds no pointers";
         var schema = header.Schema;
-        string Text(ReadOnlySpan<ulong> key) => KeyFields.Text(schema, key);
+        string Text(ReadOnlyMemory<ulong> key) => KeyFields.Text(schema, key.Span);
         var next = header.MinKey;
         for (index = 0; index < keys.Count; index++)
         {
@@ -66,9 +66,9 @@ internal sealed class TreeKeyRules : NodeKeyRules
                     ? $"the first child starts at {Text(minKey)}, the node at {Text(header.MinKey)}"
                     : $"the child ending at {Text(keys[index].Key)} starts at {Text(minKey)}, not just after the previous child's end at {Text(keys[index - 1].Key)}";
             }
-            if (index < keys.Count - 1) next = KeyFields.Successor(schema, keys[index].Key); // below a later key, so not the greatest
+            if (index < keys.Count - 1) next = KeyFields.Successor(schema, keys[index].Key.Span); // below a later key, so not the greatest
         }
         index = keys.Count - 1;
-        return !KeyFields.Equal(keys[index].Key, header.MaxKey) ? $"the last child ends at {Text(keys[index].Key)}, the node at {Text(header.MaxKey)}" : null;
+        return !KeyFields.Equal(keys[index].Key.Span, header.MaxKey) ? $"the last child ends at {Text(keys[index].Key)}, the node at {Text(header.MaxKey)}" : null;
     }
 }
