@@ -26,6 +26,7 @@ public sealed class Cursor
     private readonly BtreeNode.NodeIterator _iterator = new();
     private readonly ulong[] _keys; // the run's keys, _width fields each
     private readonly int[] _valueStarts = new int[LongestRun + 1];
+    private readonly int[] _offsets = new int[LongestRun]; // byte offsets in the leaf of the keys just read forward
     private byte[] _values = new byte[16 * 1024];
     private byte[]? _keyBytes; // the current byte key, decoded on demand
     private int _keyBytesIndex = -1;
@@ -285,31 +286,22 @@ public sealed class Cursor
                     leaf = next;
                     continue;
                 }
+                if (forward)
+                {
+                    if (!FillForward(leaf, bounded, ref used)) break;
+                    continue;
+                }
                 // Read straight into the run's slot for it (the scratch key once the run is full: that key is not kept).
                 var key = _count < LongestRun ? _keys.AsSpan(_count * _width, _width) : _scratch.AsSpan();
                 leaf.KeyAt(at, key);
-                if (bounded && (forward ? KeyFields.Compare(key, bound) > 0 : KeyFields.Compare(key, bound) < 0)) break;
+                if (bounded && KeyFields.Compare(key, bound) < 0) break;
                 if (_count == _runLength)
                 {
                     _more = true;
                     (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward);
                     break;
                 }
-                var value = Btree.ValueOf(leaf, at);
-                if (used + value.Length > _values.Length)
-                {
-                    if (_count > 0)
-                    {
-                        _more = true;
-                        break;
-                    }
-                    Array.Resize(ref _values, value.Length);
-                }
-                value.CopyTo(_values.AsSpan(used));
-                _valueStarts[_count] = used;
-                used += value.Length;
-                _count++;
-                _valueStarts[_count] = used;
+                if (!TakeValue(leaf, at, ref used)) break;
                 _iterator.Step(forward);
             }
         }
@@ -318,6 +310,57 @@ public sealed class Cursor
             store.ExitRead();
         }
         StoreMetrics.ScanChunks.Add(1);
+    }
+
+    /// <summary>
+    /// Reads the leaf's next keys forward in one call to the node (its key code reads them a stretch at a time) and takes
+    /// them up to the range's end; false when the run is complete (full, out of range or out of value room).
+    /// </summary>
+    private bool FillForward(BtreeNode leaf, bool bounded, ref int used)
+    {
+        var wanted = _runLength - _count;
+        if (wanted == 0)
+        {
+            _more = true;
+            (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, true);
+            return false;
+        }
+        var first = _count;
+        var read = leaf.ReadForward(_iterator, _keys.AsSpan(first * _width, wanted * _width), _offsets.AsSpan(0, wanted));
+        // Keys come in order: when the last is in range, all are.
+        var inRange = read;
+        if (bounded && read > 0 && KeyFields.Compare(_keys.AsSpan((first + read - 1) * _width, _width), _high) > 0)
+        {
+            inRange = 0;
+            while (inRange < read && KeyFields.Compare(_keys.AsSpan((first + inRange) * _width, _width), _high) <= 0) inRange++;
+        }
+        for (var i = 0; i < inRange; i++)
+        {
+            // Keys read past the one that stops the run are not kept: the next run seeks again from the last key kept.
+            if (!TakeValue(leaf, _offsets[i], ref used)) return false;
+        }
+        return inRange == read;
+    }
+
+    /// <summary>Copies the value of the key at byte <paramref name="at"/> of the leaf into the run; false when the run has no room left for it.</summary>
+    private bool TakeValue(BtreeNode leaf, int at, ref int used)
+    {
+        var value = Btree.ValueOf(leaf, at);
+        if (used + value.Length > _values.Length)
+        {
+            if (_count > 0)
+            {
+                _more = true;
+                return false;
+            }
+            Array.Resize(ref _values, value.Length);
+        }
+        value.CopyTo(_values.AsSpan(used));
+        _valueStarts[_count] = used;
+        used += value.Length;
+        _count++;
+        _valueStarts[_count] = used;
+        return true;
     }
 
     /// <summary>Why <see cref="Key"/> has no position: the cursor is on no key, or the tree's keys are not positions.</summary>

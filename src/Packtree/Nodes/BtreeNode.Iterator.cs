@@ -246,8 +246,17 @@ internal sealed partial class BtreeNode
         public void Advance()
         {
             if (_count == 0) return;
-            _at[0] += BsetKeys.Length(_node._buffer, _at[0]);
-            if (_at[0] >= _end[0])
+            MoveCurrentTo(_at[0] + BsetKeys.Length(_node._buffer, _at[0]));
+        }
+
+        /// <summary>Where the current bset's keys stop coming first: its end when it is the only bset left, else the current key (keys interleave).</summary>
+        internal int StretchEnd(int at) => _count == 1 ? _end[0] : at;
+
+        /// <summary>Moves the current bset's pair to byte <paramref name="at"/> of it (at most its end), keys passed over having been read.</summary>
+        internal void MoveCurrentTo(int at)
+        {
+            _at[0] = at;
+            if (at >= _end[0])
             {
                 for (var i = 1; i < _count; i++)
                 {
