@@ -34,7 +34,6 @@ internal sealed partial class CompiledKeyCodec
     /// <inheritdoc/>
     public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
     {
-        if (_keys is null) return UnpackKeysAsPositions(run, keys);
         var stride = Format.Schema.KeyFieldCount;
         var capacity = keys.Length / stride;
         ref var start = ref MemoryMarshal.GetReference(run);
@@ -43,7 +42,7 @@ internal sealed partial class CompiledKeyCodec
         {
             // In bounds: the kernel checks every key's length against the run's before reading it,
             // and writes at most capacity - count keys of stride words.
-            count += _keys.UnpackKeys(ref start, run.Length, ref keys[count * stride], capacity - count, ref at);
+            count += _unpackKeys(ref start, run.Length, ref keys[count * stride], capacity - count, ref at);
             Debug.Assert(at <= run.Length && count <= capacity, "The kernel stays inside the run and the keys given.");
             if (at >= run.Length || count >= capacity) break;
             var key = RunKeys.Slice(Format, run, at, out var length); // the kernel stopped here: unpacked or malformed
@@ -77,35 +76,6 @@ internal sealed partial class CompiledKeyCodec
             (RunKeys.IsPacked(key) ? codec.ComparePackedToKey(key, _search) : RunKeys.CompareUnpackedKey(codec.Format, key, _search)) >= 0;
     }
 
-    /// <summary>Key fields of a run of position keys through the positions kernel, a stack buffer of positions at a time.</summary>
-    private int UnpackKeysAsPositions(ReadOnlySpan<byte> run, Span<ulong> keys)
-    {
-        const int Stride = BkeyFields.PositionCount;
-        var capacity = keys.Length / Stride;
-        Span<Bpos> buffer = stackalloc Bpos[64];
-        ref var start = ref MemoryMarshal.GetReference(run);
-        int count = 0, at = 0;
-        while (at < run.Length && count < capacity)
-        {
-            var wanted = Math.Min(buffer.Length, capacity - count);
-            var got = _code.UnpackPositions(ref start, run.Length, ref buffer[0], wanted, ref at);
-            for (var i = 0; i < got; i++) Store(buffer[i], keys.Slice((count + i) * Stride, Stride));
-            count += got;
-            if (at >= run.Length || count >= capacity || got == wanted) continue; // the end, or a full buffer
-            var key = RunKeys.Slice(Format, run, at, out var length);
-            Store(RunKeys.IsPacked(key) ? Format.UnpackPosition(key) : Bkey.Read(key).Position, keys.Slice(count++ * Stride, Stride));
-            at += length;
-        }
-        return count;
-
-        static void Store(Bpos position, Span<ulong> key)
-        {
-            key[2] = position.Snapshot;
-            key[1] = position.Offset;
-            key[0] = position.Inode;
-        }
-    }
-
     /// <summary>Finds a position key at or after key fields: a snapshot beyond 32 bits means the next offset.</summary>
     private int FindAsPosition(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
     {
@@ -135,7 +105,7 @@ internal sealed partial class CompiledKeyCodec
     }
 
     /// <summary>Runs every function of a format of another schema once, so that the runtime's compilation is part of the compile time.</summary>
-    private static void WarmUp(BkeyFormat format, CompareFunction compare, FindKernel find, KeyFunctions keys)
+    private static void WarmUp(BkeyFormat format, CompareFunction compare, FindKernel find, KeyFunctions keys, UnpackKeysKernel unpackKeys)
     {
         Span<byte> key = stackalloc byte[format.KeyBytes];
         key.Clear();
@@ -144,11 +114,11 @@ internal sealed partial class CompiledKeyCodec
         compare(ref key[0], ref key[0]);
         keys.UnpackKey(ref key[0], ref fields[0]);
         var at = 0;
-        keys.UnpackKeys(ref key[0], format.KeyBytes, ref fields[0], 1, ref at);
+        unpackKeys(ref key[0], format.KeyBytes, ref fields[0], 1, ref at);
         at = 0;
         find(ref key[0], format.KeyBytes, ref key[0], 0, ref at);
         keys.PackSearch(ref fields[0], ref key[0]);
     }
 
-    private sealed record KeyFunctions(UnpackKeyFunction UnpackKey, UnpackKeysKernel UnpackKeys, PackSearchFunction PackSearch);
+    private sealed record KeyFunctions(UnpackKeyFunction UnpackKey, PackSearchFunction PackSearch);
 }

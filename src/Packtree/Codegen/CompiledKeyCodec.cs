@@ -21,12 +21,14 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
 {
     private readonly Functions _code;
     private readonly KeyFunctions? _keys;
+    private readonly UnpackKeysKernel _unpackKeys; // key fields of a run, for every schema (positions included: scans read key fields)
 
-    private CompiledKeyCodec(BkeyFormat format, Functions code, KeyFunctions? keys, TimeSpan compileTime)
+    private CompiledKeyCodec(BkeyFormat format, Functions code, KeyFunctions? keys, UnpackKeysKernel unpackKeys, TimeSpan compileTime)
         : base(format)
     {
         _code = code;
         _keys = keys;
+        _unpackKeys = unpackKeys;
         CompileTime = compileTime;
     }
 
@@ -56,9 +58,10 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
         {
             var compare = EmitCompare(format, unrolledWords);
             var find = KernelEmitter.EmitFind(format, unrolledWords);
-            var keys = new KeyFunctions(EmitUnpackKey(format), KernelEmitter.EmitUnpackKeys(format), EmitPackSearch(format));
-            WarmUp(format, compare, find, keys);
-            return new CompiledKeyCodec(format, Functions.WithoutPositions(format, compare, find), keys, Stopwatch.GetElapsedTime(started));
+            var keys = new KeyFunctions(EmitUnpackKey(format), EmitPackSearch(format));
+            var unpackKeys = KernelEmitter.EmitUnpackKeys(format);
+            WarmUp(format, compare, find, keys, unpackKeys);
+            return new CompiledKeyCodec(format, Functions.WithoutPositions(format, compare, find), keys, unpackKeys, Stopwatch.GetElapsedTime(started));
         }
         var code = new Functions(
             EmitUnpackPosition(format),
@@ -67,8 +70,9 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
             KernelEmitter.EmitUnpackRun(format),
             KernelEmitter.EmitUnpackPositions(format),
             KernelEmitter.EmitFind(format, unrolledWords));
-        WarmUp(format, code);
-        return new CompiledKeyCodec(format, code, null, Stopwatch.GetElapsedTime(started));
+        var positionKeys = KernelEmitter.EmitUnpackKeys(format);
+        WarmUp(format, code, positionKeys);
+        return new CompiledKeyCodec(format, code, null, positionKeys, Stopwatch.GetElapsedTime(started));
     }
 
     /// <inheritdoc/>
@@ -213,7 +217,7 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
     }
 
     /// <summary>Runs every function once so that the runtime's compilation is part of the measured compile time.</summary>
-    private static void WarmUp(BkeyFormat format, Functions code)
+    private static void WarmUp(BkeyFormat format, Functions code, UnpackKeysKernel unpackKeys)
     {
         Span<byte> key = stackalloc byte[format.KeyBytes];
         key.Clear();
@@ -229,6 +233,9 @@ internal sealed partial class CompiledKeyCodec : KeyCodec
         code.UnpackPositions(ref key[0], format.KeyBytes, ref position, 1, ref at);
         at = 0;
         code.Find(ref key[0], format.KeyBytes, ref key[0], 0, ref at);
+        Span<ulong> fields = stackalloc ulong[format.Schema.KeyFieldCount];
+        at = 0;
+        unpackKeys(ref key[0], format.KeyBytes, ref fields[0], 1, ref at);
     }
 
     [RequiresDynamicCode("Emits IL for the format.")]
