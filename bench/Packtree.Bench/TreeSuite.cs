@@ -57,8 +57,9 @@ public static class TreeSuite
             }
         });
         foreach (var store in files) store.Dispose();
-        Directory.Delete(folder, recursive: true);
         Print(document, count);
+        StrategyRounds.Run(document, randomKeys, lookupOrder[..Math.Min(count, 200_000)], rounds: settings.Quick ? 2 : 5, folder);
+        Directory.Delete(folder, recursive: true);
         return document;
     }
 

@@ -53,10 +53,10 @@ internal sealed class TieredKeyCodec : KeyCodec
     public override PackPositionResult PackPositionLossy(Bpos position, Span<byte> destination) => Next(1).PackPositionLossy(position, destination);
 
     /// <inheritdoc/>
-    public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys) => Next(run.Length / Format.KeyBytes).UnpackRun(run, keys);
+    public override int UnpackRun(ReadOnlySpan<byte> run, Span<Bkey> keys) => Next(Math.Min(run.Length / Format.KeyBytes, keys.Length)).UnpackRun(run, keys);
 
     /// <inheritdoc/>
-    public override int UnpackPositions(ReadOnlySpan<byte> run, Span<Bpos> positions) => Next(run.Length / Format.KeyBytes).UnpackPositions(run, positions);
+    public override int UnpackPositions(ReadOnlySpan<byte> run, Span<Bpos> positions) => Next(Math.Min(run.Length / Format.KeyBytes, positions.Length)).UnpackPositions(run, positions);
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, Bpos search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
@@ -65,12 +65,13 @@ internal sealed class TieredKeyCodec : KeyCodec
     public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key) => Next(1).UnpackKey(packed, key);
 
     /// <inheritdoc/>
-    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => Next(run.Length / Format.KeyBytes).UnpackKeys(run, keys);
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) =>
+        Next(Math.Min(run.Length / Format.KeyBytes, keys.Length / Format.Schema.KeyFieldCount)).UnpackKeys(run, keys);
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
 
-    /// <summary>Counts the keys about to be read (an estimate for runs) and returns the codec to read them with.</summary>
+    /// <summary>Counts the keys about to be read (for a run, as many as it holds or the destination takes, at most) and returns the codec to read them with.</summary>
     private KeyCodec Next(long keys)
     {
         if (Volatile.Read(ref _compiled) is { } compiled) return compiled;

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Packtree.Codegen;
+using Packtree.Keys;
+using Packtree.Nodes;
+using Spectre.Console;
+
+namespace Packtree.Bench;
+
+/// <summary>
+/// Key code end to end, side by side: the tree suite's random keys in one tree per strategy — the best portable path
+/// (byte-aligned, generic where a format is not), compiled, and Auto — in memory and on a file read back from disk
+/// (leaves of one bset); then random lookups and full scans in rounds that rotate the strategies' order. Ratios are
+/// taken round by round against the portable path and reported as median and spread.
+/// </summary>
+public static class StrategyRounds
+{
+    private static readonly UnpackStrategy[] Strategies = [UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
+    private static readonly string[] Workloads = ["rand_insert", "rand_lookup", "seq_lookup"];
+
+    public static void Run(BenchDocument document, Bpos[] keys, Bpos[] lookups, int rounds, string folder)
+    {
+        foreach (var place in new[] { "memory", "file" })
+        {
+            var rates = Workloads.ToDictionary(w => w, _ => Strategies.ToDictionary(s => s, _ => new List<double>()));
+            var trees = new Tree[Strategies.Length];
+            var stores = new List<Store>();
+            var compiledBefore = CodegenMetrics.Compilations;
+            for (var i = 0; i < Strategies.Length; i++)
+            {
+                var (tree, seconds) = Build(place, Strategies[i], keys, folder, stores);
+                trees[i] = tree;
+                rates["rand_insert"][Strategies[i]].Add(keys.Length / seconds);
+            }
+            var (formats, shapes) = FormatsAndShapes(trees[0]);
+            document.Add($"e2e_{place}", "leaves", "formats", formats, "formats");
+            document.Add($"e2e_{place}", "leaves", "shapes", shapes, "shapes");
+            ulong sink = 0;
+            var buffer = new byte[64];
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var k = 0; k < Strategies.Length; k++)
+                {
+                    var i = (round + k) % Strategies.Length; // each strategy goes first in turn
+                    var tree = trees[i];
+                    rates["rand_lookup"][Strategies[i]].Add(Timed(lookups.Length, () =>
+                    {
+                        foreach (var key in lookups) sink += tree.TryGet(key, buffer, out var length) ? (ulong)length : 0;
+                    }));
+                    rates["seq_lookup"][Strategies[i]].Add(Timed(keys.Length, () =>
+                    {
+                        foreach (var entry in tree.Scan()) sink += entry.Key.Offset;
+                    }));
+                }
+            }
+            document.Add($"e2e_{place}", "compiled", "formats_compiled", CodegenMetrics.Compilations - compiledBefore, "formats");
+            document.Add($"e2e_{place}", "all", "checksum", sink, "");
+            foreach (var store in stores) store.Dispose();
+            Report(document, place, rates, formats, shapes);
+        }
+    }
+
+    private static (Tree Tree, double Seconds) Build(string place, UnpackStrategy strategy, Bpos[] keys, string folder, List<Store> stores)
+    {
+        var value = new byte[8];
+        var options = new StoreOptions { UnpackStrategy = strategy };
+        var started = Stopwatch.GetTimestamp();
+        if (place == "memory")
+        {
+            var store = Store.CreateInMemory(options);
+            stores.Add(store);
+            var tree = store.GetOrCreateTree("bench");
+            foreach (var key in keys) tree.Put(key, value);
+            return (tree, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        var path = Path.Combine(folder, $"e2e-{strategy}.packtree");
+        using (var writer = Store.Open(path, options with { Durability = Durability.Buffered }))
+        {
+            var tree = writer.GetOrCreateTree("bench");
+            foreach (var key in keys) tree.Put(key, value);
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var reader = Store.Open(path, options); // nodes come back from disk as they are read: one bset each
+        stores.Add(reader);
+        return (reader.GetOrCreateTree("bench"), seconds);
+    }
+
+    private static double Timed(int operations, Action body)
+    {
+        var started = Stopwatch.GetTimestamp();
+        body();
+        return operations / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>How many distinct formats the tree's leaves have, and how many shapes (the same field widths, offsets aside).</summary>
+    private static (int Formats, int Shapes) FormatsAndShapes(Tree tree)
+    {
+        var formats = new HashSet<string>();
+        var shapes = new HashSet<string>();
+        var btree = tree.Btree;
+        var iterator = new BtreeNode.NodeIterator();
+        tree.Store.EnterRead();
+        try
+        {
+            var leaf = btree.SeekLeaf(KeyFields.Min(btree.Schema), forward: true, iterator);
+            var max = KeyFields.Max(btree.Schema);
+            while (true)
+            {
+                var format = leaf.Format;
+                var widths = string.Join(",", format.Fields.ToArray().Select(f => f.Width));
+                shapes.Add(widths);
+                formats.Add(widths + "/" + string.Join(",", format.Fields.ToArray().Select(f => f.Offset)));
+                if (btree.NextLeaf(leaf, forward: true, max, iterator) is not { } next) break;
+                leaf = next;
+            }
+        }
+        finally
+        {
+            tree.Store.ExitRead();
+        }
+        return (formats.Count, shapes.Count);
+    }
+
+    private static void Report(BenchDocument document, string place, Dictionary<string, Dictionary<UnpackStrategy, List<double>>> rates, int formats, int shapes)
+    {
+        var table = new Table().Title($"Key code end to end, {place} ({formats:N0} leaf formats in {shapes:N0} shapes): ops/s, median of rounds; ratios to the portable path round by round");
+        table.AddColumns("workload", "portable", "compiled", "auto", "compiled ÷ portable", "auto ÷ portable");
+        foreach (var workload in Workloads)
+        {
+            var portable = rates[workload][UnpackStrategy.ByteAligned];
+            var cells = new List<string> { workload };
+            foreach (var strategy in Strategies)
+            {
+                var spread = Spread.Of(rates[workload][strategy]);
+                document.Add($"e2e_{place}_{workload}", Name(strategy), "ops_per_second", spread.Median, "ops/s");
+                cells.Add($"{spread.Median:N0}");
+            }
+            foreach (var strategy in new[] { UnpackStrategy.Compiled, UnpackStrategy.Auto })
+            {
+                var ratio = Spread.Of(rates[workload][strategy].Zip(portable, (a, b) => a / b).ToArray());
+                document.Add($"e2e_{place}_{workload}", $"{Name(strategy)}_vs_portable", "ratio", ratio.Median, "×");
+                document.Add($"e2e_{place}_{workload}", $"{Name(strategy)}_vs_portable", "ratio_min", ratio.Min, "×");
+                document.Add($"e2e_{place}_{workload}", $"{Name(strategy)}_vs_portable", "ratio_max", ratio.Max, "×");
+                cells.Add(ratio.RatioText);
+            }
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Name(UnpackStrategy strategy) => strategy switch
+    {
+        UnpackStrategy.ByteAligned => "portable",
+        UnpackStrategy.Compiled => "compiled",
+        _ => "auto",
+    };
+}
