@@ -68,6 +68,30 @@ public sealed class DynamicKeyShapeTests
             Assert.Throws<ArgumentException>(() => store.GetOrCreateTree("log", KeyShape.Of(KeyKind.Parse("int64,datetime,string:5")))).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ScansBetweenPartialKeysTakeEveryKeyStartingWithinTheBounds()
+    {
+        using var store = Store.CreateInMemory();
+        var tree = store.GetOrCreateTree("t", KeyShape.Of(KeyKind.Parse("int32,string:8")));
+        object[][] keys = [[-1, ""], [-1, "z"], [0, ""], [0, "a"], [0, "b"], [1, "a"], [2, ""], [2, "zz"]];
+        foreach (var key in keys) tree.Put(key, "v"u8);
+        List<object[]> Scan(object[] from, int fromParts, object[] to, int toParts, bool reverse = false)
+        {
+            var found = new List<object[]>();
+            foreach (var (key, _) in tree.Scan(from, fromParts, to, toParts, reverse)) found.Add(key);
+            return found;
+        }
+        Assert.Equal(keys, Scan([0, "q"], 0, [0, "q"], 0));                                  // both ends open
+        Assert.Equal(keys[2..], Scan([0, "q"], 1, [0, "q"], 0));                             // from tenant 0 on
+        Assert.Equal(keys[..5], Scan([0, "q"], 0, [0, "q"], 1));                             // up to tenant 0, whole
+        Assert.Equal(keys[2..6], Scan([0, "a"], 1, [1, "a"], 2));                            // tenant 0 whole, to one key
+        Assert.Equal(keys[3..5], Scan([0, "a"], 2, [0, "b"], 2));                            // whole keys
+        Assert.Equal(keys[2..5].Reverse(), Scan([0, ""], 1, [0, ""], 1, reverse: true));      // a prefix, backwards
+        Assert.Empty(Scan([1, ""], 1, [0, ""], 1));                                          // bounds the wrong way round
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.Scan([0, ""], 3, [0, ""], 0, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tree.Scan([0, ""], 0, [0, ""], -1, false));
+    }
+
     /// <summary>
     /// Random keys put through both shapes into two trees of one store (values say which put), then compared: the
     /// scans give the same keys in the same order, that order is .NET's, every key put decodes back equal, and each
