@@ -83,12 +83,14 @@ public sealed partial class KeyKind
         problem = null;
         var colon = part.IndexOf(':', StringComparison.Ordinal);
         var name = colon < 0 ? part : part[..colon];
-        if (!Enum.GetValues<KeyPartKind>().Any(k => KeyPartInfo.Name(k) == name))
+        var kinds = Enum.GetValues<KeyPartKind>();
+        var named = Array.FindIndex(kinds, k => KeyPartInfo.Name(k) == name);
+        if (named < 0)
         {
             problem = part.Length == 0 ? "it has an empty part" : $"'{part}' is not a part";
             return false;
         }
-        var kind = (KeyComponentKind)Enum.Parse<KeyPartKind>(name, ignoreCase: true);
+        var kind = (KeyComponentKind)kinds[named];
         var sized = kind is KeyComponentKind.String or KeyComponentKind.Bytes;
         if (colon < 0)
         {
