@@ -3,17 +3,21 @@ using Packtree.Keys;
 namespace Packtree;
 
 /// <summary>
-/// What a tree's keys are, fixed when the tree is created: bcachefs positions (<see cref="Positions"/>, the default)
-/// or byte strings of up to a given length (<see cref="Bytes"/>), ordered as unsigned bytes with a proper prefix
-/// before its extensions. Either way keys are bit-packed per node: a prefix every key of a node shares costs it no bits.
+/// What a tree's keys are, fixed when the tree is created: bcachefs positions (<see cref="Positions"/>, the default),
+/// byte strings of up to a given length (<see cref="Bytes"/>), ordered as unsigned bytes with a proper prefix before
+/// its extensions, or typed keys of one to five parts (<see cref="IsTyped"/>: a <see cref="KeyShape{TKey}"/>'s kind,
+/// or one <see cref="Parse(string)"/> reads). Every kind is bit-packed per node: a prefix every key of a node shares
+/// costs it no bits.
 /// </summary>
-public sealed class KeyKind : IEquatable<KeyKind>
+public sealed partial class KeyKind : IEquatable<KeyKind>
 {
     /// <summary>LMDB's default key limit, and the default for byte keys.</summary>
     public const int DefaultMaxBytes = KeySchema.DefaultByteStringBytes;
 
     /// <summary>The longest byte key a tree may be created for.</summary>
     public const int MaxBytesLimit = KeyComponent.MaxVariableBytes;
+
+    private IReadOnlyList<KeyPartInfo>? _parts;
 
     private KeyKind(KeySchema schema) => Schema = schema;
 
@@ -32,8 +36,20 @@ public sealed class KeyKind : IEquatable<KeyKind>
     /// <summary>Whether keys are byte strings.</summary>
     public bool IsBytes => !Schema.IsPositions && Schema.Components is [{ Kind: KeyComponentKind.Bytes }];
 
-    /// <summary>The longest key in bytes, for byte keys; 0 for positions.</summary>
+    /// <summary>The longest key in bytes, for byte keys; 0 for the other kinds.</summary>
     public int MaxBytes => IsBytes ? Schema.Components[0].MaxBytes : 0;
+
+    /// <summary>
+    /// Whether keys are typed (made of <see cref="KeyParts"/>, as a <see cref="KeyShape{TKey}"/>'s): neither positions
+    /// nor byte strings. A shape of one <see cref="KeyParts.Bytes(int)"/> part is of the byte-key kind.
+    /// </summary>
+    public bool IsTyped => !Schema.IsPositions && !IsBytes;
+
+    /// <summary>
+    /// The parts of a key, first to last: those of a typed kind, the one <see cref="KeyPartKind.Bytes"/> part of byte
+    /// keys, none for positions. Keys of a typed kind go through <see cref="KeyShape.Of(KeyKind)"/> as arrays of their values.
+    /// </summary>
+    public IReadOnlyList<KeyPartInfo> Parts => _parts ??= Array.AsReadOnly(Schema.Components.Select(c => new KeyPartInfo(c)).ToArray());
 
     internal KeySchema Schema { get; }
 
@@ -48,6 +64,10 @@ public sealed class KeyKind : IEquatable<KeyKind>
     /// <inheritdoc/>
     public override int GetHashCode() => Schema.GetHashCode();
 
-    /// <summary><c>positions</c>, or <c>bytes (at most 511)</c>.</summary>
-    public override string ToString() => Schema.IsPositions ? "positions" : IsBytes ? $"bytes (at most {MaxBytes})" : Schema.ToString();
+    /// <summary>
+    /// <c>positions</c>; <c>bytes (at most 511)</c> for byte keys (which <see cref="Parse(string)"/> reads as
+    /// <c>bytes:511</c>); a typed kind as <see cref="Parse(string)"/> reads it, its parts separated by commas:
+    /// <c>int64,datetime,string:32</c>.
+    /// </summary>
+    public override string ToString() => Schema.IsPositions ? "positions" : IsBytes ? $"bytes (at most {MaxBytes})" : string.Join(",", Parts);
 }

@@ -87,5 +87,24 @@ public static class KeyShape
             (ref KeyFieldWriter w, (T1, T2, T3, T4, T5) k) => { a.Write(ref w, k.Item1); b.Write(ref w, k.Item2); c.Write(ref w, k.Item3); d.Write(ref w, k.Item4); e.Write(ref w, k.Item5); },
             (ref KeyFieldReader r) => (a.Read(ref r), b.Read(ref r), c.Read(ref r), d.Read(ref r), e.Read(ref r)));
 
+    /// <summary>
+    /// Keys of a kind known only at run time (read with <see cref="KeyKind.Parse(string)"/>, or a tree's
+    /// <see cref="Tree.KeyKind"/>): each key an array of its components' values, one per <see cref="KeyKind.Parts"/>
+    /// entry, each of its part's <see cref="KeyPartInfo.ValueType"/> (<see cref="sbyte"/>, <see cref="short"/>,
+    /// <see cref="int"/>, <see cref="long"/>, <see cref="byte"/>, <see cref="ushort"/>, <see cref="uint"/>,
+    /// <see cref="ulong"/>, <see cref="System.Guid"/>, <see cref="System.DateTime"/>, <see cref="System.DateTimeOffset"/>,
+    /// <see cref="string"/> or <c>byte[]</c>, boxed). Keys are stored and ordered exactly as through the static shape of
+    /// the same parts, so either reads a tree the other wrote. Byte keys are a kind of one bytes part.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="kind"/> is <see cref="KeyKind.Positions"/>. Later, a key with the wrong number of components, or a
+    /// component null or of another type, is refused by the tree naming the component's index and the type it takes.
+    /// </exception>
+    public static KeyShape<object[]> Of(KeyKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return DynamicKeyShape.For(kind);
+    }
+
     private static KeySchema Schema(params KeyComponent[] components) => new(components);
 }

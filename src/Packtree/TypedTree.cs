@@ -93,16 +93,27 @@ public sealed class Tree<TKey>
     /// components are ignored), in order: one call for a prefix scan, e.g. every event of one tenant.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The count is not 0 to the shape's components.</exception>
-    public TypedScan<TKey> ScanPrefix(TKey key, int components, bool reverse = false)
+    public TypedScan<TKey> ScanPrefix(TKey key, int components, bool reverse = false) => Scan(key, components, key, components, reverse);
+
+    /// <summary>
+    /// The keys between two partial keys, both included: every key whose first <paramref name="fromComponents"/>
+    /// components come at or after those of <paramref name="from"/>, and whose first <paramref name="toComponents"/>
+    /// components come at or before those of <paramref name="to"/>, in order (descending when <paramref name="reverse"/>).
+    /// Later components of each bound are ignored, so a bound of 0 components leaves its end open, and one of every
+    /// component is the key itself: tenants 7 to 9 whole are <c>Scan((7L, ...), 1, (9L, ...), 1, false)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is not 0 to the shape's components.</exception>
+    public TypedScan<TKey> Scan(TKey from, int fromComponents, TKey to, int toComponents, bool reverse)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(components);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(components, Shape.Components);
-        var low = new ulong[Untyped.KeyFieldCount];
-        Encode(key, low);
-        var high = low.ToArray();
-        var fixedFields = Shape.FieldsOf(components);
-        low.AsSpan(fixedFields).Clear();
-        high.AsSpan(fixedFields).Fill(ulong.MaxValue); // every later field at its largest: the last key with this prefix
+        ArgumentOutOfRangeException.ThrowIfNegative(fromComponents);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fromComponents, Shape.Components);
+        ArgumentOutOfRangeException.ThrowIfNegative(toComponents);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(toComponents, Shape.Components);
+        var (low, high) = (new ulong[Untyped.KeyFieldCount], new ulong[Untyped.KeyFieldCount]);
+        Encode(from, low);
+        Encode(to, high);
+        low.AsSpan(Shape.FieldsOf(fromComponents)).Clear(); // every later field at its least: the first key starting so
+        high.AsSpan(Shape.FieldsOf(toComponents)).Fill(ulong.MaxValue); // every later field at its largest: the last key starting so
         return new(this, ScanRange.Between(low, high), reverse);
     }
 

@@ -7,7 +7,7 @@ public static class GetCommand
 {
     public static Command Create()
     {
-        var key = new Argument<string>("key") { Description = "The key: for positions inode:offset:snapshot, inode:offset, POS_MIN, POS_MAX or SPOS_MAX; for byte keys UTF-8 text, or hex with --key-hex." };
+        var key = new Argument<string>("key") { Description = "The key: for positions inode:offset:snapshot, inode:offset, POS_MIN, POS_MAX or SPOS_MAX; for byte keys UTF-8 text, or hex with --key-hex; for typed keys their components separated by commas (in a string \\, for a comma, \\\\ for a backslash)." };
         var tree = StoreCommands.TreeOption();
         var hex = new Option<bool>("--hex") { Description = "Print the value as hex." };
         var keyHex = StoreCommands.KeyHexOption();

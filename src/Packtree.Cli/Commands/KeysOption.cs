@@ -1,11 +1,11 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace Packtree.Cli.Commands;
 
 /// <summary>
-/// <c>--keys positions|bytes|bytes:N</c>: the kind of keys of a tree the command creates. Checked by the parser, so a
-/// bad kind is refused before a store is touched; an existing tree keeps its kind.
+/// <c>--keys positions|bytes|bytes:N|PART,PART,...</c>: the kind of keys of a tree the command creates, as
+/// <see cref="KeyKind.Parse"/> reads it (typed keys of parts such as <c>int64,datetime,string:32</c>). Checked by the
+/// parser, so a bad kind is refused before a store is touched; an existing tree keeps its kind.
 /// </summary>
 public static class KeysOption
 {
@@ -14,27 +14,32 @@ public static class KeysOption
     {
         var option = new Option<string?>("--keys")
         {
-            Description = $"The kind of keys of a tree created here: positions (the default), bytes (at most {KeyKind.DefaultMaxBytes} bytes) or bytes:N (N from 1 to {KeyKind.MaxBytesLimit}). An existing tree keeps its kind; a different one is refused.",
+            Description = $"The kind of keys of a tree created here: positions (the default), bytes (at most {KeyKind.DefaultMaxBytes} bytes), bytes:N (N from 1 to {KeyKind.MaxBytesLimit}), or typed keys of 1 to 5 parts separated by commas from int8, int16, int32, int64, uint8, uint16, uint32, uint64, guid, datetime, datetimeoffset, string:N and bytes:N (e.g. int64,datetime,string:32). An existing tree keeps its kind; a different one is refused.",
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } text && TryParse(text) is null) result.AddError(Problem(text));
+            if (result.GetValueOrDefault<string?>() is { } text && Problem(text) is { } problem) result.AddError(problem);
         });
         return option;
     }
 
     /// <summary>The kind written <paramref name="text"/>, or null when it names none.</summary>
-    public static KeyKind? TryParse(string text)
-    {
-        if (text == "positions") return KeyKind.Positions;
-        if (text == "bytes") return KeyKind.Bytes();
-        if (text.StartsWith("bytes:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max is >= 1 and <= KeyKind.MaxBytesLimit)
-            return KeyKind.Bytes(max);
-        return null;
-    }
+    public static KeyKind? TryParse(string text) => KeyKind.TryParse(text, out var kind) ? kind : null;
 
     /// <summary>The kind the option's value names, or null when it is not given (the parser has refused any other value).</summary>
     public static KeyKind? Parse(string? text) => text is null ? null : TryParse(text) ?? throw new FormatException(Problem(text));
 
-    private static string Problem(string text) => $"--keys must be positions, bytes or bytes:N with N from 1 to {KeyKind.MaxBytesLimit}; got '{text}'.";
+    /// <summary>Why <paramref name="text"/> names no kind (which part, and what is accepted), or null when it names one.</summary>
+    private static string? Problem(string text)
+    {
+        try
+        {
+            KeyKind.Parse(text);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return $"--keys: {e.Message}";
+        }
+    }
 }

@@ -13,7 +13,7 @@ public static class LoadCommand
     {
         var tree = StoreCommands.TreeOption();
         var csv = new Option<FileInfo?>("--csv") { Description = "Lines of inode,offset,snapshot,value (trees of positions; the value as text, or hex with --hex)." };
-        var tsv = new Option<FileInfo?>("--tsv") { Description = "Lines of KEY<TAB>VALUE: the key in the tree's kind (a position, or a byte key as text, hex with --key-hex), the value the rest of the line (text, or hex with --hex)." };
+        var tsv = new Option<FileInfo?>("--tsv") { Description = "Lines of KEY<TAB>VALUE: the key in the tree's kind (a position; a byte key as text, hex with --key-hex; a typed key's components separated by commas), the value the rest of the line (text, or hex with --hex)." };
         var generate = new Option<int?>("--generate") { Description = "Generate this many keys with 8-byte values instead (1 or more): extents-like positions, or byte keys %016d." }.AtLeast(1);
         var hex = new Option<bool>("--hex") { Description = "Values in the file are hex." };
         var keyHex = StoreCommands.KeyHexOption();
@@ -31,8 +31,10 @@ public static class LoadCommand
             var asked = KeysOption.Parse(parse.GetValue(keys));
             using var store = StoreCommands.OpenStore(parse.GetValue(StoreCommands.PathArgument)!, new StoreOptions { Durability = Durability.Buffered });
             var reader = KeyReader.For(name, TreeKinds.For(store, name, asked), parse.GetValue(keyHex));
-            if (csvFile is not null && reader.Kind.IsBytes)
+            if (csvFile is not null && !reader.Kind.Equals(KeyKind.Positions))
                 throw new ArgumentException($"--csv rows are positions; tree '{name}' holds {reader.Kind} keys: give KEY<TAB>VALUE lines with --tsv.");
+            if (count is not null && reader.Kind.IsTyped)
+                throw new ArgumentException($"--generate makes positions or byte keys; tree '{name}' holds {reader.Kind} keys: give KEY<TAB>VALUE lines with --tsv.");
             // A tree too short for the generated keys is refused before it is created.
             if (count is not null && reader.Kind.IsBytes) reader.Read(System.Text.Encoding.ASCII.GetString(LoadRows.GeneratedKey(0)));
             var t = store.GetOrCreateTree(name, reader.Kind);

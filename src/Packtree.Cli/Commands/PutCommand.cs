@@ -7,7 +7,7 @@ public static class PutCommand
 {
     public static Command Create()
     {
-        var key = new Argument<string>("key") { Description = "The key, read in the tree's kind: a position, or a byte key as UTF-8 text (hex with --key-hex)." };
+        var key = new Argument<string>("key") { Description = "The key, read in the tree's kind: a position; a byte key as UTF-8 text (hex with --key-hex); a typed key's components separated by commas (in a string \\, for a comma, \\\\ for a backslash)." };
         var value = new Argument<string>("value") { Description = "The value: text (UTF-8), or hex with --hex." };
         var tree = StoreCommands.TreeOption();
         var hex = new Option<bool>("--hex") { Description = "The value is hex." };

@@ -52,6 +52,13 @@ public sealed class ReadmeExampleTests
         foreach (var ((tenant, at, seq), value) in log.ScanPrefix((7L, default, 0), components: 1)) tenants.Add(tenant);
         Assert.Equal([7L], tenants);
 
+        var kind = KeyKind.Parse("int64,datetime,string:32");     // a kind known only at run time: as check prints it, as --keys takes it
+        var audit = store.GetOrCreateTree("audit", KeyShape.Of(kind));                                            // keys as object[]
+        audit.Put([7L, DateTime.UtcNow, "login"], "{...}"u8);     // one value per kind.Parts entry, of its ValueType
+        var logins = new List<string>();
+        foreach (var (key, _) in audit.ScanPrefix([7L, default(DateTime), ""], components: 1)) logins.Add((string)key[2]);
+        Assert.Equal(["login"], logins);
+
         Assert.Equal(["42:8192:0: 5 bytes"], printed);
         Assert.Equal(1, walked);
     }

@@ -142,9 +142,9 @@ public sealed class TypedKeyStoreTests
         Assert.Contains("Tree 'users'", tooLong.Message);
         Assert.Contains("at most 16 UTF-8 bytes; this string has 17", tooLong.Message);
         Assert.Equal(keys.Count, users.Count);
-        Assert.Equal("(Guid, String(16))", users.Untyped.KeyKind.ToString());
+        Assert.Equal("guid,string:16", users.Untyped.KeyKind.ToString()); // as KeyKind.Parse reads it
         var other = Assert.Throws<ArgumentException>(() => store.GetOrCreateTree("users", KeyShape.Of(KeyParts.Guid, KeyParts.String(32))));
-        Assert.Contains("holds (Guid, String(16)) keys, not (Guid, String(32))", other.Message);
+        Assert.Contains("holds guid,string:16 keys, not guid,string:32", other.Message);
         Assert.Throws<ArgumentException>(() => users.Untyped.Put("raw"u8, [1]));
     }
 

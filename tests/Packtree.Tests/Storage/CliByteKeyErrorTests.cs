@@ -57,7 +57,7 @@ public sealed class CliByteKeyErrorTests
         Assert.Equal("packtree: Tree 'default' holds positions keys, not bytes (at most 8): a tree keeps the kind of keys it was created with.",
             Refused("put", path, "k", "v", "--keys", "bytes:8"));
         Assert.Equal("packtree: --key-hex is for byte keys; tree 'default' holds positions keys.", Refused("get", path, "00", "--key-hex"));
-        Assert.Equal("packtree: --prefix is for byte keys; tree 'default' holds positions keys.", Refused("scan", path, "--prefix", "a"));
+        Assert.Equal("packtree: --prefix is for byte or typed keys; tree 'default' holds positions keys.", Refused("scan", path, "--prefix", "a"));
         Assert.Contains("is not a position", Refused("get", path, "name"), StringComparison.Ordinal); // a positions tree reads positions
         Assert.Contains("--csv rows are positions; tree 'words' holds bytes (at most 32) keys", Refused("load", path, "--csv", folder.File("none.csv"), "--tree", "words"), StringComparison.Ordinal);
         Assert.Equal("packtree: The key 'zz' is not hex (an even number of 0-9, a-f, with or without a leading 0x).", Refused("get", path, "zz", "--tree", "words", "--key-hex"));
@@ -82,7 +82,8 @@ public sealed class CliByteKeyErrorTests
         var path = folder.File("kind.packtree");
         var (exit, _, errors) = PacktreeCli.Run(Timeout, "put", path, "k", "v", "--keys", kind);
         Assert.NotEqual(0, exit);
-        Assert.Contains($"--keys must be positions, bytes or bytes:N with N from 1 to 1024; got '{kind}'.", errors, StringComparison.Ordinal);
+        Assert.Contains($"--keys: '{kind}' names no kind of keys: ", errors, StringComparison.Ordinal);
+        Assert.Contains("a kind of keys is positions, bytes (at most 511 bytes), bytes:N, or 1 to 5 parts separated by commas", errors, StringComparison.Ordinal);
         Assert.False(File.Exists(path));
     }
 }
