@@ -14,6 +14,7 @@ internal sealed class CompiledCodeCache
 {
     private readonly ConcurrentDictionary<BkeyFormat, Lazy<CompiledKeyCodec>> _entries = new();
     private readonly ConcurrentQueue<BkeyFormat> _insertionOrder = new();
+    private readonly ConcurrentDictionary<BkeyFormat, FormatUse> _uses = new();
 
     /// <summary>Creates a cache holding at most <paramref name="capacity"/> formats.</summary>
     public CompiledCodeCache(int capacity = DefaultCapacity)
@@ -59,6 +60,17 @@ internal sealed class CompiledCodeCache
         return entry.Value;
     }
 
+    /// <summary>
+    /// How much the nodes of <paramref name="format"/> have read on the portable path, together, and its code once
+    /// compiled: <see cref="UnpackStrategy.Auto"/> compiles a format when all its nodes' reads, not one node's, repay it.
+    /// </summary>
+    public FormatUse UseOf(BkeyFormat format)
+    {
+        if (_uses.TryGetValue(format, out var use)) return use;
+        if (_uses.Count >= 4 * Capacity) _uses.Clear(); // bounded: formats seen long ago start counting again
+        return _uses.GetOrAdd(format, _ => new FormatUse());
+    }
+
     [RequiresDynamicCode("Emits IL for the format.")]
     private static CompiledKeyCodec Compile(BkeyFormat format)
     {
@@ -66,4 +78,17 @@ internal sealed class CompiledCodeCache
         CodegenMetrics.Compiled(codec.CompileTime);
         return codec;
     }
+}
+
+/// <summary>Keys the nodes of one format have read before its code was compiled, and the compiled code (shared by those nodes).</summary>
+internal sealed class FormatUse
+{
+    /// <summary>Keys read so far (a racy count: it only decides when to compile, and that happens once).</summary>
+    public long KeysRead;
+
+    /// <summary>The compiled code, once ready.</summary>
+    public CompiledKeyCodec? Compiled;
+
+    /// <summary>The background compile, once started.</summary>
+    public Task? Compilation;
 }

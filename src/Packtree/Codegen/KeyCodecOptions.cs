@@ -4,7 +4,7 @@ namespace Packtree.Codegen;
 internal sealed record KeyCodecOptions
 {
     /// <summary>
-    /// Keys a format's codec reads on the portable path before <see cref="UnpackStrategy.Auto"/>
+    /// Keys the nodes of a format read together on the portable path before <see cref="UnpackStrategy.Auto"/>
     /// compiles code for it: about the measured break-even of compiling (a compile costs roughly
     /// 0.7–0.9 ms, a key unpacked by a compiled kernel saves roughly 7 ns; see the README).
     /// </summary>

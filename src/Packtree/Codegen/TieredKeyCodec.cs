@@ -5,8 +5,8 @@ namespace Packtree.Codegen;
 
 /// <summary>
 /// What <see cref="UnpackStrategy.Auto"/> gives a node: it starts on the portable path (byte-aligned or
-/// generic) and, once it has read enough keys that compiling pays, gets the format's compiled code from
-/// the shared cache. The compile runs on the thread pool, so no caller waits for it.
+/// generic) and, once the nodes of its format have read enough keys together that compiling pays, gets the
+/// format's compiled code from the shared cache. The compile runs on the thread pool, so no caller waits for it.
 /// </summary>
 /// <remarks>
 /// Once compiled, every operation uses the compiled code: <c>packtree bench unpack</c> measures it at
@@ -17,9 +17,7 @@ internal sealed class TieredKeyCodec : KeyCodec
     private readonly KeyCodec _portable;
     private readonly CompiledCodeCache _cache;
     private readonly long _threshold;
-    private CompiledKeyCodec? _compiled;
-    private long _keysRead;
-    private Task? _compilation;
+    private readonly FormatUse _use; // shared by every node of the format
 
     [RequiresDynamicCode("Compiles IL for the format once the threshold is reached.")]
     internal TieredKeyCodec(KeyCodec portable, CompiledCodeCache cache, long threshold)
@@ -28,14 +26,15 @@ internal sealed class TieredKeyCodec : KeyCodec
         _portable = portable;
         _cache = cache;
         _threshold = threshold;
-        if (threshold == 0) _compiled = cache.GetOrCompile(Format);
+        _use = cache.UseOf(Format);
+        if (threshold == 0) Volatile.Write(ref _use.Compiled, cache.GetOrCompile(Format));
     }
 
     /// <inheritdoc/>
-    public override UnpackStrategy Strategy => Volatile.Read(ref _compiled) is null ? _portable.Strategy : UnpackStrategy.Compiled;
+    public override UnpackStrategy Strategy => Volatile.Read(ref _use.Compiled) is null ? _portable.Strategy : UnpackStrategy.Compiled;
 
     /// <summary>The background compile, once started (tests and benchmarks wait on it).</summary>
-    public Task? Compilation => Volatile.Read(ref _compilation);
+    public Task? Compilation => Volatile.Read(ref _use.Compilation);
 
     /// <inheritdoc/>
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key) => Next(1).Unpack(packed, out key);
@@ -74,17 +73,18 @@ internal sealed class TieredKeyCodec : KeyCodec
     /// <summary>Counts the keys about to be read (for a run, as many as it holds or the destination takes, at most) and returns the codec to read them with.</summary>
     private KeyCodec Next(long keys)
     {
-        if (Volatile.Read(ref _compiled) is { } compiled) return compiled;
+        if (Volatile.Read(ref _use.Compiled) is { } compiled) return compiled;
         // A racy count is fine: it only decides when to start compiling, and that happens once.
-        var read = _keysRead += keys;
-        if (read >= _threshold && _compilation is null) StartCompiling();
+        var read = _use.KeysRead += keys;
+        if (read >= _threshold && Volatile.Read(ref _use.Compilation) is null) StartCompiling();
         return _portable;
     }
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
     private void StartCompiling()
     {
-        var compilation = new Task(() => Volatile.Write(ref _compiled, _cache.GetOrCompile(Format)));
-        if (Interlocked.CompareExchange(ref _compilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
+        var use = _use;
+        var compilation = new Task(() => Volatile.Write(ref use.Compiled, _cache.GetOrCompile(Format)));
+        if (Interlocked.CompareExchange(ref use.Compilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
     }
 }

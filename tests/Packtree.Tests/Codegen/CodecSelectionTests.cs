@@ -57,6 +57,29 @@ public sealed class CodecSelectionTests
         Assert.Equal(UnpackStrategy.Compiled, immediate.Strategy);
     }
 
+    [FactUnlessStrategyForced]
+    public async Task AutoCountsTheReadsOfEveryNodeOfAFormatTogether()
+    {
+        // Two nodes of one format, each reading fewer keys than the threshold: together they pass it, and both get the code.
+        var options = new KeyCodecOptions { CompileThreshold = 100, Cache = new CompiledCodeCache() };
+        var first = Assert.IsType<TieredKeyCodec>(KeyCodecFactory.Create(Aligned, options));
+        var second = Assert.IsType<TieredKeyCodec>(KeyCodecFactory.Create(Aligned, options));
+        var other = Assert.IsType<TieredKeyCodec>(KeyCodecFactory.Create(Unaligned, options));
+        var key = new Bkey(new Bpos(150, 6000, 0), size: 3);
+        var packed = new byte[Aligned.KeyBytes];
+        Assert.True(Aligned.TryPack(key, packed));
+        for (var i = 0; i < 60; i++) Assert.Equal(key, Unpack(first, packed));
+        Assert.Null(second.Compilation);
+        for (var i = 0; i < 40; i++) Assert.Equal(key, Unpack(second, packed));
+        Assert.NotNull(first.Compilation);
+        Assert.Same(first.Compilation, second.Compilation);
+        Assert.Same(first.Compilation, await Task.WhenAny(first.Compilation!, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.Equal(UnpackStrategy.Compiled, first.Strategy);
+        Assert.Equal(UnpackStrategy.Compiled, second.Strategy);
+        Assert.Equal(key, Unpack(second, packed));
+        Assert.Null(other.Compilation); // another format keeps its own count
+    }
+
     [Fact]
     public void VerificationThrowsWithBothResultsWhenACodecIsWrong()
     {
