@@ -94,6 +94,19 @@ public sealed class Cursor
     /// <exception cref="InvalidOperationException">The cursor is not on a key.</exception>
     public ReadOnlySpan<byte> Value => IsValid ? _values.AsSpan(_valueStarts[_index], _valueStarts[_index + 1] - _valueStarts[_index]) : throw NotOnKey();
 
+    /// <summary>The current position, unchecked: for an enumerator that knows the cursor is on a key of a tree of positions.</summary>
+    internal Bpos CurrentPosition
+    {
+        get
+        {
+            var at = _index * BkeyFields.PositionCount;
+            return new Bpos(_keys[at], _keys[at + 1], (uint)_keys[at + 2]);
+        }
+    }
+
+    /// <summary>The current value, unchecked: for an enumerator that knows the cursor is on a key.</summary>
+    internal ReadOnlySpan<byte> CurrentValue => _values.AsSpan(_valueStarts[_index], _valueStarts[_index + 1] - _valueStarts[_index]);
+
     /// <summary>The current key's fields (the cursor is on a key).</summary>
     internal ReadOnlySpan<ulong> CurrentFields => _keys.AsSpan(_index * _width, _width);
 
@@ -334,27 +347,46 @@ public sealed class Cursor
             inRange = 0;
             while (inRange < read && KeyFields.Compare(_keys.AsSpan((first + inRange) * _width, _width), _high) <= 0) inRange++;
         }
+        // Values straight from the leaf's bytes: each key's header gives its length, layout and padding.
+        var buffer = leaf.RawBuffer;
+        var packedBytes = leaf.Format.KeyBytes;
+        var unpackedBytes = leaf.Header.Schema.UnpackedFormat.KeyBytes;
         for (var i = 0; i < inRange; i++)
         {
-            // Keys read past the one that stops the run are not kept: the next run seeks again from the last key kept.
-            if (!TakeValue(leaf, _offsets[i], ref used)) return false;
+            var at = _offsets[i];
+            var start = at + (BsetKeys.IsPacked(buffer, at) ? packedBytes : unpackedBytes);
+            var value = buffer.Slice(start, BsetKeys.Length(buffer, at) - (start - at) - TreeValues.PaddingOf(buffer[at + 2]));
+            if (used + value.Length > _values.Length && !MakeRoom(value.Length))
+                return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
+            value.CopyTo(_values.AsSpan(used));
+            _valueStarts[_count] = used;
+            used += value.Length;
+            _count++;
+            _valueStarts[_count] = used;
         }
         return inRange == read;
+    }
+
+    /// <summary>
+    /// Whether a value of <paramref name="length"/> bytes that does not fit the run's buffer may still be taken: only as
+    /// the run's first (the buffer grows for it); else the run ends here, with more to come.
+    /// </summary>
+    private bool MakeRoom(int length)
+    {
+        if (_count > 0)
+        {
+            _more = true;
+            return false;
+        }
+        Array.Resize(ref _values, length);
+        return true;
     }
 
     /// <summary>Copies the value of the key at byte <paramref name="at"/> of the leaf into the run; false when the run has no room left for it.</summary>
     private bool TakeValue(BtreeNode leaf, int at, ref int used)
     {
         var value = Btree.ValueOf(leaf, at);
-        if (used + value.Length > _values.Length)
-        {
-            if (_count > 0)
-            {
-                _more = true;
-                return false;
-            }
-            Array.Resize(ref _values, value.Length);
-        }
+        if (used + value.Length > _values.Length && !MakeRoom(value.Length)) return false;
         value.CopyTo(_values.AsSpan(used));
         _valueStarts[_count] = used;
         used += value.Length;

@@ -34,7 +34,7 @@ public readonly struct ScanEnumerable
         }
 
         /// <summary>The current key and value.</summary>
-        public readonly KeyValue Current => _bytes ? new(default, _cursor.KeyBytes, _cursor.Value, bytes: true) : new(_cursor.Key, default, _cursor.Value, bytes: false);
+        public readonly KeyValue Current => _bytes ? new(default, _cursor.KeyBytes, _cursor.Value, bytes: true) : new(_cursor.CurrentPosition, default, _cursor.CurrentValue, bytes: false);
 
         /// <summary>Moves to the next key of the range.</summary>
         public bool MoveNext()

@@ -29,7 +29,10 @@ internal static class TreeValues
     public static byte TypeFor(int length) => (byte)(TypeBase + ((length + 7) / 8 * 8 - length));
 
     /// <summary>The value's true bytes within its stored words.</summary>
-    public static ReadOnlySpan<byte> Unpad(byte type, ReadOnlySpan<byte> words) => words[..(words.Length - (type - TypeBase))];
+    public static ReadOnlySpan<byte> Unpad(byte type, ReadOnlySpan<byte> words) => words[..(words.Length - PaddingOf(type))];
+
+    /// <summary>Bytes of padding after a value stored under key type <paramref name="type"/>.</summary>
+    public static int PaddingOf(byte type) => type - TypeBase;
 
     /// <summary>The largest value a tree of <paramref name="nodeBytes"/>-byte nodes takes: 2,000 bytes, less in small nodes so that a node always holds four of the largest keys.</summary>
     public static int MaxBytesFor(int nodeBytes) => MaxBytesFor(nodeBytes, KeySchema.Positions);
