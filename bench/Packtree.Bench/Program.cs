@@ -12,7 +12,7 @@ public static class Program
     public static int Main(string[] args)
     {
         // Redirected output has no terminal width; give tables room instead of Spectre's 80 columns.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 220;
         var options = new BenchOptions();
         var root = new RootCommand("Packtree's benchmarks on embedded default stores. With no suite: every suite in turn (as `all`), each writing its JSON to a new folder.");
         options.AddTo(root);

@@ -32,9 +32,10 @@ public static class StrategyRounds
                 trees[i] = tree;
                 rates["rand_insert"][Strategies[i]].Add(keys.Length / seconds);
             }
-            var (formats, shapes) = FormatsAndShapes(trees[0]);
-            document.Add($"e2e_{place}", "leaves", "formats", formats, "formats");
-            document.Add($"e2e_{place}", "leaves", "shapes", shapes, "shapes");
+            var leaves = LeafFormats.Of(trees[0]);
+            document.Add($"e2e_{place}", "leaves", "leaves", leaves.Leaves, "leaves");
+            document.Add($"e2e_{place}", "leaves", "formats", leaves.Formats, "formats");
+            document.Add($"e2e_{place}", "leaves", "shapes", leaves.Shapes, "shapes");
             ulong sink = 0;
             var buffer = new byte[64];
             foreach (var tree in trees) // one scan first, so that no round pays for loading nodes from disk
@@ -60,7 +61,7 @@ public static class StrategyRounds
             document.Add($"e2e_{place}", "compiled", "formats_compiled", CodegenMetrics.Compilations - compiledBefore, "formats");
             document.Add($"e2e_{place}", "all", "checksum", sink, "");
             foreach (var store in stores) store.Dispose();
-            Report(document, place, rates, formats, shapes);
+            Report(document, place, rates, leaves);
         }
     }
 
@@ -96,38 +97,9 @@ public static class StrategyRounds
         return operations / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    /// <summary>How many distinct formats the tree's leaves have, and how many shapes (the same field widths, offsets aside).</summary>
-    private static (int Formats, int Shapes) FormatsAndShapes(Tree tree)
+    private static void Report(BenchDocument document, string place, Dictionary<string, Dictionary<UnpackStrategy, List<double>>> rates, LeafFormats leaves)
     {
-        var formats = new HashSet<string>();
-        var shapes = new HashSet<string>();
-        var btree = tree.Btree;
-        var iterator = new BtreeNode.NodeIterator();
-        tree.Store.EnterRead();
-        try
-        {
-            var leaf = btree.SeekLeaf(KeyFields.Min(btree.Schema), forward: true, iterator);
-            var max = KeyFields.Max(btree.Schema);
-            while (true)
-            {
-                var format = leaf.Format;
-                var widths = string.Join(",", format.Fields.ToArray().Select(f => f.Width));
-                shapes.Add(widths);
-                formats.Add(widths + "/" + string.Join(",", format.Fields.ToArray().Select(f => f.Offset)));
-                if (btree.NextLeaf(leaf, forward: true, max, iterator) is not { } next) break;
-                leaf = next;
-            }
-        }
-        finally
-        {
-            tree.Store.ExitRead();
-        }
-        return (formats.Count, shapes.Count);
-    }
-
-    private static void Report(BenchDocument document, string place, Dictionary<string, Dictionary<UnpackStrategy, List<double>>> rates, int formats, int shapes)
-    {
-        var table = new Table().Title($"Key code end to end, {place} ({formats:N0} leaf formats in {shapes:N0} shapes): ops/s, median of rounds; ratios to the portable path round by round");
+        var table = new Table().Title($"Key code end to end, {place} ({leaves.Leaves:N0} leaves, {leaves.Formats:N0} formats in {leaves.Shapes:N0} shapes): ops/s, median of rounds; ratios to the portable path round by round");
         table.AddColumns("workload", "portable", "compiled", "auto", "compiled ÷ portable", "auto ÷ portable");
         foreach (var workload in Workloads)
         {

@@ -9,7 +9,7 @@ namespace Packtree.Bench.Peers;
 /// its value (its header and fields, packed in its node's format or unpacked), the key bits of its node's format
 /// (the width of every key field together), and the key's own length, averaged over the keys.
 /// </summary>
-public readonly record struct LeafKeySizes(long Keys, int Leaves, double KeyBytesPerKey, double KeyBitsPerKey, double RawBytesPerKey, double PackedPercent)
+public readonly record struct LeafKeySizes(long Keys, int Leaves, double KeyBytesPerKey, double KeyBitsPerKey, double RawBytesPerKey, double PackedPercent, int Formats, int Shapes)
 {
     /// <summary>Stored key bytes as a share of the raw key length, in percent (the aim: at most 40).</summary>
     public double PercentOfRaw => RawBytesPerKey == 0 ? 0 : 100 * KeyBytesPerKey / RawBytesPerKey;
@@ -29,7 +29,8 @@ public readonly record struct LeafKeySizes(long Keys, int Leaves, double KeyByte
             tree.Store.ExitRead();
         }
         double PerKey(double sum) => totals.Keys == 0 ? 0 : sum / totals.Keys;
-        return new LeafKeySizes(totals.Keys, totals.Leaves, PerKey(totals.KeyBytes), PerKey(totals.KeyBits), PerKey(totals.RawBytes), 100 * PerKey(totals.Packed));
+        var formats = LeafFormats.Of(tree);
+        return new LeafKeySizes(totals.Keys, totals.Leaves, PerKey(totals.KeyBytes), PerKey(totals.KeyBits), PerKey(totals.RawBytes), 100 * PerKey(totals.Packed), formats.Formats, formats.Shapes);
     }
 
     /// <summary>The metrics of <see cref="Figures"/>, in order, with their units.</summary>
@@ -41,12 +42,14 @@ public readonly record struct LeafKeySizes(long Keys, int Leaves, double KeyByte
         ("leaf_key_percent_of_raw", "%"),
         ("leaf_keys_packed_percent", "%"),
         ("leaves", "leaves"),
+        ("leaf_formats", "formats"),
+        ("leaf_shapes", "shapes"),
     ];
 
     /// <summary>The figures as the peers suite reports them.</summary>
     public IEnumerable<PeerMetric> Figures()
     {
-        double[] values = [KeyBytesPerKey, KeyBitsPerKey, RawBytesPerKey, PercentOfRaw, PackedPercent, Leaves];
+        double[] values = [KeyBytesPerKey, KeyBitsPerKey, RawBytesPerKey, PercentOfRaw, PackedPercent, Leaves, Formats, Shapes];
         return Metrics.Select((m, i) => new PeerMetric(m.Metric, values[i], m.Unit)).ToList();
     }
 

@@ -3,7 +3,7 @@ namespace Packtree.Bench.Peers;
 /// <summary>
 /// Packtree on a store file: buffered commits for fills (journaled, flushed every 100 ms), flushed commits for
 /// fillsync. Position keys go to a tree of positions, byte keys to a byte-key tree of keys up to
-/// <see cref="ByteKeys.MaxBytes"/> bytes.
+/// <see cref="ByteKeys.MaxBytes"/> bytes. Key code per the strategy asked (Auto, unless measuring what it buys).
 /// </summary>
 public sealed class PacktreeEngine : IPeerEngine
 {
@@ -13,9 +13,10 @@ public sealed class PacktreeEngine : IPeerEngine
     private readonly bool _bytes;
     private readonly bool _owner;
 
-    public PacktreeEngine(string folder, bool sync, bool byteKeys)
+    public PacktreeEngine(string folder, bool sync, bool byteKeys, Codegen.UnpackStrategy strategy = Codegen.UnpackStrategy.Auto)
     {
-        _store = Store.Open(Path.Combine(folder, "store.packtree"), new StoreOptions { Durability = sync ? Packtree.Durability.Flush : Packtree.Durability.Buffered });
+        var options = new StoreOptions { Durability = sync ? Packtree.Durability.Flush : Packtree.Durability.Buffered, UnpackStrategy = strategy };
+        _store = Store.Open(Path.Combine(folder, "store.packtree"), options);
         _bytes = byteKeys;
         _tree = byteKeys ? _store.GetOrCreateTree("bench", KeyKind.Bytes(ByteKeys.MaxBytes)) : _store.GetOrCreateTree("bench");
         _cursor = _tree.CreateCursor();

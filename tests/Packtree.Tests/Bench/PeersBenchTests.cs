@@ -11,7 +11,7 @@ namespace Packtree.Tests.Bench;
 [Trait("Category", "Slow")]
 public sealed class PeersBenchTests
 {
-    private static readonly string[] Engines = ["packtree", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
+    private static readonly string[] Engines = ["packtree", "packtree_portable", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
 
     private static readonly string[] Kinds = ["extents", "random", "dbbench", "ycsb"];
 
