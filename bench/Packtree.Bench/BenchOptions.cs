@@ -8,7 +8,7 @@ public sealed class BenchOptions
 {
     private readonly Option<FileInfo?> _json = new("--json") { Description = "Also write the results as JSON to this file (for all suites: to this folder, one file per suite); charts go beside it." };
     private readonly Option<bool> _quick = new("--quick") { Description = "A short run for smoke tests; figures are rougher." };
-    private readonly Option<int?> _keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
+    private readonly Option<int?> _keys = new Option<int?>("--keys") { Description = "Keys per workload for the tree, codegen and peers suites (default 1,000,000; fewer with --quick; at least 1,000)." }.AtLeast(1000);
     private readonly Option<int> _threads = new Option<int>("--threads") { Description = "Reader threads for readrandom and YCSB C in the peers suite (1 to 256).", DefaultValueFactory = _ => 1 }.Between(1, 256);
     private readonly Option<FileInfo?> _image = new("--image") { Description = "The bcachefs image the bcachefs suite reads, raw or gzipped (default: ../shared/bcachefs/img1.gz beside the repository)." };
     private readonly Option<string[]> _kinds = new("--kinds")
@@ -16,7 +16,7 @@ public sealed class BenchOptions
         Description = $"Kinds of keys of the peers suite (default: all of {string.Join(", ", Peers.PeerKeys.Kinds)}).",
         AllowMultipleArgumentsPerToken = true,
     };
-    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick)." };
+    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick) and of the codegen suite (default 5)." };
 
     public BenchOptions()
     {

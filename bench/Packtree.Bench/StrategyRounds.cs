@@ -18,7 +18,38 @@ public static class StrategyRounds
     private static readonly UnpackStrategy[] Strategies = [UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
     private static readonly string[] Workloads = ["rand_insert", "rand_lookup", "seq_lookup"];
 
-    public static void Run(BenchDocument document, Bpos[] keys, Bpos[] lookups, int rounds, string folder)
+    public static BenchDocument Run(BenchSettings settings)
+    {
+        var count = settings.Keys ?? (settings.Quick ? 100_000 : 1_000_000);
+        var rounds = settings.Rounds ?? (settings.Quick ? 2 : 5);
+        var document = new BenchDocument("codegen");
+        document.Add("all", "workload", "keys", count, "keys");
+        document.Add("all", "workload", "rounds", rounds, "rounds");
+        // The tree suite's keys: random u64 offsets in inode 0, snapshot U32_MAX; lookups in a random order.
+        var random = new Random(42);
+        var seen = new HashSet<ulong>();
+        var keys = new Bpos[count];
+        for (var i = 0; i < count; i++)
+        {
+            ulong offset;
+            do offset = (ulong)random.NextInt64(long.MinValue, long.MaxValue); while (!seen.Add(offset));
+            keys[i] = new Bpos(0, offset, uint.MaxValue);
+        }
+        var lookups = keys.OrderBy(_ => random.Next()).Take(Math.Min(count, 1_000_000)).ToArray();
+        var folder = Path.Combine(Path.GetTempPath(), $"packtree-bench-codegen-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            Run(document, keys, lookups, rounds, folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return document;
+    }
+
+    private static void Run(BenchDocument document, Bpos[] keys, Bpos[] lookups, int rounds, string folder)
     {
         foreach (var place in new[] { "memory", "file" })
         {

@@ -9,6 +9,7 @@ public static class Suites
         ("unpack", "What per-node code generation buys: every unpack strategy side by side, compile cost and break-even.", s => UnpackSuite.Run(s.Quick)),
         ("node", "A full 256 KiB btree node: lookups, iteration per strategy, memory per key, rewrite and split.", s => NodeSuite.Run(s.Quick)),
         ("tree", "A whole store (in memory and on a file) against SortedDictionary: bcachefs's btree perf tests (--keys N).", TreeSuite.Run),
+        ("codegen", "Key code end to end: the tree suite's keys in a tree per strategy (portable, compiled, Auto), in memory and on a file, lookups and scans in rotating rounds (--keys N, --rounds).", StrategyRounds.Run),
         ("commits", "Durable commits by 1, 2, 4 and 8 threads on a store file: what group commit buys.", CommitsSuite.Run),
         ("bcachefs", "A real bcachefs image: keys listed per second, MB/s extracted, and the unpack strategies side by side on its own nodes (--image).", BcachefsSuite.Run),
         ("peers", "Packtree against LMDB, RocksDB, SQLite, ZoneTree and FASTER, interleaved in rounds (--keys, --threads, --rounds).", PeersSuite.Run),
