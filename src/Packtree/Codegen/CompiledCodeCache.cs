@@ -15,6 +15,7 @@ internal sealed class CompiledCodeCache
     private readonly ConcurrentDictionary<BkeyFormat, Lazy<CompiledKeyCodec>> _entries = new();
     private readonly ConcurrentQueue<BkeyFormat> _insertionOrder = new();
     private readonly ConcurrentDictionary<BkeyFormat, FormatUse> _uses = new();
+    private readonly ConcurrentDictionary<BkeyFormat, Lazy<ShapeCode>> _shapes = new();
 
     /// <summary>Creates a cache holding at most <paramref name="capacity"/> formats.</summary>
     public CompiledCodeCache(int capacity = DefaultCapacity)
@@ -60,6 +61,16 @@ internal sealed class CompiledCodeCache
         return entry.Value;
     }
 
+    /// <summary>The code shared by the formats of <paramref name="format"/>'s shape, compiling it on first use.</summary>
+    [RequiresDynamicCode("Emits IL for the shape.")]
+    public ShapeCode GetOrCompileShape(BkeyFormat format)
+    {
+        var shape = format.Shape;
+        if (_shapes.TryGetValue(shape, out var cached)) return cached.Value;
+        if (_shapes.Count >= Capacity) _shapes.Clear(); // bounded: nodes keep the kernels they hold
+        return _shapes.GetOrAdd(shape, s => new Lazy<ShapeCode>(() => ShapeCode.Compile(s), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
     /// <summary>
     /// How much the nodes of <paramref name="format"/> have read on the portable path, together, and its code once
     /// compiled: <see cref="UnpackStrategy.Auto"/> compiles a format when all its nodes' reads, not one node's, repay it.
@@ -80,9 +91,15 @@ internal sealed class CompiledCodeCache
     }
 }
 
-/// <summary>Keys the nodes of one format have read before its code was compiled, and the compiled code (shared by those nodes).</summary>
+/// <summary>Keys the nodes of one format (or shape) have read before its code was compiled, and the compiled code (shared by those nodes).</summary>
 internal sealed class FormatUse
 {
+    /// <summary>The shape's code, once ready (in the use of a shape).</summary>
+    public ShapeCode? ShapeCode;
+
+    /// <summary>The shape's background compile, once started.</summary>
+    public Task? ShapeCompilation;
+
     /// <summary>Keys read so far (a racy count: it only decides when to compile, and that happens once).</summary>
     public long KeysRead;
 

@@ -32,27 +32,7 @@ internal sealed partial class CompiledKeyCodec
     }
 
     /// <inheritdoc/>
-    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
-    {
-        var stride = Format.Schema.KeyFieldCount;
-        var capacity = keys.Length / stride;
-        ref var start = ref MemoryMarshal.GetReference(run);
-        int count = 0, at = 0;
-        while (at < run.Length && count < capacity)
-        {
-            // In bounds: the kernel checks every key's length against the run's before reading it,
-            // and writes at most capacity - count keys of stride words.
-            count += _unpackKeys(ref start, run.Length, ref keys[count * stride], capacity - count, ref at);
-            Debug.Assert(at <= run.Length && count <= capacity, "The kernel stays inside the run and the keys given.");
-            if (at >= run.Length || count >= capacity) break;
-            var key = RunKeys.Slice(Format, run, at, out var length); // the kernel stopped here: unpacked or malformed
-            var destination = keys.Slice(count++ * stride, stride);
-            if (RunKeys.IsPacked(key)) Format.UnpackKey(key, destination);
-            else RunKeys.ReadUnpackedKey(Format, key, destination);
-            at += length;
-        }
-        return count;
-    }
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => ShapeCode.UnpackKeys(_unpackKeys, Format, run, keys);
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)

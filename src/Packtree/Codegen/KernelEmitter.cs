@@ -56,6 +56,34 @@ internal static class KernelEmitter
         return (UnpackKeysKernel)method.CreateDelegate(typeof(UnpackKeysKernel), format);
     }
 
+    /// <summary>
+    /// As <see cref="EmitUnpackKeys"/> for every format of <paramref name="shape"/>'s shape: the layout is constant, the
+    /// key fields' offsets are read once per call from the closure, a <c>ulong[]</c> of them (see <see cref="ShapeCode"/>).
+    /// </summary>
+    public static DynamicMethod EmitShapeUnpackKeys(BkeyFormat shape)
+    {
+        Type[] parameters = [typeof(ulong[]), typeof(byte).MakeByRefType(), typeof(int), typeof(ulong).MakeByRefType(), typeof(int), typeof(int).MakeByRefType()];
+        var method = new DynamicMethod($"unpack_keys_shape_{CompiledKeyCodec.FormatTag(shape)}", typeof(int), parameters, typeof(KernelEmitter).Module, skipVisibility: true);
+        var il = method.GetILGenerator();
+        var offsets = new LocalBuilder[shape.Schema.KeyFieldCount];
+        for (var i = 0; i < offsets.Length; i++)
+        {
+            offsets[i] = il.DeclareLocal(typeof(ulong));
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4, i);
+            il.Emit(OpCodes.Ldelem_I8);
+            il.Emit(OpCodes.Stloc, offsets[i]);
+        }
+        var destination = il.DeclareLocal(typeof(ulong).MakeByRefType());
+        EmitLoop(il, shape, countKeys: true, fast: loop =>
+        {
+            EmitElementAddress(il, loop, shape.Schema.KeyFieldCount * sizeof(ulong), destination);
+            var words = KeyFieldsEmitter.EmitLoadKeyWords(il, shape, g => g.Emit(OpCodes.Ldloc, loop.Source));
+            KeyFieldsEmitter.EmitStoreKeyFields(il, shape, words, g => g.Emit(OpCodes.Ldloc, destination), offsets);
+        });
+        return method;
+    }
+
     /// <summary>As <see cref="EmitUnpackRun"/>, positions only.</summary>
     public static UnpackPositionsKernel EmitUnpackPositions(BkeyFormat format)
     {

@@ -35,8 +35,11 @@ internal static class KeyFieldsEmitter
         return words;
     }
 
-    /// <summary>Stores the key fields, offsets added, as consecutive u64s at <paramref name="destination"/> (a <c>ref ulong</c>).</summary>
-    public static void EmitStoreKeyFields(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination)
+    /// <summary>
+    /// Stores the key fields, offsets added, as consecutive u64s at <paramref name="destination"/> (a <c>ref ulong</c>):
+    /// the format's own offsets as constants, or, for code shared by a shape, the locals in <paramref name="offsets"/>.
+    /// </summary>
+    public static void EmitStoreKeyFields(ILGenerator il, BkeyFormat format, LocalBuilder[] words, Action<ILGenerator> destination, LocalBuilder[]? offsets = null)
     {
         // Validated formats keep offset + mask inside each field's unpacked width: no field needs narrowing.
         for (var i = 0; i < format.Schema.KeyFieldCount; i++)
@@ -47,7 +50,7 @@ internal static class KeyFieldsEmitter
                 il.Emit(OpCodes.Ldc_I4, i * 8);
                 il.Emit(OpCodes.Add);
             }
-            UnpackEmitter.EmitFieldValue(il, format.Fields[i], words);
+            UnpackEmitter.EmitFieldValue(il, format.Fields[i], words, offsets?[i]);
             il.Emit(OpCodes.Stind_I8);
         }
     }

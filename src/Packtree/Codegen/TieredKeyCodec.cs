@@ -6,7 +6,10 @@ namespace Packtree.Codegen;
 /// <summary>
 /// What <see cref="UnpackStrategy.Auto"/> gives a node: it starts on the portable path (byte-aligned or
 /// generic) and, once the nodes of its format have read enough keys together that compiling pays, gets the
-/// format's compiled code from the shared cache. The compile runs on the thread pool, so no caller waits for it.
+/// format's compiled code from the shared cache. Runs of key fields (what scans read) count per shape too: once
+/// the formats of a shape have read enough together, the shape's kernel serves all of them, bound to each one's
+/// offsets, so a large tree whose leaves each have a format of their own still scans with compiled code.
+/// Compiles run on the thread pool, so no caller waits for them.
 /// </summary>
 /// <remarks>
 /// Once compiled, every operation uses the compiled code: <c>packtree bench unpack</c> measures it at
@@ -18,6 +21,8 @@ internal sealed class TieredKeyCodec : KeyCodec
     private readonly CompiledCodeCache _cache;
     private readonly long _threshold;
     private readonly FormatUse _use; // shared by every node of the format
+    private readonly FormatUse _shapeUse; // shared by every node of every format of the shape
+    private UnpackKeysKernel? _shapeKernel; // the shape's run kernel bound to this format, once compiled
 
     [RequiresDynamicCode("Compiles IL for the format once the threshold is reached.")]
     internal TieredKeyCodec(KeyCodec portable, CompiledCodeCache cache, long threshold)
@@ -27,6 +32,7 @@ internal sealed class TieredKeyCodec : KeyCodec
         _cache = cache;
         _threshold = threshold;
         _use = cache.UseOf(Format);
+        _shapeUse = cache.UseOf(Format.Shape);
         if (threshold == 0) Volatile.Write(ref _use.Compiled, cache.GetOrCompile(Format));
     }
 
@@ -64,8 +70,19 @@ internal sealed class TieredKeyCodec : KeyCodec
     public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key) => Next(1).UnpackKey(packed, key);
 
     /// <inheritdoc/>
-    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) =>
-        Next(Math.Min(run.Length / Format.KeyBytes, keys.Length / Format.Schema.KeyFieldCount)).UnpackKeys(run, keys);
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
+    {
+        var count = Math.Min(run.Length / Format.KeyBytes, keys.Length / Format.Schema.KeyFieldCount);
+        var codec = Next(count);
+        if (codec != _portable) return codec.UnpackKeys(run, keys);
+        if ((_shapeKernel ?? BindShape()) is { } kernel) return ShapeCode.UnpackKeys(kernel, Format, run, keys);
+        var read = _shapeUse.KeysRead += count; // racy, as the format's count
+        if (read >= _threshold && Volatile.Read(ref _shapeUse.ShapeCompilation) is null) StartCompilingShape();
+        return _portable.UnpackKeys(run, keys);
+    }
+
+    /// <summary>The shape's run kernel bound to this format, once the shape is compiled.</summary>
+    private UnpackKeysKernel? BindShape() => Volatile.Read(ref _shapeUse.ShapeCode) is { } code ? _shapeKernel = code.UnpackKeysFor(Format) : null;
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
@@ -79,6 +96,17 @@ internal sealed class TieredKeyCodec : KeyCodec
         if (read >= _threshold && Volatile.Read(ref _use.Compilation) is null) StartCompiling();
         return _portable;
     }
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
+    private void StartCompilingShape()
+    {
+        var use = _shapeUse;
+        var compilation = new Task(() => Volatile.Write(ref use.ShapeCode, _cache.GetOrCompileShape(Format)));
+        if (Interlocked.CompareExchange(ref use.ShapeCompilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
+    }
+
+    /// <summary>The shape's background compile, once started (tests wait on it).</summary>
+    public Task? ShapeCompilation => Volatile.Read(ref _shapeUse.ShapeCompilation);
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
     private void StartCompiling()

@@ -143,11 +143,12 @@ internal static class UnpackEmitter
     }
 
     /// <summary>Pushes the field's unpacked value as a u64.</summary>
-    public static void EmitFieldValue(ILGenerator il, FieldLayout field, LocalBuilder[] words)
+    public static void EmitFieldValue(ILGenerator il, FieldLayout field, LocalBuilder[] words, LocalBuilder? offset = null)
     {
         if (field.Width == 0)
         {
-            il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Offset));
+            if (offset is null) il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Offset));
+            else il.Emit(OpCodes.Ldloc, offset);
             return;
         }
         var word = field.LowBit >> 6;
@@ -172,7 +173,12 @@ internal static class UnpackEmitter
             il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Mask));
             il.Emit(OpCodes.And);
         }
-        if (field.Offset != 0)
+        if (offset is not null)
+        {
+            il.Emit(OpCodes.Ldloc, offset);
+            il.Emit(OpCodes.Add);
+        }
+        else if (field.Offset != 0)
         {
             il.Emit(OpCodes.Ldc_I8, unchecked((long)field.Offset));
             il.Emit(OpCodes.Add);

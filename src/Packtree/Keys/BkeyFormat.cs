@@ -23,6 +23,7 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
     private readonly ulong[] _unpackedMasks; // ones(unpacked width) per field: a read wraps as a C bitfield would
     private readonly int _keyFieldCount;
     private readonly ByteAlignedField[]? _byteAligned;
+    private BkeyFormat? _shape;
 
     private BkeyFormat(KeySchema schema, int keyU64s, ReadOnlySpan<byte> bits, ReadOnlySpan<ulong> offsets)
     {
@@ -108,6 +109,21 @@ internal sealed partial class BkeyFormat : IEquatable<BkeyFormat>
 
     /// <summary>The byte-aligned load constants per field; empty when <see cref="IsByteAligned"/> is false.</summary>
     public ReadOnlySpan<ByteAlignedField> ByteAlignedFields => _byteAligned;
+
+    /// <summary>
+    /// The format of the same schema, key_u64s and widths with every offset 0. Formats of one shape lay out their
+    /// fields alike and differ only in what unpacking adds, so code that reads the offsets at run time serves them all.
+    /// </summary>
+    public BkeyFormat Shape
+    {
+        get
+        {
+            if (_shape is { } shape) return shape;
+            var widths = new byte[_fields.Length];
+            for (var i = 0; i < widths.Length; i++) widths[i] = (byte)_fields[i].Width;
+            return _shape = _fields.All(f => f.Offset == 0) ? this : new BkeyFormat(Schema, KeyU64s, widths, new ulong[_fields.Length]);
+        }
+    }
 
     /// <summary>Creates a position format, checking bcachefs's validity rules.</summary>
     /// <exception cref="InvalidBkeyFormatException">The format breaks a rule; the message names it.</exception>

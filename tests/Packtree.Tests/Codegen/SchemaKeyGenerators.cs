@@ -31,7 +31,11 @@ internal static class SchemaKeyGenerators
                 _ => random.Next(1, 41),
             };
             var component = variable ? new KeyComponent(kind, max) : new KeyComponent(kind);
-            if (fields + component.FieldCount > KeySchema.MaxFieldCount) component = new KeyComponent(KeyComponentKind.Int64);
+            if (fields + component.FieldCount > KeySchema.MaxFieldCount)
+            {
+                if (fields == KeySchema.MaxFieldCount) return new KeySchema(components[..i]); // full: no room for even one field
+                component = new KeyComponent(KeyComponentKind.Int64);
+            }
             fields += component.FieldCount;
             components[i] = component;
         }
