@@ -21,6 +21,7 @@ internal static class CodegenMetrics
     private static readonly Counter<long> FallbacksCounter = Meter.CreateCounter<long>("packtree.codegen.fallbacks", "{codec}", "Compiled code requested where the runtime cannot compile it.");
 
     private static long _compilations;
+    private static long _compileTicks;
     private static long _shapeCompilations;
     private static long _shapeCompileTicks;
     private static long _cacheHits;
@@ -30,6 +31,9 @@ internal static class CodegenMetrics
 
     /// <summary>Formats compiled since the process started.</summary>
     public static long Compilations => Interlocked.Read(ref _compilations);
+
+    /// <summary>Time spent compiling formats since the process started.</summary>
+    public static TimeSpan CompileTime => TimeSpan.FromTicks(Interlocked.Read(ref _compileTicks));
 
     /// <summary>Shapes compiled since the process started.</summary>
     public static long ShapeCompilations => Interlocked.Read(ref _shapeCompilations);
@@ -52,6 +56,7 @@ internal static class CodegenMetrics
     internal static void Compiled(TimeSpan time)
     {
         Interlocked.Increment(ref _compilations);
+        Interlocked.Add(ref _compileTicks, time.Ticks);
         CompilationsCounter.Add(1);
         CompileTimeHistogram.Record(time.TotalMilliseconds);
     }
