@@ -20,8 +20,8 @@ internal sealed class TieredKeyCodec : KeyCodec
     private readonly KeyCodec _portable;
     private readonly CompiledCodeCache _cache;
     private readonly long _threshold;
-    private readonly FormatUse _use; // shared by every node of the format
-    private readonly FormatUse _shapeUse; // shared by every node of every format of the shape
+    private FormatUse? _format; // shared by every node of the format; looked up on first use, not when a node is made
+    private FormatUse? _shape; // shared by every node of every format of the shape; looked up on a first run
     private UnpackKeysKernel? _shapeKernel; // the shape's run kernel bound to this format, once compiled
 
     [RequiresDynamicCode("Compiles IL for the format once the threshold is reached.")]
@@ -31,16 +31,18 @@ internal sealed class TieredKeyCodec : KeyCodec
         _portable = portable;
         _cache = cache;
         _threshold = threshold;
-        _use = cache.UseOf(Format);
-        _shapeUse = cache.UseOf(Format.Shape);
-        if (threshold == 0) Volatile.Write(ref _use.Compiled, cache.GetOrCompile(Format));
+        if (threshold == 0) Volatile.Write(ref Use.Compiled, cache.GetOrCompile(Format));
     }
 
+    private FormatUse Use => _format ??= _cache.UseOf(Format);
+
+    private FormatUse ShapeUse => _shape ??= _cache.UseOf(Format.Shape);
+
     /// <inheritdoc/>
-    public override UnpackStrategy Strategy => Volatile.Read(ref _use.Compiled) is null ? _portable.Strategy : UnpackStrategy.Compiled;
+    public override UnpackStrategy Strategy => Volatile.Read(ref Use.Compiled) is null ? _portable.Strategy : UnpackStrategy.Compiled;
 
     /// <summary>The background compile, once started (tests and benchmarks wait on it).</summary>
-    public Task? Compilation => Volatile.Read(ref _use.Compilation);
+    public Task? Compilation => Volatile.Read(ref Use.Compilation);
 
     /// <inheritdoc/>
     public override void Unpack(ReadOnlySpan<byte> packed, out Bkey key) => Next(1).Unpack(packed, out key);
@@ -76,13 +78,13 @@ internal sealed class TieredKeyCodec : KeyCodec
         var codec = Next(count);
         if (codec != _portable) return codec.UnpackKeys(run, keys);
         if ((_shapeKernel ?? BindShape()) is { } kernel) return ShapeCode.UnpackKeys(kernel, Format, run, keys);
-        var read = _shapeUse.KeysRead += count; // racy, as the format's count
-        if (read >= _threshold && Volatile.Read(ref _shapeUse.ShapeCompilation) is null) StartCompilingShape();
+        var read = ShapeUse.KeysRead += count; // racy, as the format's count
+        if (read >= _threshold && Volatile.Read(ref ShapeUse.ShapeCompilation) is null) StartCompilingShape();
         return _portable.UnpackKeys(run, keys);
     }
 
     /// <summary>The shape's run kernel bound to this format, once the shape is compiled.</summary>
-    private UnpackKeysKernel? BindShape() => Volatile.Read(ref _shapeUse.ShapeCode) is { } code ? _shapeKernel = code.UnpackKeysFor(Format) : null;
+    private UnpackKeysKernel? BindShape() => Volatile.Read(ref ShapeUse.ShapeCode) is { } code ? _shapeKernel = code.UnpackKeysFor(Format) : null;
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search) => Next(run.Length / Format.KeyBytes).FindFirstAtOrAfter(run, search);
@@ -90,28 +92,28 @@ internal sealed class TieredKeyCodec : KeyCodec
     /// <summary>Counts the keys about to be read (for a run, as many as it holds or the destination takes, at most) and returns the codec to read them with.</summary>
     private KeyCodec Next(long keys)
     {
-        if (Volatile.Read(ref _use.Compiled) is { } compiled) return compiled;
+        if (Volatile.Read(ref Use.Compiled) is { } compiled) return compiled;
         // A racy count is fine: it only decides when to start compiling, and that happens once.
-        var read = _use.KeysRead += keys;
-        if (read >= _threshold && Volatile.Read(ref _use.Compilation) is null) StartCompiling();
+        var read = Use.KeysRead += keys;
+        if (read >= _threshold && Volatile.Read(ref Use.Compilation) is null) StartCompiling();
         return _portable;
     }
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
     private void StartCompilingShape()
     {
-        var use = _shapeUse;
+        var use = ShapeUse;
         var compilation = new Task(() => Volatile.Write(ref use.ShapeCode, _cache.GetOrCompileShape(Format)));
         if (Interlocked.CompareExchange(ref use.ShapeCompilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
     }
 
     /// <summary>The shape's background compile, once started (tests wait on it).</summary>
-    public Task? ShapeCompilation => Volatile.Read(ref _shapeUse.ShapeCompilation);
+    public Task? ShapeCompilation => Volatile.Read(ref ShapeUse.ShapeCompilation);
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only constructed where dynamic code is supported (KeyCodecFactory checks).")]
     private void StartCompiling()
     {
-        var use = _use;
+        var use = Use;
         var compilation = new Task(() => Volatile.Write(ref use.Compiled, _cache.GetOrCompile(Format)));
         if (Interlocked.CompareExchange(ref use.Compilation, compilation, null) is null) compilation.Start(TaskScheduler.Default);
     }
