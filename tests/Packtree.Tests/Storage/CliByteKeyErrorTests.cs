@@ -1,3 +1,5 @@
+using static Packtree.Tests.Storage.PacktreeCli;
+
 namespace Packtree.Tests.Storage;
 
 /// <summary>
@@ -8,17 +10,6 @@ namespace Packtree.Tests.Storage;
 [Trait("Category", "Slow")]
 public sealed class CliByteKeyErrorTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-    private static string Refused(params string[] arguments)
-    {
-        var (exit, output, errors) = PacktreeCli.Run(Timeout, arguments);
-        Assert.True(exit == 1, $"packtree {string.Join(' ', arguments)}: exit {exit}\n{output}\n{errors}");
-        Assert.Single(errors.Trim().Split('\n'));
-        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
-        return errors.Trim();
-    }
-
     [Fact]
     public void AKeyTooLongIsRefusedNamingTheTreeTheLimitAndItsLength()
     {
@@ -27,7 +18,7 @@ public sealed class CliByteKeyErrorTests
         Assert.Equal("packtree: Tree 'short' takes keys of at most 4 bytes; this one has 7.", Refused("put", path, "toolong", "v", "--tree", "short", "--keys", "bytes:4"));
         Assert.False(File.Exists(path)); // refused before the store was created
 
-        Assert.Equal(0, PacktreeCli.Run(Timeout, "put", path, "four", "v", "--tree", "short", "--keys", "bytes:4").ExitCode);
+        Assert.Equal(0, PacktreeCli.Run(CommandTimeout, "put", path, "four", "v", "--tree", "short", "--keys", "bytes:4").ExitCode);
         Assert.Equal("packtree: Tree 'short' takes keys of at most 4 bytes; this one has 5.", Refused("put", path, "0102030405", "v", "--tree", "short", "--key-hex"));
         Assert.Equal("packtree: Tree 'short' takes keys of at most 4 bytes; this one has 5.", Refused("get", path, "fives", "--tree", "short"));
         Assert.Equal("packtree: Tree 'short' takes keys of at most 4 bytes; this one has 6.", Refused("scan", path, "--tree", "short", "--from", "sixsix"));
@@ -39,7 +30,7 @@ public sealed class CliByteKeyErrorTests
         // db_bench keys are 16 bytes: a tree of shorter keys is refused before it is created.
         Assert.Equal("packtree: Tree 'g' takes keys of at most 8 bytes; this one has 16.", Refused("load", path, "--generate", "10", "--tree", "g", "--keys", "bytes:8"));
         Assert.Contains("no tree 'g'", Refused("scan", path, "--tree", "g"), StringComparison.Ordinal);
-        Assert.Equal("four\tv", PacktreeCli.Run(Timeout, "scan", path, "--tree", "short").Output.Trim()); // nothing else was written
+        Assert.Equal("four\tv", PacktreeCli.Run(CommandTimeout, "scan", path, "--tree", "short").Output.Trim()); // nothing else was written
     }
 
     [Fact]
@@ -47,8 +38,8 @@ public sealed class CliByteKeyErrorTests
     {
         using var folder = new TempFolder();
         var path = folder.File("kinds.packtree");
-        Assert.Equal(0, PacktreeCli.Run(Timeout, "put", path, "name", "v", "--tree", "words", "--keys", "bytes:32").ExitCode);
-        Assert.Equal(0, PacktreeCli.Run(Timeout, "put", path, "1:1", "v").ExitCode);
+        Assert.Equal(0, PacktreeCli.Run(CommandTimeout, "put", path, "name", "v", "--tree", "words", "--keys", "bytes:32").ExitCode);
+        Assert.Equal(0, PacktreeCli.Run(CommandTimeout, "put", path, "1:1", "v").ExitCode);
 
         Assert.Equal("packtree: Tree 'words' holds bytes (at most 32) keys, not positions: a tree keeps the kind of keys it was created with.",
             Refused("put", path, "1:2", "v", "--tree", "words", "--keys", "positions"));
@@ -67,7 +58,7 @@ public sealed class CliByteKeyErrorTests
         File.WriteAllLines(noTab, ["a\tb", "no tab here"]);
         Assert.Equal("packtree: notab.tsv, line 2: expected KEY<TAB>VALUE; found no tab in 'no tab here'.", Refused("load", path, "--tsv", noTab, "--tree", "words"));
 
-        Assert.Equal(["name\tv", "1:1:0\tv"], [PacktreeCli.Run(Timeout, "scan", path, "--tree", "words").Output.Trim(), PacktreeCli.Run(Timeout, "scan", path).Output.Trim()]);
+        Assert.Equal(["name\tv", "1:1:0\tv"], [PacktreeCli.Run(CommandTimeout, "scan", path, "--tree", "words").Output.Trim(), PacktreeCli.Run(CommandTimeout, "scan", path).Output.Trim()]);
     }
 
     [Theory]
@@ -80,7 +71,7 @@ public sealed class CliByteKeyErrorTests
     {
         using var folder = new TempFolder();
         var path = folder.File("kind.packtree");
-        var (exit, _, errors) = PacktreeCli.Run(Timeout, "put", path, "k", "v", "--keys", kind);
+        var (exit, _, errors) = PacktreeCli.Run(CommandTimeout, "put", path, "k", "v", "--keys", kind);
         Assert.NotEqual(0, exit);
         Assert.Contains($"--keys: '{kind}' names no kind of keys: ", errors, StringComparison.Ordinal);
         Assert.Contains("a kind of keys is positions, bytes (at most 511 bytes), bytes:N, or 1 to 5 parts separated by commas", errors, StringComparison.Ordinal);

@@ -1,20 +1,11 @@
+using static Packtree.Tests.Storage.PacktreeCli;
+
 namespace Packtree.Tests.Storage;
 
 /// <summary>The store commands of the packtree tool over trees of byte keys, on a real file.</summary>
 [Trait("Category", "Slow")]
 public sealed class CliByteKeyTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-    private static string[] Lines(string output) => output.TrimEnd('\n').Split('\n');
-
-    private static (int ExitCode, string Output, string Errors) Ok(params string[] arguments)
-    {
-        var result = PacktreeCli.Run(Timeout, arguments);
-        Assert.True(result.ExitCode == 0, $"packtree {string.Join(' ', arguments)}: exit {result.ExitCode}\n{result.Output}\n{result.Errors}");
-        return result;
-    }
-
     [Fact]
     public void PutGetAndScanReadKeysInTheTreesKindAsTextOrHex()
     {
@@ -36,7 +27,7 @@ public sealed class CliByteKeyTests
         Assert.Equal("empty", Ok("get", path, "0x", "--tree", "fruit", "--key-hex").Output.Trim());
         Assert.Equal("looks like hex", Ok("get", path, "0x41", "--tree", "fruit").Output.Trim());
         Assert.Equal("a position", Ok("get", path, "1:2:3", "--tree", "places").Output.Trim());
-        var missing = PacktreeCli.Run(Timeout, "get", path, "cherry", "--tree", "fruit");
+        var missing = PacktreeCli.Run(CommandTimeout, "get", path, "cherry", "--tree", "fruit");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("No value at cherry in tree 'fruit'", missing.Errors, StringComparison.Ordinal);
 

@@ -1,3 +1,5 @@
+using static Packtree.Tests.Storage.PacktreeCli;
+
 namespace Packtree.Tests.Storage;
 
 /// <summary>
@@ -9,26 +11,6 @@ namespace Packtree.Tests.Storage;
 [Trait("Category", "Slow")]
 public sealed class CliTypedKeyTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
-    private static string[] Lines(string output) => output.TrimEnd('\n').Split('\n');
-
-    private static (int ExitCode, string Output, string Errors) Ok(params string[] arguments)
-    {
-        var result = PacktreeCli.Run(Timeout, arguments);
-        Assert.True(result.ExitCode == 0, $"packtree {string.Join(' ', arguments)}: exit {result.ExitCode}\n{result.Output}\n{result.Errors}");
-        return result;
-    }
-
-    private static string Refused(params string[] arguments)
-    {
-        var (exit, output, errors) = PacktreeCli.Run(Timeout, arguments);
-        Assert.True(exit == 1, $"packtree {string.Join(' ', arguments)}: exit {exit}\n{output}\n{errors}");
-        Assert.Single(errors.Trim().Split('\n'));
-        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
-        return errors.Trim();
-    }
-
     [Fact]
     public void PutGetAndScanTakeKeysAsTheirComponentsAndPrintThemSo()
     {
@@ -45,7 +27,7 @@ public sealed class CliTypedKeyTests
         Assert.Equal("a2", Ok("get", path, "7,2026-05-01T12:00:00Z,started", "--tree", "log").Output.Trim());
         Assert.Equal("a2", Ok("get", path, "7,2026-05-01T12:00:00.0000000Z,started", "--tree", "log").Output.Trim()); // as the scan prints it
         Assert.Equal("b", Ok("get", path, "7,2026-05-01T12:00:00Z,hello\\, world", "--tree", "log").Output.Trim());
-        var missing = PacktreeCli.Run(Timeout, "get", path, "7,2026-05-01T12:00:00Z,stopped", "--tree", "log");
+        var missing = PacktreeCli.Run(CommandTimeout, "get", path, "7,2026-05-01T12:00:00Z,stopped", "--tree", "log");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("No value at 7,2026-05-01T12:00:00Z,stopped in tree 'log'", missing.Errors, StringComparison.Ordinal);
 
@@ -144,7 +126,7 @@ public sealed class CliTypedKeyTests
         Assert.Equal("packtree: --generate makes positions or byte keys; tree 'log' holds int64,datetime,string:4 keys: give KEY<TAB>VALUE lines with --tsv.",
             Refused("load", path, "--generate", "5", "--tree", "log"));
 
-        var (exit, _, errors) = PacktreeCli.Run(Timeout, "put", folder.File("none.packtree"), "1", "v", "--keys", "int64,dattime");
+        var (exit, _, errors) = PacktreeCli.Run(CommandTimeout, "put", folder.File("none.packtree"), "1", "v", "--keys", "int64,dattime");
         Assert.NotEqual(0, exit);
         Assert.Contains("--keys: 'int64,dattime' names no kind of keys: 'dattime' is not a part", errors, StringComparison.Ordinal);
         Assert.False(File.Exists(folder.File("none.packtree")));
