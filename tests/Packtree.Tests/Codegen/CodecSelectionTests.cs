@@ -51,9 +51,10 @@ public sealed class CodecSelectionTests
         Assert.Equal(UnpackStrategy.Compiled, codec.Strategy);
         Assert.Equal(key, Unpack(codec, packed));
 
-        var unaligned = KeyCodecFactory.Create(Unaligned, new KeyCodecOptions { CompileThreshold = 1_000_000 });
+        // Caches of their own: what a format has read, and its code, are shared through the cache by every node of the format.
+        var unaligned = KeyCodecFactory.Create(Unaligned, new KeyCodecOptions { CompileThreshold = 1_000_000, Cache = new CompiledCodeCache() });
         Assert.Equal(UnpackStrategy.Generic, unaligned.Strategy); // byte-aligned falls back to generic, as in bcachefs
-        var immediate = KeyCodecFactory.Create(Unaligned, new KeyCodecOptions { CompileThreshold = 0 });
+        var immediate = KeyCodecFactory.Create(Unaligned, new KeyCodecOptions { CompileThreshold = 0, Cache = new CompiledCodeCache() });
         Assert.Equal(UnpackStrategy.Compiled, immediate.Strategy);
     }
 
