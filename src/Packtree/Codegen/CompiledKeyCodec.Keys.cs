@@ -32,7 +32,7 @@ internal sealed partial class CompiledKeyCodec
     }
 
     /// <inheritdoc/>
-    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => ShapeCode.UnpackKeys(_unpackKeys, Format, run, keys);
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => ShapeCode.UnpackKeys(UnpackKeysKernel, Format, run, keys);
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)
