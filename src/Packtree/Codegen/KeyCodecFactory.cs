@@ -23,6 +23,9 @@ internal static class KeyCodecFactory
     /// </summary>
     public static bool CanCompile => RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled && BitConverter.IsLittleEndian;
 
+    /// <summary>Whether <c>PACKTREE_VERIFY_UNPACK</c> turns verification on for the whole process.</summary>
+    public static bool VerifyForced => ForcedVerify.Value;
+
     /// <summary>The strategy forced by <c>PACKTREE_UNPACK</c>, if any.</summary>
     public static UnpackStrategy? ForcedStrategy => Forced.Value;
 

@@ -231,7 +231,7 @@ public sealed class EdgeCaseTests
 [Collection(nameof(MeterListeners))]
 public sealed class AllocationTests
 {
-    [Fact]
+    [Codegen.FactUnlessVerificationForced]
     public void LookupsAndScansThroughAReusedCursorAllocateNothing()
     {
         using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 8192, BlockBytes = 512 });
