@@ -329,6 +329,7 @@ public sealed class Cursor
     /// Reads the leaf's next keys forward in one call to the node (its key code reads them a stretch at a time) and takes
     /// them up to the range's end; false when the run is complete (full, out of range or out of value room).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     private bool FillForward(BtreeNode leaf, bool bounded, ref int used)
     {
         var wanted = _runLength - _count;

@@ -67,6 +67,7 @@ internal sealed class ByteAlignedKeyCodec : KeyCodec
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
     {
         Format.CheckPackedHeader(packed);

@@ -32,6 +32,7 @@ internal sealed partial class CompiledKeyCodec
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => ShapeCode.UnpackKeys(UnpackKeysKernel, Format, run, keys);
 
     /// <inheritdoc/>

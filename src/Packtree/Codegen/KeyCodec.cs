@@ -77,6 +77,7 @@ internal abstract class KeyCodec
     /// <summary>Unpacks the key fields (<see cref="KeySchema.KeyFieldCount"/> of them) of one key packed in <see cref="Format"/>.</summary>
     /// <exception cref="InvalidPackedKeyException">The header is inconsistent with the format.</exception>
     /// <exception cref="ArgumentException"><paramref name="key"/> is shorter than the key fields.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public virtual void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
     {
         CheckKeyFields(key.Length, nameof(key));
@@ -88,6 +89,7 @@ internal abstract class KeyCodec
     /// (<see cref="KeySchema.KeyFieldCount"/> words each); returns how many keys were unpacked (all, or as many as fit).
     /// </summary>
     /// <exception cref="InvalidPackedKeyException">A key's header is inconsistent with the format or runs past the end of the run.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public virtual int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
     {
         var stride = Format.Schema.KeyFieldCount;

@@ -70,6 +70,7 @@ internal sealed class ShapeCode
     /// The key fields of a run through <paramref name="kernel"/> (of <paramref name="format"/>), keys the kernel stops at
     /// (unpacked, or malformed: refused as elsewhere) read by the format; as <see cref="KeyCodec.UnpackKeys"/>.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public static int UnpackKeys(UnpackKeysKernel kernel, BkeyFormat format, ReadOnlySpan<byte> run, Span<ulong> keys)
     {
         var stride = format.Schema.KeyFieldCount;

@@ -72,6 +72,7 @@ internal sealed class TieredKeyCodec : KeyCodec
     public override void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key) => Next(1).UnpackKey(packed, key);
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys)
     {
         var count = Math.Min(run.Length / Format.KeyBytes, keys.Length / Format.Schema.KeyFieldCount);

@@ -60,6 +60,7 @@ internal sealed partial class BkeyFormat
     /// this format into <paramref name="key"/>.
     /// </summary>
     /// <exception cref="InvalidPackedKeyException">The header is inconsistent with this format.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public void UnpackKey(ReadOnlySpan<byte> packed, Span<ulong> key)
     {
         CheckPackedHeader(packed);

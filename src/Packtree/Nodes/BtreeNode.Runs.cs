@@ -13,6 +13,7 @@ internal sealed partial class BtreeNode
     /// spans are full: key fields into <paramref name="keys"/> (<see cref="KeySchema.KeyFieldCount"/> words each), byte
     /// offsets into <paramref name="offsets"/>. The iterator ends just past the last key read; returns how many were read.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
     public int ReadForward(NodeIterator iterator, Span<ulong> keys, Span<int> offsets)
     {
         var stride = Header.Schema.KeyFieldCount;
