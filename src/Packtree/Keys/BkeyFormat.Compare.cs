@@ -58,7 +58,7 @@ internal sealed partial class BkeyFormat
         var count = Schema.KeyFieldCount;
         for (var i = 0; i < count; i++)
         {
-            var value = ReadNarrowed(left, i);
+            var value = KeyFieldAt(left, i);
             if (value != right[i]) return value < right[i] ? -1 : 1;
         }
         return 0;

@@ -65,7 +65,7 @@ internal sealed partial class BkeyFormat
     {
         CheckPackedHeader(packed);
         var count = Schema.KeyFieldCount;
-        for (var i = 0; i < count; i++) key[i] = ReadNarrowed(packed, i);
+        for (var i = 0; i < count; i++) key[i] = KeyFieldAt(packed, i);
     }
 
     /// <summary>
@@ -94,7 +94,10 @@ internal sealed partial class BkeyFormat
     private void ThrowShortKeySpan(int length) =>
         throw new ArgumentException($"A key of {Schema} has {Schema.KeyFieldCount} key fields; the span has room for {length}.");
 
-    /// <summary>Key field <paramref name="i"/> of a key laid out in this format (header not looked at; the caller has checked the key's length).</summary>
+    /// <summary>
+    /// Field <paramref name="i"/> of a key laid out in this format, offset added and wrapped to the field's unpacked width
+    /// (as a C bitfield would be); the header is not looked at, the caller has checked the key's length.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong KeyFieldAt(ReadOnlySpan<byte> key, int i) => ReadField(key, _fields[i]) & _unpackedMasks[i];
 
@@ -102,12 +105,8 @@ internal sealed partial class BkeyFormat
     public void UnpackFields(ReadOnlySpan<byte> packed, Span<ulong> values)
     {
         CheckKeyLength(packed.Length);
-        for (var i = 0; i < _fields.Length; i++) values[i] = ReadNarrowed(packed, i);
+        for (var i = 0; i < _fields.Length; i++) values[i] = KeyFieldAt(packed, i);
     }
-
-    /// <summary>Field <paramref name="i"/> with its offset, wrapped to the field's unpacked width (as a C bitfield would be).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong ReadNarrowed(ReadOnlySpan<byte> packed, int i) => ReadField(packed, _fields[i]) & _unpackedMasks[i];
 
     /// <summary>Whether a packed key's header is consistent with this format; <paramref name="reason"/> says why not.</summary>
     public bool IsPackedHeaderValid(ReadOnlySpan<byte> packed, [NotNullWhen(false)] out string? reason)
