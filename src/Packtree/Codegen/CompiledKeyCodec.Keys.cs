@@ -33,7 +33,7 @@ internal sealed partial class CompiledKeyCodec
 
     /// <inheritdoc/>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
-    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => ShapeCode.UnpackKeys(UnpackKeysKernel, Format, run, keys);
+    public override int UnpackKeys(ReadOnlySpan<byte> run, Span<ulong> keys) => RunKeys.UnpackKeys(UnpackKeysKernel, Format, run, keys);
 
     /// <inheritdoc/>
     public override int FindFirstAtOrAfter(ReadOnlySpan<byte> run, ReadOnlySpan<ulong> search)

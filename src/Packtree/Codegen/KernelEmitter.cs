@@ -46,13 +46,7 @@ internal static class KernelEmitter
     public static UnpackKeysKernel EmitUnpackKeys(BkeyFormat format)
     {
         var (method, il) = NewMethod("unpack_keys", format, typeof(ulong).MakeByRefType());
-        var destination = il.DeclareLocal(typeof(ulong).MakeByRefType());
-        EmitLoop(il, format, countKeys: true, fast: loop =>
-        {
-            EmitElementAddress(il, loop, format.Schema.KeyFieldCount * sizeof(ulong), destination);
-            var words = KeyFieldsEmitter.EmitLoadKeyWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source));
-            KeyFieldsEmitter.EmitStoreKeyFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination));
-        });
+        EmitUnpackKeysLoop(il, format, offsets: null);
         return (UnpackKeysKernel)method.CreateDelegate(typeof(UnpackKeysKernel), format);
     }
 
@@ -62,9 +56,7 @@ internal static class KernelEmitter
     /// </summary>
     public static DynamicMethod EmitShapeUnpackKeys(BkeyFormat shape)
     {
-        Type[] parameters = [typeof(ulong[]), typeof(byte).MakeByRefType(), typeof(int), typeof(ulong).MakeByRefType(), typeof(int), typeof(int).MakeByRefType()];
-        var method = new DynamicMethod($"unpack_keys_shape_{CompiledKeyCodec.FormatTag(shape)}", typeof(int), parameters, typeof(KernelEmitter).Module, skipVisibility: true);
-        var il = method.GetILGenerator();
+        var (method, il) = NewMethod("unpack_keys_shape", shape, typeof(ulong).MakeByRefType(), closure: typeof(ulong[]));
         var offsets = new LocalBuilder[shape.Schema.KeyFieldCount];
         for (var i = 0; i < offsets.Length; i++)
         {
@@ -74,14 +66,20 @@ internal static class KernelEmitter
             il.Emit(OpCodes.Ldelem_I8);
             il.Emit(OpCodes.Stloc, offsets[i]);
         }
-        var destination = il.DeclareLocal(typeof(ulong).MakeByRefType());
-        EmitLoop(il, shape, countKeys: true, fast: loop =>
-        {
-            EmitElementAddress(il, loop, shape.Schema.KeyFieldCount * sizeof(ulong), destination);
-            var words = KeyFieldsEmitter.EmitLoadKeyWords(il, shape, g => g.Emit(OpCodes.Ldloc, loop.Source));
-            KeyFieldsEmitter.EmitStoreKeyFields(il, shape, words, g => g.Emit(OpCodes.Ldloc, destination), offsets);
-        });
+        EmitUnpackKeysLoop(il, shape, offsets);
         return method;
+    }
+
+    /// <summary>The loop of the unpack-keys kernels: offsets as the format's constants, or from <paramref name="offsets"/>.</summary>
+    private static void EmitUnpackKeysLoop(ILGenerator il, BkeyFormat format, LocalBuilder[]? offsets)
+    {
+        var destination = il.DeclareLocal(typeof(ulong).MakeByRefType());
+        EmitLoop(il, format, countKeys: true, fast: loop =>
+        {
+            EmitElementAddress(il, loop, format.Schema.KeyFieldCount * sizeof(ulong), destination);
+            var words = KeyFieldsEmitter.EmitLoadKeyWords(il, format, g => g.Emit(OpCodes.Ldloc, loop.Source));
+            KeyFieldsEmitter.EmitStoreKeyFields(il, format, words, g => g.Emit(OpCodes.Ldloc, destination), offsets);
+        });
     }
 
     /// <summary>As <see cref="EmitUnpackRun"/>, positions only.</summary>
@@ -229,9 +227,9 @@ internal static class KernelEmitter
         il.Emit(OpCodes.Stloc, into);
     }
 
-    private static (DynamicMethod Method, ILGenerator Il) NewMethod(string name, BkeyFormat format, Type argument3)
+    private static (DynamicMethod Method, ILGenerator Il) NewMethod(string name, BkeyFormat format, Type argument3, Type? closure = null)
     {
-        Type[] parameters = [typeof(BkeyFormat), typeof(byte).MakeByRefType(), typeof(int), argument3, typeof(int), typeof(int).MakeByRefType()];
+        Type[] parameters = [closure ?? typeof(BkeyFormat), typeof(byte).MakeByRefType(), typeof(int), argument3, typeof(int), typeof(int).MakeByRefType()];
         var method = new DynamicMethod($"{name}_{CompiledKeyCodec.FormatTag(format)}", typeof(int), parameters, typeof(KernelEmitter).Module, skipVisibility: true);
         return (method, method.GetILGenerator());
     }

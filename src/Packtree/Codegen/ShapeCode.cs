@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection.Emit;
-using System.Runtime.InteropServices;
 using Packtree.Keys;
 
 namespace Packtree.Codegen;
@@ -64,32 +63,5 @@ internal sealed class ShapeCode
         var offsets = new ulong[format.Schema.KeyFieldCount];
         for (var i = 0; i < offsets.Length; i++) offsets[i] = format.Fields[i].Offset;
         return (UnpackKeysKernel)method.CreateDelegate(typeof(UnpackKeysKernel), offsets);
-    }
-
-    /// <summary>
-    /// The key fields of a run through <paramref name="kernel"/> (of <paramref name="format"/>), keys the kernel stops at
-    /// (unpacked, or malformed: refused as elsewhere) read by the format; as <see cref="KeyCodec.UnpackKeys"/>.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
-    public static int UnpackKeys(UnpackKeysKernel kernel, BkeyFormat format, ReadOnlySpan<byte> run, Span<ulong> keys)
-    {
-        var stride = format.Schema.KeyFieldCount;
-        var capacity = keys.Length / stride;
-        ref var start = ref MemoryMarshal.GetReference(run);
-        int count = 0, at = 0;
-        while (at < run.Length && count < capacity)
-        {
-            // In bounds: the kernel checks every key's length against the run's before reading it,
-            // and writes at most capacity - count keys of stride words.
-            count += kernel(ref start, run.Length, ref keys[count * stride], capacity - count, ref at);
-            Debug.Assert(at <= run.Length && count <= capacity, "The kernel stays inside the run and the keys given.");
-            if (at >= run.Length || count >= capacity) break;
-            var key = RunKeys.Slice(format, run, at, out var length); // the kernel stopped here: unpacked or malformed
-            var destination = keys.Slice(count++ * stride, stride);
-            if (RunKeys.IsPacked(key)) format.UnpackKey(key, destination);
-            else RunKeys.ReadUnpackedKey(format, key, destination);
-            at += length;
-        }
-        return count;
     }
 }

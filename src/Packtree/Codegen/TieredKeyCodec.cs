@@ -78,7 +78,7 @@ internal sealed class TieredKeyCodec : KeyCodec
         var count = Math.Min(run.Length / Format.KeyBytes, keys.Length / Format.Schema.KeyFieldCount);
         var codec = Next(count);
         if (codec != _portable) return codec.UnpackKeys(run, keys);
-        if ((_shapeKernel ?? BindShape()) is { } kernel) return ShapeCode.UnpackKeys(kernel, Format, run, keys);
+        if ((_shapeKernel ?? BindShape()) is { } kernel) return RunKeys.UnpackKeys(kernel, Format, run, keys);
         var read = ShapeUse.KeysRead += count; // racy, as the format's count
         if (read >= _threshold && Volatile.Read(ref ShapeUse.ShapeCompilation) is null) StartCompilingShape();
         return _portable.UnpackKeys(run, keys);

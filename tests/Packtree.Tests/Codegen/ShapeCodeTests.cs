@@ -30,7 +30,7 @@ public sealed class ShapeCodeTests
                 var expected = new ulong[(node.Keys.Count + 1) * stride];
                 var got = new ulong[expected.Length];
                 var generic = new GenericKeyCodec(format).UnpackKeys(node.Run, expected);
-                Assert.Equal(generic, ShapeCode.UnpackKeys(code.UnpackKeysFor(format), format, node.Run, got));
+                Assert.Equal(generic, RunKeys.UnpackKeys(code.UnpackKeysFor(format), format, node.Run, got));
                 Assert.True(got.AsSpan().SequenceEqual(expected), $"trial {trial}: format [{format}] read differently from generic");
                 Assert.Same(code, cache.GetOrCompileShape(format));
                 formats++;
