@@ -357,37 +357,29 @@ public sealed class Cursor
             var at = _offsets[i];
             var start = at + (BsetKeys.IsPacked(buffer, at) ? packedBytes : unpackedBytes);
             var value = buffer.Slice(start, BsetKeys.Length(buffer, at) - (start - at) - TreeValues.PaddingOf(buffer[at + 2]));
-            if (used + value.Length > _values.Length && !MakeRoom(value.Length))
-                return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
-            value.CopyTo(_values.AsSpan(used));
-            _valueStarts[_count] = used;
-            used += value.Length;
-            _count++;
-            _valueStarts[_count] = used;
+            if (!Append(value, ref used)) return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
         }
         return inRange == read;
     }
 
-    /// <summary>
-    /// Whether a value of <paramref name="length"/> bytes that does not fit the run's buffer may still be taken: only as
-    /// the run's first (the buffer grows for it); else the run ends here, with more to come.
-    /// </summary>
-    private bool MakeRoom(int length)
-    {
-        if (_count > 0)
-        {
-            _more = true;
-            return false;
-        }
-        Array.Resize(ref _values, length);
-        return true;
-    }
-
     /// <summary>Copies the value of the key at byte <paramref name="at"/> of the leaf into the run; false when the run has no room left for it.</summary>
-    private bool TakeValue(BtreeNode leaf, int at, ref int used)
+    private bool TakeValue(BtreeNode leaf, int at, ref int used) => Append(Btree.ValueOf(leaf, at), ref used);
+
+    /// <summary>
+    /// Appends the next key's value to the run (its key fields are in place already); false when it does not fit and
+    /// the run has keys: the run ends here, with more to come. The run's first value always fits (the buffer grows).
+    /// </summary>
+    private bool Append(ReadOnlySpan<byte> value, ref int used)
     {
-        var value = Btree.ValueOf(leaf, at);
-        if (used + value.Length > _values.Length && !MakeRoom(value.Length)) return false;
+        if (used + value.Length > _values.Length)
+        {
+            if (_count > 0)
+            {
+                _more = true;
+                return false;
+            }
+            Array.Resize(ref _values, value.Length);
+        }
         value.CopyTo(_values.AsSpan(used));
         _valueStarts[_count] = used;
         used += value.Length;
