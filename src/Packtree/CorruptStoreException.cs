@@ -55,6 +55,7 @@ public class CorruptStoreException : Exception
         StorePart.Journal => "journal",
         StorePart.Node => "btree node",
         StorePart.Tree => "tree",
+        StorePart.Data => "value data",
         _ => part.ToString(),
     };
 }

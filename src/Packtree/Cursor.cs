@@ -92,7 +92,9 @@ public sealed class Cursor
 
     /// <summary>The current value, valid until the cursor moves.</summary>
     /// <exception cref="InvalidOperationException">The cursor is not on a key.</exception>
-    public ReadOnlySpan<byte> Value => IsValid ? _values.AsSpan(_valueStarts[_index], _valueStarts[_index + 1] - _valueStarts[_index]) : throw NotOnKey();
+    /// <remarks>A value kept out of line is read with its key, when the cursor reads its run of keys.</remarks>
+    /// <exception cref="CorruptStoreException">A value kept out of line is damaged.</exception>
+    public ReadOnlySpan<byte> Value => IsValid ? CurrentValue : throw NotOnKey();
 
     /// <summary>The current position, unchecked: for an enumerator that knows the cursor is on a key of a tree of positions.</summary>
     internal Bpos CurrentPosition
@@ -357,32 +359,35 @@ public sealed class Cursor
             var at = _offsets[i];
             var start = at + (BsetKeys.IsPacked(buffer, at) ? packedBytes : unpackedBytes);
             var value = buffer.Slice(start, BsetKeys.Length(buffer, at) - (start - at) - TreeValues.PaddingOf(buffer[at + 2]));
-            if (!Append(value, ref used)) return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
+            if (!Append(value, ref used, buffer[at + 2] == TreeValues.ReferenceType)) return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
         }
         return inRange == read;
     }
 
     /// <summary>Copies the value of the key at byte <paramref name="at"/> of the leaf into the run; false when the run has no room left for it.</summary>
-    private bool TakeValue(BtreeNode leaf, int at, ref int used) => Append(Btree.ValueOf(leaf, at), ref used);
+    private bool TakeValue(BtreeNode leaf, int at, ref int used) => Append(Btree.ValueOf(leaf, at), ref used, leaf.TypeAt(at) == TreeValues.ReferenceType);
 
     /// <summary>
     /// Appends the next key's value to the run (its key fields are in place already); false when it does not fit and
     /// the run has keys: the run ends here, with more to come. The run's first value always fits (the buffer grows).
     /// </summary>
-    private bool Append(ReadOnlySpan<byte> value, ref int used)
+    /// <remarks>A value kept out of line is read here, under the run's read lock, so that the run stays what the tree held.</remarks>
+    private bool Append(ReadOnlySpan<byte> value, ref int used, bool reference)
     {
-        if (used + value.Length > _values.Length)
+        var length = reference ? (int)ValueReference.Read(value).Length : value.Length;
+        if (used + length > _values.Length)
         {
             if (_count > 0)
             {
                 _more = true;
                 return false;
             }
-            Array.Resize(ref _values, value.Length);
+            Array.Resize(ref _values, length);
         }
-        value.CopyTo(_values.AsSpan(used));
+        if (reference) _tree.ReadLarge(ValueReference.Read(value), _keys.AsSpan(_count * _width, _width), _values.AsSpan(used, length));
+        else value.CopyTo(_values.AsSpan(used));
         _valueStarts[_count] = used;
-        used += value.Length;
+        used += length;
         _count++;
         _valueStarts[_count] = used;
         return true;

@@ -20,8 +20,9 @@ internal sealed class FilePersistence : StorePersistence
     private Exception? _failure;
     private volatile bool _closed;
 
-    public FilePersistence(StorageDevice device, Superblock superblock, PersistentNodeStore nodes, Journal journal, StoreOptions options)
+    public FilePersistence(StorageDevice device, Superblock superblock, PersistentNodeStore nodes, LargeValues large, Journal journal, StoreOptions options)
     {
+        Large = large;
         _device = device;
         _superblock = superblock;
         _nodes = nodes;
@@ -32,6 +33,8 @@ internal sealed class FilePersistence : StorePersistence
     public override NodeCodec Codec => _nodes.Codec;
 
     public override Journal Journal => _journal;
+
+    public override LargeValues Large { get; }
 
     public override bool IsPersistent => true;
 
@@ -99,7 +102,8 @@ internal sealed class FilePersistence : StorePersistence
         {
             var ordered = trees.OrderBy(t => t.Id).ToList();
             foreach (var tree in ordered) tree.Btree.WriteBack(_nodes);
-            _device.Flush();
+            Large.Extents.WriteBack(_nodes);
+            _device.Flush(); // nodes and value data before the superblock that reaches them
             var next = _superblock with
             {
                 Generation = _superblock.Generation + 1,
@@ -108,6 +112,8 @@ internal sealed class FilePersistence : StorePersistence
                 Trees = [.. ordered.Select(t => t.Btree.RootPointer.Sector == 0
                     ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0, t.Btree.Schema) // empty: no node on disk
                     : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count, t.Btree.Schema))],
+                ValuesTree = Large.Extents.RootPointer.Sector == 0 ? null
+                    : new TreeRecord(LargeValues.TreeId, "values", Large.Extents.RootPointer.Sector, Large.Extents.RootPointer.Seq, Large.Extents.RootPointer.SectorsWritten, (byte)Large.Extents.RootLevel, Large.Extents.Count),
             };
             next.Write(_device);
             _superblock = next;

@@ -5,10 +5,26 @@ using Packtree.Trees;
 
 namespace Packtree;
 
-/// <summary>The in-memory twin of <see cref="FilePersistence"/>: nodes in memory, no journal, nothing to flush or checkpoint.</summary>
-internal sealed class InMemoryPersistence(NodeCodec codec, KeyCodecOptions codecOptions) : StorePersistence
+/// <summary>
+/// The in-memory twin of <see cref="FilePersistence"/>: nodes in memory, no journal, nothing to flush or checkpoint.
+/// Large values use the file's code on a device in memory, whose emptied buckets are freed at once.
+/// </summary>
+internal sealed class InMemoryPersistence : StorePersistence
 {
-    public override NodeCodec Codec { get; } = codec;
+    private readonly KeyCodecOptions _codecOptions;
+
+    public InMemoryPersistence(NodeCodec codec, KeyCodecOptions codecOptions)
+    {
+        Codec = codec;
+        _codecOptions = codecOptions;
+        var bucketBytes = codec.Geometry.NodeBytes;
+        Large = new LargeValues(new Btree(NodesForNewTree(), LargeValues.TreeId),
+            new DataBuckets(new MemoryStorageDevice(bucketBytes), new BucketAllocator(holdFreed: false), 0, bucketBytes));
+    }
+
+    public override NodeCodec Codec { get; }
+
+    public override LargeValues Large { get; }
 
     public override Journal? Journal => null;
 
@@ -18,5 +34,5 @@ internal sealed class InMemoryPersistence(NodeCodec codec, KeyCodecOptions codec
 
     public override StoreStatistics Statistics => default;
 
-    public override NodeStore NodesForNewTree() => new InMemoryNodeStore(Codec, codecOptions);
+    public override NodeStore NodesForNewTree() => new InMemoryNodeStore(Codec, _codecOptions);
 }

@@ -53,8 +53,8 @@ public readonly ref struct InPlaceScan
 
         /// <summary>The current key and its value, in place.</summary>
         public readonly KeyValue Current => _keyBytes is null
-            ? new(KeyFields.ToPosition(_key), default, Btree.ValueOf(_leaf!, _at), bytes: false)
-            : new(default, _keyBytes.AsSpan(0, _keyLength), Btree.ValueOf(_leaf!, _at), bytes: true);
+            ? new(KeyFields.ToPosition(_key), default, _tree.ValueInPlace(_leaf!, _at, _key), bytes: false)
+            : new(default, _keyBytes.AsSpan(0, _keyLength), _tree.ValueInPlace(_leaf!, _at, _key), bytes: true);
 
         /// <summary>Moves to the next key of the range.</summary>
         public bool MoveNext()

@@ -13,7 +13,7 @@ public ref struct ReadScope
 
     internal ReadScope(Store store) => _store = store;
 
-    /// <summary>The value at <paramref name="key"/> in <paramref name="tree"/>, in place (no copy, no allocation).</summary>
+    /// <summary>The value at <paramref name="key"/> in <paramref name="tree"/>, in place (no copy, no allocation; a value kept out of line is read into a new array).</summary>
     /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
     /// <exception cref="ArgumentException">The tree belongs to another store.</exception>
     public readonly bool TryGet(Tree tree, Bpos key, out ReadOnlySpan<byte> value)
@@ -24,7 +24,7 @@ public ref struct ReadScope
         return TryGet(tree, fields, out value);
     }
 
-    /// <summary>The value at the byte key <paramref name="key"/> in <paramref name="tree"/>, in place (no copy, no allocation).</summary>
+    /// <summary>The value at the byte key <paramref name="key"/> in <paramref name="tree"/>, in place (no copy, no allocation; a value kept out of line is read into a new array).</summary>
     /// <exception cref="ObjectDisposedException">The scope was disposed.</exception>
     /// <exception cref="ArgumentException">The tree belongs to another store, or its keys are not byte strings.</exception>
     /// <exception cref="KeyTooLongException">The key is longer than the tree's keys.</exception>
@@ -48,7 +48,7 @@ public ref struct ReadScope
         StoreMetrics.Lookups.Add(1);
         if (tree.Btree.TryFind(key, out var leaf, out var at))
         {
-            value = Btree.ValueOf(leaf, at);
+            value = tree.ValueInPlace(leaf, at, key);
             return true;
         }
         value = default;

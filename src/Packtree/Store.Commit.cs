@@ -1,5 +1,6 @@
 using Packtree.Keys;
 using Packtree.Storage;
+using Packtree.Trees;
 
 namespace Packtree;
 
@@ -16,8 +17,11 @@ public sealed partial class Store
         ArgumentNullException.ThrowIfNull(batch);
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
-        var commit = new BatchCommit(batch);
-        Commit(ref commit, durability);
+        ThrowIfCannotWrite();
+        var large = batch.WriteLargeValues(this);
+        var commit = new BatchCommit(batch, large);
+        if (large is null) Commit(ref commit, durability);
+        else CommitWritten(ref commit, large, durability);
     }
 
     /// <summary>Puts one value as one commit.</summary>
@@ -25,6 +29,18 @@ public sealed partial class Store
     {
         var commit = new PutCommit(tree, key, value);
         Commit(ref commit, null);
+    }
+
+    /// <summary>
+    /// Puts one value kept out of line as one commit: its bytes are written to data buckets first, outside the write
+    /// lock, then its extents and the reference are journaled and applied together.
+    /// </summary>
+    internal void PutLarge(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
+    {
+        ThrowIfCannotWrite();
+        var pending = Large.Write(value, tree.Id);
+        var commit = new LargePutCommit(tree, key.ToArray(), pending);
+        CommitWritten(ref commit, [pending]);
     }
 
     /// <summary>Deletes one key as one commit.</summary>
@@ -35,14 +51,30 @@ public sealed partial class Store
         return commit.Existed;
     }
 
+    /// <summary>A commit of values whose data is written: if it does not happen, their data is given up.</summary>
+    private void CommitWritten<T>(scoped ref T commit, IEnumerable<PendingValue?> written, Durability? durability = null) where T : ICommit, allows ref struct
+    {
+        var applied = false;
+        try
+        {
+            Commit(ref commit, durability, () => applied = true);
+        }
+        catch when (!applied)
+        {
+            foreach (var value in written) if (value is not null) Large.Abandon(value);
+            throw;
+        }
+    }
+
     /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>
-    private void Commit<T>(scoped ref T commit, Durability? durability) where T : ICommit, allows ref struct
+    private void Commit<T>(scoped ref T commit, Durability? durability, Action? applied = null) where T : ICommit, allows ref struct
     {
         EnterCommit();
         ulong seq;
         try
         {
             seq = CommitLocked(ref commit);
+            applied?.Invoke();
         }
         finally
         {
@@ -139,16 +171,47 @@ public sealed partial class Store
         }
     }
 
-    /// <summary>A batch; its journal records are built only when there is a journal.</summary>
-    private struct BatchCommit(WriteBatch batch) : ICommit
+    /// <summary>A value kept out of line: its extents' records, then the reference's.</summary>
+    private struct LargePutCommit(Tree tree, ulong[] key, PendingValue value) : ICommit
     {
         private List<JournalRecord>? _records;
 
-        public long EntryBytes => JournalEntry.Bytes(_records ??= batch.JournalRecords());
+        private List<JournalRecord> Records => _records ??=
+            [.. LargeValues.Records(value), new(JournalOp.Put, tree.Id, key, !tree.Btree.Schema.IsPositions, value.Reference.ToBytes(), Reference: true)];
 
-        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, _records ??= batch.JournalRecords());
+        public long EntryBytes => JournalEntry.Bytes(Records);
 
-        public readonly void Apply(ulong seq) => batch.Apply(seq);
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, Records);
+
+        public readonly void Apply(ulong seq)
+        {
+            tree.Store.ApplyLarge(seq, tree, key, value);
+            StoreMetrics.Puts.Add(1);
+        }
+    }
+
+    /// <summary>Applies a value kept out of line: its extents, then the reference in its tree (write lock held).</summary>
+    internal void ApplyLarge(ulong seq, Tree tree, ReadOnlySpan<ulong> key, PendingValue value)
+    {
+        Span<ulong> at = stackalloc ulong[Keys.BkeyFields.PositionCount];
+        foreach (var (offset, extent) in value.Extents)
+        {
+            Keys.KeyFields.FromPosition(new Bpos(value.Reference.Id, (ulong)offset, 0), at);
+            Large.Apply(seq, at, extent.ToBytes(), written: true);
+        }
+        tree.Apply(seq, key, value.Reference.ToBytes(), delete: false, reference: true);
+    }
+
+    /// <summary>A batch; its journal records are built only when there is a journal.</summary>
+    private struct BatchCommit(WriteBatch batch, PendingValue?[]? large) : ICommit
+    {
+        private List<JournalRecord>? _records;
+
+        public long EntryBytes => JournalEntry.Bytes(_records ??= batch.JournalRecords(large));
+
+        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, _records ??= batch.JournalRecords(large));
+
+        public readonly void Apply(ulong seq) => batch.Apply(seq, large);
     }
 
     /// <summary>A tree's creation: journaled with its name, applied by adding it to the catalogue.</summary>

@@ -27,9 +27,9 @@ public sealed partial class Store
             if (IsReadOnly) throw new InvalidDataException("The store file is empty: there is nothing to open read-only.");
             var fresh = NewSuperblock(Options);
             fresh.Write(device);
-            var nodes = Load(device, fresh, older: null);
+            var (nodes, large) = Load(device, fresh, older: null);
             var journal = new Journal(device, Superblock.JournalOffset, fresh.JournalBytes, 0, 0, 0, 0);
-            return (new FilePersistence(device, fresh, nodes, journal, Options), new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null));
+            return (new FilePersistence(device, fresh, nodes, large, journal, Options), new StoreRecovery(0, fresh.Generation, 0, "a new store", 0, 0, null, null));
         }
 
         var valid = copies.Select((c, slot) => (c.Copy, Slot: slot)).Where(c => c.Copy is not null).OrderByDescending(c => c.Copy!.Generation).ToList();
@@ -76,29 +76,41 @@ public sealed partial class Store
 
     private (StorePersistence, StoreRecovery) OpenFrom(StorageDevice device, Superblock superblock, int slot, Superblock? older, string reason)
     {
-        var nodes = Load(device, superblock, older);
+        var (nodes, large) = Load(device, superblock, older);
+        large.Data.BeginReplay();
         var replay = JournalReader.Replay(device, Superblock.JournalOffset, superblock.JournalBytes, superblock.JournalTail, superblock.CheckpointSeq + 1,
-            (seq, records) => Replay(seq, records, nodes), Options.Salvage);
+            (seq, records) => Replay(seq, records, nodes, large), Options.Salvage);
+        large.Data.EndReplay();
         _commitSeq = replay.LastSeq;
         var retainedTail = older is not null && older.Generation + 1 == superblock.Generation ? older.JournalTail : superblock.JournalTail;
         var journal = new Journal(device, Superblock.JournalOffset, superblock.JournalBytes, retainedTail, superblock.JournalTail, replay.Head, replay.LastSeq);
         var loss = replay.Loss;
-        return (new FilePersistence(device, superblock, nodes, journal, Options), new StoreRecovery(slot, superblock.Generation, superblock.CheckpointSeq, reason, replay.LastSeq - superblock.CheckpointSeq, replay.LastSeq,
+        return (new FilePersistence(device, superblock, nodes, large, journal, Options), new StoreRecovery(slot, superblock.Generation, superblock.CheckpointSeq, reason, replay.LastSeq - superblock.CheckpointSeq, replay.LastSeq,
             loss is null ? null : (loss.FirstSeq, loss.LastSeq), loss is null ? null : $"commit {loss.FirstSeq}'s entry at byte {loss.Offset} of the store file: {loss.Reason}"));
     }
 
-    /// <summary>The trees of <paramref name="superblock"/> and the buckets in use (its trees', and those only the older copy still reaches).</summary>
-    private PersistentNodeStore Load(StorageDevice device, Superblock superblock, Superblock? older)
+    /// <summary>
+    /// The trees of <paramref name="superblock"/>, its values tree, and the buckets in use: its trees' nodes and the value
+    /// data its values tree points to, and those only the older copy still reaches.
+    /// </summary>
+    private (PersistentNodeStore, LargeValues) Load(StorageDevice device, Superblock superblock, Superblock? older)
     {
         var geometry = new NodeGeometry(superblock.NodeBytes, superblock.BlockBytes);
         var codec = new NodeCodec(geometry, superblock.NodeMagic);
         var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
         foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record)));
-        var used = _trees.Values.SelectMany(t => t.Btree.NodeAddresses()).Select(nodes.BucketOf);
+        var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? EmptyValuesTree), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
+        Large = large;
+        var pieces = large.Walk();
+        var used = _trees.Values.Select(t => t.Btree).Append(large.Extents).SelectMany(t => t.NodeAddresses()).Select(nodes.BucketOf)
+            .Concat(pieces.Select(p => large.Data.BucketOf(p.Sector)).Distinct());
         var bucketCount = Math.Max(0, (device.Length - superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes);
         nodes.Buckets.Reset(used, older is null ? [] : OlderCopyBuckets(device, older, nodes), bucketCount);
-        return nodes;
+        large.Data.Adopt(pieces);
+        return (nodes, large);
     }
+
+    private static TreeRecord EmptyValuesTree => new(LargeValues.TreeId, "values", 0, 0, 0, 0, 0);
 
     private static Btree OpenTree(NodeStore nodes, TreeRecord record)
     {
@@ -117,7 +129,10 @@ public sealed partial class Store
         try
         {
             var nodes = new PersistentNodeStore(device, current.Codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
-            return [.. older.Trees.SelectMany(t => OpenTree(nodes, t).NodeAddresses()).Select(current.BucketOf)];
+            var values = OpenTree(nodes, older.ValuesTree ?? EmptyValuesTree);
+            var data = new DataBuckets(device, nodes.Buckets, older.NodeAreaOffset, older.NodeBytes);
+            return [.. older.Trees.Select(t => OpenTree(nodes, t)).Append(values).SelectMany(t => t.NodeAddresses()).Select(current.BucketOf),
+                .. LargeValues.AllExtents(values).Select(e => data.BucketOf(e.Extent.Sector)).Distinct()];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -129,8 +144,9 @@ public sealed partial class Store
     /// Applies one replayed commit. Every record is checked before any is applied, so that a commit the
     /// store cannot apply whole changes nothing: the replay fails, or (salvage) ends just before it.
     /// </summary>
+    /// <returns>False when a value the commit puts out of line is not whole on disk: the commit was never durable, and the log ends before it.</returns>
     /// <exception cref="InvalidDataException">The commit names a tree the store does not have, creates one it has, or holds a value too large for its tree.</exception>
-    private void Replay(ulong seq, IReadOnlyList<JournalRecord> records, PersistentNodeStore nodes)
+    private bool Replay(ulong seq, IReadOnlyList<JournalRecord> records, PersistentNodeStore nodes, LargeValues large)
     {
         var names = new string?[records.Count];
         var creating = new Dictionary<uint, string>();
@@ -144,13 +160,22 @@ public sealed partial class Store
                 schemas.Add(record.TreeId, record.Schema ?? KeySchema.Positions);
                 continue;
             }
+            if (record.TreeId == LargeValues.TreeId)
+            {
+                // Value data is written before the entry naming it, and made durable by the same flush: data that is not
+                // whole means the entry was never flushed after it, so the commit was never acknowledged.
+                if (!large.DataIsIntact(record)) return false;
+                continue;
+            }
             var tree = TreeById(record.TreeId);
             if (tree is null && !creating.ContainsKey(record.TreeId)) throw new InvalidDataException($"commit {seq} updates tree {record.TreeId}, which the store does not have");
+            if (record.Reference && ValueReference.Problem(record.Value.Span, TreeValues.MaxLargeValueBytes) is { } referenceProblem)
+                throw new InvalidDataException($"commit {seq} puts {referenceProblem} in tree '{tree?.Name ?? creating[record.TreeId]}'");
             var schema = tree?.Btree.Schema ?? schemas[record.TreeId];
             if (record.WideKey == schema.IsPositions || record.Key.Length != schema.KeyFieldCount)
                 throw new InvalidDataException($"commit {seq} names a key of {record.Key.Length} words{(record.WideKey ? "" : " (a position)")} in tree '{tree?.Name ?? creating[record.TreeId]}', whose keys are {schema} of {schema.KeyFieldCount} words");
             var largest = tree?.MaxValueBytes ?? TreeValues.MaxBytesFor(nodes.Codec.Geometry.NodeBytes, schema);
-            if (record.Op == JournalOp.Put && record.Value.Length > largest)
+            if (record.Op == JournalOp.Put && !record.Reference && record.Value.Length > largest)
                 throw new InvalidDataException($"commit {seq} puts a value of {record.Value.Length} bytes in tree '{tree?.Name ?? creating[record.TreeId]}', whose largest is {largest}");
         }
         for (var i = 0; i < records.Count; i++)
@@ -161,8 +186,10 @@ public sealed partial class Store
                 AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId, record.Schema)));
                 continue;
             }
-            TreeById(record.TreeId)!.Apply(seq, record.Key, record.Value.Span, delete: record.Op == JournalOp.Delete);
+            if (record.TreeId == LargeValues.TreeId) large.Apply(seq, record.Key, record.Value.Span, written: false);
+            else TreeById(record.TreeId)!.Apply(seq, record.Key, record.Value.Span, delete: record.Op == JournalOp.Delete, reference: record.Reference);
         }
+        return true;
     }
 
     /// <summary>The name of the tree a replayed record creates, checked: valid, new, with the next id (after those <paramref name="creating"/> earlier in the commit).</summary>
@@ -181,7 +208,7 @@ public sealed partial class Store
         if (_trees.ContainsKey(name) || creating.ContainsValue(name)) throw new InvalidDataException($"commit {seq} creates tree '{name}', which exists");
         var next = creating.Count == 0 ? NextTreeId() : creating.Keys.Max() + 1;
         if (record.TreeId != next) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {record.TreeId}; the next id is {next}");
-        if (next > NodeHeader.MaxBtreeId) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {next}, past the largest tree id {NodeHeader.MaxBtreeId}");
+        if (next >= Superblock.ValuesTreeId) throw new InvalidDataException($"commit {seq} creates tree '{name}' with id {next}, past the largest tree id {Superblock.ValuesTreeId - 1}");
         return name;
     }
 

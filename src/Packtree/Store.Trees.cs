@@ -79,8 +79,8 @@ public sealed partial class Store
     /// <summary>Refuses a tree the store cannot record, before anything changes.</summary>
     private void CheckTreeFits(string name, uint id, KeySchema schema)
     {
-        if (id > NodeHeader.MaxBtreeId)
-            throw new InvalidOperationException($"The store has used all {NodeHeader.MaxBtreeId} tree ids; tree '{name}' cannot be created.");
+        if (id >= Superblock.ValuesTreeId)
+            throw new InvalidOperationException($"The store has used all {Superblock.ValuesTreeId - 1} tree ids; tree '{name}' cannot be created.");
         if (!_persistence.IsPersistent) return; // only the superblock's tree list is bounded
         var listBytes = _treesById.Values.Sum(t => Superblock.RecordBytes(t.Name, t.Btree.Schema));
         var needed = Superblock.RecordBytes(name, schema);

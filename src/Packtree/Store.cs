@@ -44,6 +44,7 @@ public sealed partial class Store : IDisposable
         options.Validate();
         Options = options;
         _persistence = new InMemoryPersistence(new NodeCodec(options.Geometry, (ulong)Random.Shared.NextInt64(1, long.MaxValue)), options.CodecOptions);
+        Large = _persistence.Large;
     }
 
     private Store(StoreOptions options, StorageDevice device, string? path)
@@ -142,6 +143,9 @@ public sealed partial class Store : IDisposable
         }
     }
 
+    /// <summary>Values kept out of line (set as the store opens: replay applies commits before the persistence exists).</summary>
+    internal LargeValues Large { get; private set; } = null!;
+
     /// <summary>The journal (on disk), for tests that watch it.</summary>
     internal Journal? Journal => _persistence.Journal;
 
@@ -220,6 +224,14 @@ public sealed partial class Store : IDisposable
     }
 
     internal void ExitRead() => _lock.ExitRead();
+
+    /// <summary>Refuses a write before any of its work starts (a large value's data is written before the write lock is taken).</summary>
+    internal void ThrowIfCannotWrite()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (IsReadOnly) throw new InvalidOperationException(Options.Salvage ? "The store was opened to salvage it (StoreOptions.Salvage): it is read-only." : "The store was opened read-only (StoreOptions.ReadOnly).");
+        if (_persistence.Failure is { } failure) throw new InvalidOperationException($"The store failed to write ({failure.Message}) and takes no more updates; reopen it to recover what was committed.", failure);
+    }
 
     internal void EnterWrite()
     {

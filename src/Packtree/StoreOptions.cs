@@ -33,6 +33,13 @@ public sealed record StoreOptions
     /// <summary>Size of the journal region of a new store file, in bytes (1 MiB to 4 GiB, a multiple of 4 KiB). A checkpoint runs when it is half full.</summary>
     public long JournalBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// The largest value a put takes, in bytes (0 to 1 GiB, the default). Values longer than a tree keeps in its leaves
+    /// (<see cref="Tree.MaxInlineValueBytes"/>) are kept out of line, in data buckets; a longer one is refused with
+    /// <see cref="ValueTooLargeException"/>.
+    /// </summary>
+    public int MaxValueBytes { get; init; } = Trees.TreeValues.MaxLargeValueBytes;
+
     /// <summary>Open a store file only to read it: it must exist, writes are refused, nothing is written (not even a checkpoint at close).</summary>
     public bool ReadOnly { get; init; }
 
@@ -69,6 +76,8 @@ public sealed record StoreOptions
             throw new ArgumentException($"StoreOptions.CacheBytes is {CacheBytes}; it must hold at least 16 nodes ({16L * NodeBytes} bytes).", nameof(CacheBytes));
         if (JournalBytes < 1024 * 1024 || JournalBytes > 4L * 1024 * 1024 * 1024 || JournalBytes % 4096 != 0)
             throw new ArgumentException($"StoreOptions.JournalBytes is {JournalBytes}; it must be a multiple of 4096 from 1 MiB to 4 GiB.", nameof(JournalBytes));
+        if (MaxValueBytes is < 0 or > Trees.TreeValues.MaxLargeValueBytes)
+            throw new ArgumentException($"StoreOptions.MaxValueBytes is {MaxValueBytes}; it must be from 0 to {Trees.TreeValues.MaxLargeValueBytes} (1 GiB).", nameof(MaxValueBytes));
         if (CompileThreshold < 0)
             throw new ArgumentException($"StoreOptions.CompileThreshold is {CompileThreshold}; it must be 0 or more.", nameof(CompileThreshold));
     }

@@ -17,4 +17,7 @@ public enum StorePart
     /// leaves, or its nodes' places against each other's (a bucket claimed twice).
     /// </summary>
     Tree,
+
+    /// <summary>The bytes of a value kept out of line, in a data bucket: they fail their checksum.</summary>
+    Data,
 }

@@ -19,6 +19,9 @@ internal abstract class StorePersistence : IDisposable
     /// <summary>The journal commits are written to before they are applied; null when nothing is journaled.</summary>
     public abstract Journal? Journal { get; }
 
+    /// <summary>Values kept out of line: the values tree and the data buckets.</summary>
+    public abstract LargeValues Large { get; }
+
     /// <summary>Whether the trees are kept on a device.</summary>
     public abstract bool IsPersistent { get; }
 

@@ -13,7 +13,7 @@ public sealed partial class Tree
         CheckValue(value.Length);
         Span<ulong> fields = stackalloc ulong[KeyFieldCount];
         BytesKey(key, fields);
-        Store.Put(this, fields, value);
+        PutByFields(fields, value);
     }
 
     /// <summary>Deletes the value at the byte key <paramref name="key"/>; false when there was none. One commit.</summary>

@@ -16,10 +16,11 @@ public sealed partial class Tree
                 length = 0;
                 return false;
             }
-            var value = Trees.Btree.ValueOf(leaf, at);
-            length = value.Length;
-            if (!value.TryCopyTo(destination))
-                throw new ArgumentException($"The value at {KeyFields.Text(Btree.Schema, key)} has {value.Length} bytes; the destination has room for {destination.Length}.", nameof(destination));
+            var valueLength = ValueLength(leaf, at);
+            if (valueLength > destination.Length)
+                throw new ArgumentException($"The value at {KeyFields.Text(Btree.Schema, key)} has {valueLength} bytes; the destination has room for {destination.Length}.", nameof(destination));
+            length = (int)valueLength;
+            CopyValue(leaf, at, key, destination[..length]);
             return true;
         }
         finally
@@ -34,7 +35,10 @@ public sealed partial class Tree
         Store.EnterRead();
         try
         {
-            return Btree.TryFind(key, out var leaf, out var at) ? Trees.Btree.ValueOf(leaf, at).ToArray() : null;
+            if (!Btree.TryFind(key, out var leaf, out var at)) return null;
+            var value = new byte[ValueLength(leaf, at)];
+            CopyValue(leaf, at, key, value);
+            return value;
         }
         finally
         {

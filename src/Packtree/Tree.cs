@@ -32,8 +32,15 @@ public sealed partial class Tree
     /// <summary>What the tree's keys are: positions or byte strings (and their longest length), fixed at creation.</summary>
     public KeyKind KeyKind { get; }
 
-    /// <summary>The largest value the tree takes: 2,000 bytes (bcachefs's 250 value words) for position keys with nodes of 16 KiB or more; less beside long byte keys.</summary>
-    public int MaxValueBytes => Btree.MaxValueBytes;
+    /// <summary>The largest value the tree takes: the store's <see cref="StoreOptions.MaxValueBytes"/> (1 GiB by default).</summary>
+    public int MaxValueBytes => Store.Options.MaxValueBytes;
+
+    /// <summary>
+    /// The largest value kept in the tree's leaves, beside its key: 2,000 bytes (bcachefs's 250 value words) for position
+    /// keys with nodes of 16 KiB or more, less beside long byte keys. Longer values are kept out of line, in data
+    /// buckets, the leaf holding a reference to them.
+    /// </summary>
+    public int MaxInlineValueBytes => Btree.MaxValueBytes;
 
     internal Btree Btree { get; }
 
@@ -42,10 +49,23 @@ public sealed partial class Tree
     /// <paramref name="delete"/> a deletion; true when a value was there. Commits, batches and replay all
     /// change a tree here, so each change carries its commit's number into the nodes it touches.
     /// </summary>
-    internal bool Apply(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete)
+    /// <remarks>
+    /// With <paramref name="reference"/>, the value is a <see cref="ValueReference"/> whose extents the same commit
+    /// applied. A value kept out of line that is replaced or deleted has its extents dropped here, so that replay,
+    /// which comes here too, drops them alike.
+    /// </remarks>
+    internal bool Apply(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete, bool reference = false)
     {
         Btree.JournalSeq = seq;
-        return delete ? Btree.Delete(key) : Btree.Put(key, value);
+        var large = Store.Large;
+        if (large.MayOwn(Id) && Btree.TryFind(key, out var leaf, out var at) && leaf.TypeAt(at) == TreeValues.ReferenceType)
+        {
+            var old = ValueReference.Read(Btree.ValueOf(leaf, at));
+            large.Drop(seq, old);
+            Btree.JournalSeq = seq;
+        }
+        if (delete) return Btree.Delete(key);
+        return reference ? Btree.PutReference(key, value) : Btree.Put(key, value);
     }
 
     /// <summary>Number of keys.</summary>
@@ -73,7 +93,7 @@ public sealed partial class Tree
         CheckValue(value.Length);
         Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
         PositionKey(key, fields);
-        Store.Put(this, fields, value);
+        PutByFields(fields, value);
     }
 
     /// <summary>Deletes the value at <paramref name="key"/>; false when there was none. One commit.</summary>
@@ -150,8 +170,11 @@ public sealed partial class Tree
 
     internal void CheckValue(int length)
     {
-        if (length > Btree.MaxValueBytes) throw new ValueTooLargeException(Name, Btree.MaxValueBytes, length);
+        if (length > MaxValueBytes) throw new ValueTooLargeException(Name, MaxValueBytes, length);
     }
+
+    /// <summary>Whether a value of <paramref name="length"/> bytes is kept out of line.</summary>
+    internal bool IsLarge(int length) => length > Btree.MaxValueBytes;
 
     /// <inheritdoc />
     public override string ToString() => $"tree '{Name}' (id {Id})";

@@ -37,7 +37,7 @@ public sealed class Tree<TKey>
         Untyped.CheckValue(value.Length);
         Span<ulong> fields = stackalloc ulong[Untyped.KeyFieldCount];
         Encode(key, fields);
-        Untyped.Store.Put(Untyped, fields, value);
+        Untyped.PutByFields(fields, value);
     }
 
     /// <summary>Deletes the value at <paramref name="key"/>; false when there was none. One commit.</summary>

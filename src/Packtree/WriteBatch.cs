@@ -111,21 +111,55 @@ public sealed class WriteBatch
         }
     }
 
-    /// <summary>The updates as journal records (values point into the batch's buffer).</summary>
-    internal List<Storage.JournalRecord> JournalRecords() =>
-        [.. _updates.Select(u => new Storage.JournalRecord(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, KeyOf(u).ToArray(),
-            !u.Tree.Btree.Schema.IsPositions, u.ValueAt < 0 ? ReadOnlyMemory<byte>.Empty : _values.AsMemory(u.ValueAt, u.ValueLength)))];
+    /// <summary>
+    /// Writes the data of the values kept out of line (before the commit takes the write lock); null when there are
+    /// none. Indexed by update.
+    /// </summary>
+    internal Trees.PendingValue?[]? WriteLargeValues(Store store)
+    {
+        Trees.PendingValue?[]? pending = null;
+        for (var i = 0; i < _updates.Count; i++)
+        {
+            var update = _updates[i];
+            if (update.ValueAt < 0 || !update.Tree.IsLarge(update.ValueLength)) continue;
+            pending ??= new Trees.PendingValue?[_updates.Count];
+            pending[i] = store.Large.Write(_values.AsSpan(update.ValueAt, update.ValueLength), update.Tree.Id);
+        }
+        return pending;
+    }
+
+    /// <summary>The updates as journal records (values point into the batch's buffer; a value kept out of line is its extents and reference).</summary>
+    internal List<Storage.JournalRecord> JournalRecords(Trees.PendingValue?[]? pending)
+    {
+        var records = new List<Storage.JournalRecord>(_updates.Count);
+        for (var i = 0; i < _updates.Count; i++)
+        {
+            var u = _updates[i];
+            var key = KeyOf(u).ToArray();
+            if (pending?[i] is { } large)
+            {
+                records.AddRange(Trees.LargeValues.Records(large));
+                records.Add(new(Storage.JournalOp.Put, u.Tree.Id, key, !u.Tree.Btree.Schema.IsPositions, large.Reference.ToBytes(), Reference: true));
+                continue;
+            }
+            records.Add(new(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, key,
+                !u.Tree.Btree.Schema.IsPositions, u.ValueAt < 0 ? ReadOnlyMemory<byte>.Empty : _values.AsMemory(u.ValueAt, u.ValueLength)));
+        }
+        return records;
+    }
 
     private ReadOnlySpan<ulong> KeyOf(in Update update) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys).Slice(update.KeyAt, update.Tree.KeyFieldCount);
 
     /// <summary>Applies every update; the caller holds the store's write lock.</summary>
-    internal void Apply(ulong commitSeq)
+    internal void Apply(ulong commitSeq, Trees.PendingValue?[]? pending)
     {
         long puts = 0, deletes = 0;
-        foreach (var update in _updates)
+        for (var i = 0; i < _updates.Count; i++)
         {
+            var update = _updates[i];
             var delete = update.ValueAt < 0;
-            update.Tree.Apply(commitSeq, KeyOf(update), delete ? [] : _values.AsSpan(update.ValueAt, update.ValueLength), delete);
+            if (pending?[i] is { } large) update.Tree.Store.ApplyLarge(commitSeq, update.Tree, KeyOf(update), large);
+            else update.Tree.Apply(commitSeq, KeyOf(update), delete ? [] : _values.AsSpan(update.ValueAt, update.ValueLength), delete);
             if (delete) deletes++;
             else puts++;
         }

@@ -51,8 +51,8 @@ public sealed class TortureWorkload
         : index % 2 == 0 ? KeyKind.Bytes(CreatedLengths[index / 2 % CreatedLengths.Length]) : KeyKind.Positions;
 
     /// <summary>
-    /// The largest value a tree of <paramref name="kind"/> keys takes in the trials' stores (longer keys leave less room),
-    /// asked of a store in memory with the same options.
+    /// The largest value a tree of <paramref name="kind"/> keys keeps in its leaves in the trials' stores (longer keys leave
+    /// less room), asked of a store in memory with the same options: the trials' values stay in the leaves.
     /// </summary>
     public static int LargestValue(KeyKind kind)
     {
@@ -60,7 +60,7 @@ public sealed class TortureWorkload
         {
             if (Largest.TryGetValue(kind, out var bytes)) return bytes;
             using var probe = Store.CreateInMemory(Options(Durability.Buffered));
-            return Largest[kind] = probe.GetOrCreateTree("probe", kind).MaxValueBytes;
+            return Largest[kind] = probe.GetOrCreateTree("probe", kind).MaxInlineValueBytes;
         }
     }
 

@@ -1,80 +1,147 @@
 namespace Packtree.Storage;
 
 /// <summary>
-/// Node buckets of the store file: one node-sized bucket per node, numbered from the node area's
-/// start. Free buckets are reused lowest first. A bucket freed since the last checkpoint stays reserved
-/// for two more checkpoints: until the next one, the last checkpoint's trees may point to it, and until
-/// the one after, the older superblock copy's trees may — that copy is the fallback when the newer one
-/// is damaged, so nothing it reaches is overwritten while it is a copy.
+/// Buckets of the store file: one node-sized bucket per node, or per piece of out-of-line value data,
+/// numbered from the node area's start. Free buckets are reused lowest first. A bucket freed since the
+/// last checkpoint stays reserved for two more checkpoints: until the next one, the last checkpoint's
+/// trees may point to it, and until the one after, the older superblock copy's trees may — that copy is
+/// the fallback when the newer one is damaged, so nothing it reaches is overwritten while it is a copy.
+/// Value data is written outside the store's write lock, so every method takes a lock of its own.
 /// </summary>
-internal sealed class BucketAllocator
+/// <param name="holdFreed">Whether freed buckets wait for two checkpoints (a file); false frees them at once (memory, where nothing checkpoints).</param>
+internal sealed class BucketAllocator(bool holdFreed = true)
 {
+    private readonly object _lock = new();
     private readonly SortedSet<long> _free = [];
     private readonly List<long> _freedSinceCheckpoint = [];
     private readonly List<long> _heldForOlderCopy = [];
     private readonly HashSet<long> _used = [];
+    private long _bucketCount;
 
     /// <summary>Buckets the file has (in use or free).</summary>
-    public long BucketCount { get; private set; }
+    public long BucketCount
+    {
+        get
+        {
+            lock (_lock) return _bucketCount;
+        }
+    }
 
-    /// <summary>Buckets in use by nodes.</summary>
-    public int UsedCount => _used.Count;
+    /// <summary>Buckets in use by nodes and value data.</summary>
+    public int UsedCount
+    {
+        get
+        {
+            lock (_lock) return _used.Count;
+        }
+    }
 
     /// <summary>Buckets free for reuse now.</summary>
-    public int FreeCount => _free.Count;
+    public int FreeCount
+    {
+        get
+        {
+            lock (_lock) return _free.Count;
+        }
+    }
 
     /// <summary>Buckets freed since the last checkpoint, reused after the next.</summary>
-    public int PendingCount => _freedSinceCheckpoint.Count + _heldForOlderCopy.Count;
+    public int PendingCount
+    {
+        get
+        {
+            lock (_lock) return _freedSinceCheckpoint.Count + _heldForOlderCopy.Count;
+        }
+    }
 
     /// <summary>
-    /// Starts from the buckets the trees use (found by walking them) and those only the older superblock
-    /// copy's trees use (held until the next checkpoint); every other bucket of the file is free.
+    /// Starts from the buckets the trees use (found by walking them: nodes, and the value data the values
+    /// tree points to) and those only the older superblock copy's trees use (held until the next
+    /// checkpoint); every other bucket of the file is free.
     /// </summary>
     /// <exception cref="CorruptStoreException">A bucket is used twice, or lies outside the file's <paramref name="bucketCount"/> buckets (<see cref="StorePart.Tree"/>).</exception>
     public void Reset(IEnumerable<long> used, IEnumerable<long> usedByOlderCopy, long bucketCount)
     {
-        _free.Clear();
-        _freedSinceCheckpoint.Clear();
-        _heldForOlderCopy.Clear();
-        _used.Clear();
-        foreach (var bucket in used)
+        lock (_lock)
         {
-            if (bucket < 0 || bucket >= bucketCount)
-                throw new CorruptStoreException($"Node bucket {bucket} lies outside the store file's {bucketCount} buckets.", StorePart.Tree, null, $"a pointer names node bucket {bucket}, outside the file's {bucketCount}");
-            if (!_used.Add(bucket)) throw new CorruptStoreException($"Node bucket {bucket} is used by two nodes.", StorePart.Tree, null, $"node bucket {bucket} is used by two nodes");
-        }
-        var held = new HashSet<long>(usedByOlderCopy.Where(b => !_used.Contains(b) && b >= 0 && b < bucketCount));
-        _heldForOlderCopy.AddRange(held.Order());
-        var highest = _used.Concat(held).DefaultIfEmpty(-1).Max();
-        BucketCount = Math.Max(bucketCount, highest + 1);
-        for (long b = 0; b < BucketCount; b++)
-        {
-            if (!_used.Contains(b) && !held.Contains(b)) _free.Add(b);
+            _free.Clear();
+            _freedSinceCheckpoint.Clear();
+            _heldForOlderCopy.Clear();
+            _used.Clear();
+            foreach (var bucket in used)
+            {
+                if (bucket < 0 || bucket >= bucketCount)
+                    throw new CorruptStoreException($"Node bucket {bucket} lies outside the store file's {bucketCount} buckets.", StorePart.Tree, null, $"a pointer names node bucket {bucket}, outside the file's {bucketCount}");
+                if (!_used.Add(bucket)) throw new CorruptStoreException($"Node bucket {bucket} is used by two nodes.", StorePart.Tree, null, $"node bucket {bucket} is used by two nodes");
+            }
+            var held = new HashSet<long>(usedByOlderCopy.Where(b => !_used.Contains(b) && b >= 0 && b < bucketCount));
+            _heldForOlderCopy.AddRange(held.Order());
+            var highest = _used.Concat(held).DefaultIfEmpty(-1).Max();
+            _bucketCount = Math.Max(bucketCount, highest + 1);
+            for (long b = 0; b < _bucketCount; b++)
+            {
+                if (!_used.Contains(b) && !held.Contains(b)) _free.Add(b);
+            }
         }
     }
 
-    /// <summary>A bucket for a new node write.</summary>
+    /// <summary>A bucket for a new node write or new value data.</summary>
     public long Allocate()
     {
-        long bucket;
-        if (_free.Count > 0)
+        lock (_lock)
         {
-            bucket = _free.Min;
-            _free.Remove(bucket);
+            long bucket;
+            if (_free.Count > 0)
+            {
+                bucket = _free.Min;
+                _free.Remove(bucket);
+            }
+            else
+            {
+                bucket = _bucketCount++;
+            }
+            _used.Add(bucket);
+            return bucket;
         }
-        else
-        {
-            bucket = BucketCount++;
-        }
-        _used.Add(bucket);
-        return bucket;
     }
 
-    /// <summary>A bucket no node will use after the next checkpoint.</summary>
-    public void Release(long bucket)
+    /// <summary>
+    /// Marks a bucket a replayed commit's value data lies in as used (the walk at open did not see it: only the
+    /// journal points to it); false when it cannot be: it is in use already by something else, or held for the
+    /// older superblock copy.
+    /// </summary>
+    public bool TryClaim(long bucket)
     {
-        if (!_used.Remove(bucket)) throw new InvalidOperationException($"Node bucket {bucket} is released but not in use.");
-        _freedSinceCheckpoint.Add(bucket);
+        lock (_lock)
+        {
+            if (bucket < 0 || _used.Contains(bucket) || _heldForOlderCopy.Contains(bucket) || _freedSinceCheckpoint.Contains(bucket)) return false;
+            if (bucket >= _bucketCount)
+            {
+                for (var b = _bucketCount; b < bucket; b++) _free.Add(b);
+                _bucketCount = bucket + 1;
+            }
+            else
+            {
+                _free.Remove(bucket);
+            }
+            _used.Add(bucket);
+            return true;
+        }
+    }
+
+    /// <summary>A bucket nothing will use after the next checkpoint (at once, when freed buckets are not held).</summary>
+    public void Release(long bucket, Action<long>? discard = null)
+    {
+        lock (_lock)
+        {
+            if (!_used.Remove(bucket)) throw new InvalidOperationException($"Bucket {bucket} is released but not in use.");
+            if (holdFreed) _freedSinceCheckpoint.Add(bucket);
+            else
+            {
+                discard?.Invoke(bucket);
+                _free.Add(bucket);
+            }
+        }
     }
 
     /// <summary>
@@ -84,13 +151,16 @@ internal sealed class BucketAllocator
     /// </summary>
     public void CheckpointDone(Action<long>? discard = null)
     {
-        foreach (var bucket in _heldForOlderCopy)
+        lock (_lock)
         {
-            discard?.Invoke(bucket);
-            _free.Add(bucket);
+            foreach (var bucket in _heldForOlderCopy)
+            {
+                discard?.Invoke(bucket);
+                _free.Add(bucket);
+            }
+            _heldForOlderCopy.Clear();
+            _heldForOlderCopy.AddRange(_freedSinceCheckpoint);
+            _freedSinceCheckpoint.Clear();
         }
-        _heldForOlderCopy.Clear();
-        _heldForOlderCopy.AddRange(_freedSinceCheckpoint);
-        _freedSinceCheckpoint.Clear();
     }
 }

@@ -28,6 +28,9 @@ internal static class JournalEntry
     /// </summary>
     public const byte FlagWide = 1;
 
+    /// <summary>Record flag (byte 1) of a put: the value is a reference to a value kept out of line, whose extents are records of the same entry.</summary>
+    public const byte FlagReference = 2;
+
     /// <summary>Kind of an entry holding one commit.</summary>
     public const ushort KindCommit = 1;
 
@@ -80,6 +83,14 @@ internal static class JournalEntry
     /// <summary>Writes <paramref name="record"/> at <paramref name="at"/> in the layout its kind takes; returns where the next one goes.</summary>
     public static int WriteRecord(Span<byte> entry, int at, in JournalRecord record)
     {
+        if (record.Reference)
+        {
+            var end = record.WideKey
+                ? WriteWideRecord(entry, at, record.Op, record.TreeId, record.Key, record.Value.Span)
+                : WriteRecord(entry, at, record.Op, record.TreeId, KeyFields.ToPosition(record.Key), record.Value.Span);
+            entry[at + 1] |= FlagReference;
+            return end;
+        }
         if (record.WideKey) return WriteWideRecord(entry, at, record.Op, record.TreeId, record.Key, record.Value.Span);
         if (record.Schema is not { IsPositions: false } schema)
             return WriteRecord(entry, at, record.Op, record.TreeId, record.Key.Length == 0 ? default : KeyFields.ToPosition(record.Key), record.Value.Span);
@@ -171,7 +182,7 @@ internal static class JournalEntry
             var op = (JournalOp)bytes[at];
             var valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(at + 2)..]);
             var flags = bytes[at + 1];
-            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || (flags & ~FlagWide) != 0)
+            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || (flags & ~(FlagWide | FlagReference)) != 0 || ((flags & FlagReference) != 0 && op != JournalOp.Put))
             {
                 problem = $"record {i} at entry byte {at} has operation {bytes[at]} (flags {bytes[at + 1]}), which names no operation";
                 return null;
@@ -183,9 +194,10 @@ internal static class JournalEntry
             }
             var treeId = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at + 4)..]);
             var payload = entry.Slice(at + RecordHeaderBytes, valueLength);
-            var record = flags == 0
+            var record = (flags & FlagWide) == 0
                 ? new JournalRecord(op, treeId, Bpos.Read(bytes[(at + 8)..]), payload)
                 : WideRecord(op, treeId, bytes.Slice(at + 8, 20), payload, out problem);
+            if ((flags & FlagReference) != 0) record = record with { Reference = true };
             if (problem is not null)
             {
                 problem = $"record {i} at entry byte {at}: {problem}";

@@ -16,9 +16,11 @@ internal static class JournalReader
     /// contents break a rule, or a damaged entry that later entries prove was durable (they were written
     /// after it was flushed), is corruption, not a torn tail: an error, or with
     /// <paramref name="salvage"/> the end of what is read, with what was lost in the result.
+    /// (<paramref name="apply"/> applies a commit and returns false when the commit cannot have been durable: the value
+    /// data it names never reached the disk whole, which ends the log there as a torn entry would.)
     /// </summary>
     /// <exception cref="CorruptStoreException">Acknowledged entries are damaged, or an entry breaks a rule (<see cref="StorePart.Journal"/>); the message and <see cref="CorruptStoreException.FileOffset"/> give the file offset.</exception>
-    public static JournalReplay Replay(StorageDevice device, long regionOffset, long regionBytes, long tail, ulong firstSeq, Action<ulong, IReadOnlyList<JournalRecord>> apply, bool salvage = false)
+    public static JournalReplay Replay(StorageDevice device, long regionOffset, long regionBytes, long tail, ulong firstSeq, Func<ulong, IReadOnlyList<JournalRecord>, bool> apply, bool salvage = false)
     {
         var seq = firstSeq;
         var at = tail;
@@ -76,7 +78,7 @@ internal static class JournalReader
             }
             try
             {
-                apply(seq, records);
+                if (!apply(seq, records)) break; // its value data is not whole: it was never acknowledged
             }
             catch (InvalidDataException e)
             {

@@ -22,7 +22,8 @@ internal enum JournalOp : byte
 /// <param name="WideKey">Whether the key is kept as words before the value (trees of keys other than positions) rather than as a bpos in the record header.</param>
 /// <param name="Value">The value (empty for a delete; the name for a tree creation).</param>
 /// <param name="Schema">For a tree creation, the new tree's key schema.</param>
-internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, ulong[] Key, bool WideKey, ReadOnlyMemory<byte> Value, KeySchema? Schema = null)
+/// <param name="Reference">For a put, whether the value is a reference to a value kept out of line (its extents are records of the same commit).</param>
+internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, ulong[] Key, bool WideKey, ReadOnlyMemory<byte> Value, KeySchema? Schema = null, bool Reference = false)
 {
     /// <summary>A record of a position tree's update.</summary>
     public JournalRecord(JournalOp op, uint treeId, Bpos key, ReadOnlyMemory<byte> value)

@@ -32,8 +32,14 @@ internal sealed record Superblock
     /// <summary>"PKTREE01" as a little-endian word.</summary>
     public const ulong Magic = 0x313045455254_4B50; // bytes "PKTREE01"
 
-    /// <summary>The format version this code writes and reads.</summary>
-    public const uint CurrentVersion = 2;
+    /// <summary>The format version this code writes (and the newest it reads).</summary>
+    public const uint CurrentVersion = 3;
+
+    /// <summary>The oldest format version this code reads: version 2, the same but for the values tree's root (bytes 88..119 zero).</summary>
+    public const uint OldestVersion = 2;
+
+    /// <summary>The btree id of the values tree (out-of-line values' extents): the last id, which named trees never reach.</summary>
+    public const uint ValuesTreeId = NodeHeader.MaxBtreeId;
 
     /// <summary>Bytes reserved for each copy.</summary>
     public const int SlotBytes = 64 * 1024;
@@ -115,6 +121,9 @@ internal sealed record Superblock
     /// <summary>Where node buckets start (a multiple of the node size).</summary>
     public required long NodeAreaOffset { get; init; }
 
+    /// <summary>The values tree (out-of-line values' extents) at the checkpoint; null when it is empty.</summary>
+    public TreeRecord? ValuesTree { get; init; }
+
     /// <summary>Every commit up to this sequence number is in the nodes the roots reach.</summary>
     public required ulong CheckpointSeq { get; init; }
 
@@ -163,6 +172,14 @@ internal sealed record Superblock
         BinaryPrimitives.WriteInt64LittleEndian(s[72..], JournalTail);
         BinaryPrimitives.WriteInt32LittleEndian(s[80..], Trees.Count);
         BinaryPrimitives.WriteInt32LittleEndian(s[84..], payload.Count);
+        if (ValuesTree is { } values)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(s[88..], values.RootSector);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[96..], values.RootSeq);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[104..], values.RootSectorsWritten);
+            s[106] = values.RootLevel;
+            BinaryPrimitives.WriteInt64LittleEndian(s[108..], values.Count);
+        }
         payload.CopyTo(bytes, FixedBytes);
         BinaryPrimitives.WriteUInt32LittleEndian(s[120..], Crc32Checksum(bytes.AsSpan(0, FixedBytes + payload.Count)));
         return bytes;
@@ -188,7 +205,7 @@ internal sealed record Superblock
         var version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version > CurrentVersion)
             throw new NotSupportedException($"The store was written in format version {version}; this Packtree reads version {CurrentVersion}. Use a newer Packtree.");
-        if (version < CurrentVersion) return Fail($"at byte {at}: format version {version}, an earlier development format this Packtree does not read (it reads version {CurrentVersion})", out problem);
+        if (version < OldestVersion) return Fail($"at byte {at}: format version {version}, an earlier development format this Packtree does not read (it reads versions {OldestVersion} and {CurrentVersion})", out problem);
         var superblock = new Superblock
         {
             Generation = BinaryPrimitives.ReadUInt64LittleEndian(s[16..]),
@@ -201,17 +218,21 @@ internal sealed record Superblock
             JournalTail = BinaryPrimitives.ReadInt64LittleEndian(s[72..]),
             Trees = [],
         };
-        var geometry = superblock.GeometryProblem(BinaryPrimitives.ReadInt64LittleEndian(s[40..]), s);
+        var geometry = superblock.GeometryProblem(BinaryPrimitives.ReadInt64LittleEndian(s[40..]), s, version);
         if (geometry is not null) return Fail($"at byte {at}: {geometry}", out problem);
+        var values = ReadValuesTree(s, superblock, out var valuesProblem);
+        if (valuesProblem is not null) return Fail($"at byte {at}: the values tree's root: {valuesProblem}", out problem);
+        superblock = superblock with { ValuesTree = values };
         var trees = ReadTrees(s.Slice(FixedBytes, payloadBytes), BinaryPrimitives.ReadInt32LittleEndian(s[80..]), superblock, out var treeProblem);
         if (trees is null) return Fail($"at byte {at}: {treeProblem}", out problem);
         return superblock with { Trees = trees };
     }
 
     /// <summary>What is wrong with the geometry, or null. The node area must follow the journal exactly, as the writer lays it out.</summary>
-    private string? GeometryProblem(long journalOffset, ReadOnlySpan<byte> s)
+    private string? GeometryProblem(long journalOffset, ReadOnlySpan<byte> s, uint version)
     {
-        if (BinaryPrimitives.ReadUInt32LittleEndian(s[12..]) != 0 || s[88..120].IndexOfAnyExcept((byte)0) >= 0 || BinaryPrimitives.ReadUInt32LittleEndian(s[124..]) != 0)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(s[12..]) != 0 || s[(version < 3 ? 88 : 107)] != 0 || s[116..120].IndexOfAnyExcept((byte)0) >= 0 || BinaryPrimitives.ReadUInt32LittleEndian(s[124..]) != 0
+            || (version < 3 && s[88..120].IndexOfAnyExcept((byte)0) >= 0))
             return "reserved bytes are not zero";
         if (Generation == 0) return "generation 0 (the first is 1)";
         if (NodeBytes < 4096 || NodeBytes > 512 * 1024 || !int.IsPow2(NodeBytes)) return $"node size {NodeBytes} (a power of two from 4096 to 524288)";
@@ -222,6 +243,17 @@ internal sealed record Superblock
         if (NodeAreaOffset != nodeArea) return $"node area at byte {NodeAreaOffset} (a journal of {JournalBytes} bytes puts it at {nodeArea})";
         if (JournalTail < 0 || JournalTail >= JournalBytes || JournalTail % 8 != 0) return $"journal tail {JournalTail} (a multiple of 8 within the journal's {JournalBytes} bytes)";
         return null;
+    }
+
+    /// <summary>The values tree's root at bytes 88..115 (all zero: empty), checked as a tree record's root is.</summary>
+    private static TreeRecord? ReadValuesTree(ReadOnlySpan<byte> s, Superblock superblock, out string? problem)
+    {
+        problem = null;
+        if (s[88..116].IndexOfAnyExcept((byte)0) < 0) return null;
+        var record = new TreeRecord(ValuesTreeId, "values", BinaryPrimitives.ReadUInt64LittleEndian(s[88..]), BinaryPrimitives.ReadUInt64LittleEndian(s[96..]),
+            BinaryPrimitives.ReadUInt16LittleEndian(s[104..]), s[106], BinaryPrimitives.ReadInt64LittleEndian(s[108..]));
+        problem = record.RootSector == 0 ? "no root node, yet other root fields are set" : RootProblem(record, superblock);
+        return problem is null ? record : null;
     }
 
     private static List<TreeRecord>? ReadTrees(ReadOnlySpan<byte> p, int count, Superblock superblock, out string? problem)
@@ -264,8 +296,14 @@ internal sealed record Superblock
     private static string? TreeProblem(TreeRecord tree, Superblock superblock, ulong reserved)
     {
         if (reserved != 0) return "reserved bytes are not zero";
-        if (tree.Id == 0 || tree.Id > NodeHeader.MaxBtreeId) return $"id {tree.Id} (1 to {NodeHeader.MaxBtreeId})";
+        if (tree.Id == 0 || tree.Id >= ValuesTreeId) return $"id {tree.Id} (1 to {ValuesTreeId - 1})";
         if (NameProblem(tree.Name) is { } name) return name;
+        return RootProblem(tree, superblock);
+    }
+
+    /// <summary>What is wrong with a tree's root and count, or null.</summary>
+    private static string? RootProblem(TreeRecord tree, Superblock superblock)
+    {
         if (tree.Count < 0) return $"key count {tree.Count}";
         if (tree.RootLevel >= 16) return $"root level {tree.RootLevel} (below 16)";
         if (tree.RootSector == 0)

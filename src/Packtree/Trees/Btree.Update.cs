@@ -23,6 +23,14 @@ internal sealed partial class Btree
     {
         if (value.Length > MaxValueBytes)
             throw new ArgumentOutOfRangeException(nameof(value), value.Length, $"A value may have at most {MaxValueBytes} bytes; this one has {value.Length}.");
+        return Put(key, TreeValues.TypeFor(value.Length), value);
+    }
+
+    /// <summary>Puts a reference to a value kept out of line at <paramref name="key"/>, replacing any value there; true when a value was replaced.</summary>
+    public bool PutReference(ReadOnlySpan<ulong> key, ReadOnlySpan<byte> reference) => Put(key, TreeValues.ReferenceType, reference);
+
+    private bool Put(ReadOnlySpan<ulong> key, byte type, ReadOnlySpan<byte> value)
+    {
         _store.BeginOperation();
         // Scratch space of the tree's own (one writer at a time: the store's write lock): a stack buffer of the
         // schema's size would slow every put.
@@ -37,7 +45,7 @@ internal sealed partial class Btree
             padded[value.Length..].Clear();
             stored = padded;
         }
-        var replaced = InsertAt(0, fields, TreeValues.TypeFor(value.Length), stored);
+        var replaced = InsertAt(0, fields, type, stored);
         if (!replaced) Count++;
         Version++;
         return replaced;

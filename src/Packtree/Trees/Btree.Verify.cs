@@ -109,7 +109,7 @@ internal sealed partial class Btree
             var type = node.TypeAt(at);
             if (level == 0)
             {
-                if (TreeValues.LeafKeyProblem(type, node.ValueAt(at).Length, MaxValueBytes) is { } problem) throw Broken(node, $"leaf key at {text}: {problem}");
+                if (TreeValues.LeafKeyProblem(type, node.ValueAt(at), MaxValueBytes) is { } problem) throw Broken(node, $"leaf key at {text}: {problem}");
                 continue;
             }
             if (type != (byte)BkeyType.BtreePtrV2) throw Broken(node, $"interior key at {text} has type {BkeyTypes.Name(type)}");

@@ -34,7 +34,9 @@ internal sealed class TreeKeyRules : NodeKeyRules
     {
         if (type == (byte)BkeyType.Deleted) return null;
         var schema = header.Schema;
-        if (header.Level == 0) return TreeValues.LeafKeyProblem(type, value.Length, schema.IsPositions ? _maxValueBytes : TreeValues.MaxBytesFor(_geometry.NodeBytes, schema));
+        if (header.Level == 0 && header.BtreeId == LargeValues.TreeId)
+            return type == TreeValues.TypeBase ? ValueExtent.TryRead(value, out var extentProblem) is null ? extentProblem : null : $"a values-tree key of type {BkeyTypes.Name(type)}; it holds value extents (type {TreeValues.TypeBase})";
+        if (header.Level == 0) return TreeValues.LeafKeyProblem(type, value, schema.IsPositions ? _maxValueBytes : TreeValues.MaxBytesFor(_geometry.NodeBytes, schema));
         if (type != (byte)BkeyType.BtreePtrV2)
             return $"an interior key of type {BkeyTypes.Name(type)}; interior nodes hold btree_ptr_v2 pointers and deleted keys";
         if (value.Length != BtreePointer.ValueBytesFor(schema)) return $"a btree_ptr_v2 value of {value.Length} bytes, not {BtreePointer.ValueBytesFor(schema)}";

@@ -65,7 +65,7 @@ public sealed class ByteKeyStoreTests
                         var expected = model.GetValueOrDefault(key);
                         Assert.Equal(expected, tree.Get(key));
                         Assert.Equal(expected is not null, tree.Contains(key));
-                        var buffer = new byte[tree.MaxValueBytes];
+                        var buffer = new byte[tree.MaxInlineValueBytes];
                         Assert.Equal(expected is not null, tree.TryGet(key, buffer, out var length));
                         if (expected is not null) Assert.Equal(expected, buffer[..length]);
                         using var read = store.BeginRead();

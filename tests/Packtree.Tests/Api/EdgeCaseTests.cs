@@ -71,34 +71,40 @@ public sealed class EdgeCaseTests
     [Fact]
     public void ValuesOfEveryLengthUpToTheLimitRoundTripAndOneMoreByteIsRefused()
     {
-        using var store = Store.CreateInMemory();
+        using var store = Store.CreateInMemory(new StoreOptions { MaxValueBytes = 5000 });
         var tree = store.GetOrCreateTree("values");
-        Assert.Equal(2000, tree.MaxValueBytes);
+        Assert.Equal(2000, tree.MaxInlineValueBytes);
+        Assert.Equal(5000, tree.MaxValueBytes);
+        var lengths = Enumerable.Range(0, 2200).Concat([4095, 4096, 4097, 4999, 5000]).ToArray(); // in the leaf, then out of line
         var random = new Random(3);
-        for (var length = 0; length <= tree.MaxValueBytes; length++)
+        foreach (var length in lengths)
         {
             var value = new byte[length];
             random.NextBytes(value);
             tree.Put(new Bpos(1, (ulong)length, 0), value);
         }
-        Span<byte> buffer = stackalloc byte[tree.MaxValueBytes];
+        var buffer = new byte[tree.MaxValueBytes];
         random = new Random(3);
-        for (var length = 0; length <= tree.MaxValueBytes; length++)
+        foreach (var length in lengths)
         {
             var value = new byte[length];
             random.NextBytes(value);
             Assert.True(tree.TryGet(new Bpos(1, (ulong)length, 0), buffer, out var read));
             Assert.Equal(length, read);
-            Assert.True(value.AsSpan().SequenceEqual(buffer[..read]));
+            Assert.True(value.AsSpan().SequenceEqual(buffer.AsSpan(0, read)));
+            Assert.Equal(value, tree.Get(new Bpos(1, (ulong)length, 0)));
         }
         tree.Verify();
 
-        var tooLarge = Assert.Throws<ValueTooLargeException>(() => tree.Put(new Bpos(2, 0, 0), new byte[2001]));
-        Assert.Equal(2000, tooLarge.MaxBytes);
-        Assert.Equal(2001, tooLarge.ActualBytes);
-        Assert.Contains("at most 2000 bytes; this one has 2001", tooLarge.Message, StringComparison.Ordinal);
-        Assert.Throws<ValueTooLargeException>(() => new WriteBatch().Put(tree, new Bpos(2, 0, 0), new byte[2001]));
+        var live = store.Large.Data.LiveBytes;
+        Assert.True(live >= lengths.Where(l => l > 2000).Sum(l => (long)l), $"{live} bytes live out of line");
+        var tooLarge = Assert.Throws<ValueTooLargeException>(() => tree.Put(new Bpos(2, 0, 0), new byte[5001]));
+        Assert.Equal(5000, tooLarge.MaxBytes);
+        Assert.Equal(5001, tooLarge.ActualBytes);
+        Assert.Contains("at most 5000 bytes; this one has 5001", tooLarge.Message, StringComparison.Ordinal);
+        Assert.Throws<ValueTooLargeException>(() => new WriteBatch().Put(tree, new Bpos(2, 0, 0), new byte[5001]));
         Assert.False(tree.Contains(new Bpos(2, 0, 0)));
+        Assert.Equal(live, store.Large.Data.LiveBytes); // nothing refused was written
 
         var small = new byte[10];
         var shortBuffer = Assert.Throws<ArgumentException>(() => tree.TryGet(new Bpos(1, 11, 0), small, out _));
@@ -110,11 +116,14 @@ public sealed class EdgeCaseTests
     {
         using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 4096, BlockBytes = 512 });
         var tree = store.GetOrCreateTree("small");
-        Assert.InRange(tree.MaxValueBytes, 800, 1999);
-        tree.Put(Bpos.Min, new byte[tree.MaxValueBytes]);
-        Assert.Throws<ValueTooLargeException>(() => tree.Put(Bpos.Min, new byte[tree.MaxValueBytes + 1]));
+        Assert.InRange(tree.MaxInlineValueBytes, 800, 1999);
+        tree.Put(Bpos.Min, new byte[tree.MaxInlineValueBytes]);
+        var longer = Enumerable.Range(0, tree.MaxInlineValueBytes + 1).Select(i => (byte)i).ToArray();
+        tree.Put(new Bpos(1, 0, 0), longer); // kept out of line
+        Assert.Equal(longer, tree.Get(new Bpos(1, 0, 0)));
+        tree.Delete(new Bpos(1, 0, 0));
         // Many of the largest values still split cleanly.
-        for (var i = 0; i < 200; i++) tree.Put(new Bpos(0, (ulong)i, 0), new byte[tree.MaxValueBytes]);
+        for (var i = 0; i < 200; i++) tree.Put(new Bpos(0, (ulong)i, 0), new byte[tree.MaxInlineValueBytes]);
         Assert.Equal(200, tree.Verify().Keys);
     }
 
@@ -238,7 +247,7 @@ public sealed class AllocationTests
         var tree = store.GetOrCreateTree("alloc");
         for (var i = 0; i < 5000; i++) tree.Put(new Bpos(3, (ulong)i * 7, 0), BitConverter.GetBytes(i));
         var cursor = tree.CreateCursor();
-        var buffer = new byte[tree.MaxValueBytes];
+        var buffer = new byte[tree.MaxInlineValueBytes];
 
         long Run()
         {

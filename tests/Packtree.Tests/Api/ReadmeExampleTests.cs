@@ -15,7 +15,7 @@ public sealed class ReadmeExampleTests
         var events = store.GetOrCreateTree("events");             // named trees, each its own btree
 
         events.Put(new Bpos(inode: 42, offset: 4096, snapshot: 0), "hello"u8);
-        Span<byte> buffer = stackalloc byte[events.MaxValueBytes];
+        Span<byte> buffer = stackalloc byte[events.MaxInlineValueBytes];
         Assert.True(events.TryGet(new Bpos(42, 4096, 0), buffer, out var length));
         Assert.Equal("hello"u8.ToArray(), buffer[..length].ToArray());
 

@@ -26,7 +26,10 @@ public sealed class StoreModelTests(ITestOutputHelper output)
     public static TheoryData<UnpackStrategy> Strategies => [UnpackStrategy.Generic, UnpackStrategy.ByteAligned, UnpackStrategy.Compiled, UnpackStrategy.Auto];
 
     private static StoreOptions InMemoryOptions(UnpackStrategy strategy) =>
-        new() { NodeBytes = 4096, BlockBytes = 512, UnpackStrategy = strategy, CompileThreshold = 64 };
+        new() { NodeBytes = 4096, BlockBytes = 512, UnpackStrategy = strategy, CompileThreshold = 64, MaxValueBytes = LargestValue };
+
+    /// <summary>The stores' largest value: values across the leaves' limit (896 bytes in 4 KiB nodes) go out of line, some across two 4 KiB buckets.</summary>
+    private const int LargestValue = 2_000;
 
     /// <summary>The quick run, for every test pass.</summary>
     [Fact]
@@ -65,6 +68,7 @@ public sealed class StoreModelTests(ITestOutputHelper output)
                 JournalBytes = 1024 * 1024,
                 Durability = durability,
                 CompileThreshold = 64,
+                MaxValueBytes = LargestValue,
             };
             var store = stores.Add(StoreUnderTest.OnDisk(folder.File($"{Guid.NewGuid():N}.packtree"), options, coverage));
             return (store, new StoreModel(store.MaxValueBytes));

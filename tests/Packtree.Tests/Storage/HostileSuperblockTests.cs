@@ -28,7 +28,9 @@ public sealed class HostileSuperblockTests
         { "journal tail past the journal", 72, 1 << 20, 8, "journal tail 1048576" },
         { "unaligned journal tail", 72, 12, 8, "journal tail 12" },
         { "generation 0", 16, 0, 8, "generation 0" },
-        { "reserved bytes", 100, 1, 1, "reserved bytes" },
+        { "reserved bytes", 116, 1, 1, "reserved bytes" },
+        { "values tree root without a node", 100, 1, 1, "the values tree's root: no root node" },
+        { "values tree root off a bucket", 88, 1, 1, "the values tree's root: root at sector 1" },
     };
 
     [Theory]

@@ -14,7 +14,7 @@ public sealed class MemoryBoundTests
         using var store = Store.Open(folder.File("bounded.packtree"), options);
         var tree = store.GetOrCreateTree("t");
         var batch = new WriteBatch();
-        var big = new byte[tree.MaxValueBytes];
+        var big = new byte[tree.MaxInlineValueBytes];
         for (var i = 0; i < 5_000; i++)
         {
             batch.Put(tree, new Bpos(1, (ulong)i, 0), big);

@@ -353,7 +353,7 @@ internal sealed class PowerLossTrial
         var name = PickTree();
         var tree = _trees[name];
         var key = PickKey(name, 3);
-        var value = RandomValue(Math.Min(2000, tree.MaxValueBytes));
+        var value = RandomValue(Math.Min(2000, tree.MaxInlineValueBytes));
         var durable = NextDurable();
         Begin($"put {key} in {PowerLossModel.Quote(name)}, {value.Length} bytes, {Describe(durable)}");
         _model.Put(name, key, value);
@@ -407,7 +407,7 @@ internal sealed class PowerLossTrial
             }
             else
             {
-                var value = RandomValue(Math.Min(tree.MaxValueBytes, _random.Next(3) == 0 ? 2000 : 100));
+                var value = RandomValue(Math.Min(tree.MaxInlineValueBytes, _random.Next(3) == 0 ? 2000 : 100));
                 _model.Put(name, key, value);
                 _batch.Put(tree, key, value);
             }
@@ -533,8 +533,8 @@ internal sealed class PowerLossTrial
     {
         var name = PickTree();
         var tree = _trees[name];
-        if (tree.MaxValueBytes >= 2000) return;
-        var value = new byte[_random.Next(tree.MaxValueBytes + 1, 2001)];
+        if (tree.MaxInlineValueBytes >= 2000) return;
+        var value = new byte[_random.Next(tree.MaxInlineValueBytes + 1, 2001)];
         try
         {
             tree.Put(PickKey(name, 3), value);
@@ -543,7 +543,7 @@ internal sealed class PowerLossTrial
         {
             return;
         }
-        throw new TrialFailure($"a value of {value.Length} bytes was taken by a tree whose limit is {tree.MaxValueBytes}");
+        throw new TrialFailure($"a value of {value.Length} bytes was taken by a tree whose limit is {tree.MaxInlineValueBytes}");
     }
 
     private string NewTreeName()

@@ -1,0 +1,196 @@
+using Packtree.Keys;
+using Packtree.Nodes;
+using Packtree.Storage;
+
+namespace Packtree.Trees;
+
+/// <summary>
+/// Values kept out of line, the bcachefs way: the bytes go to data buckets (<see cref="DataBuckets"/>), and a
+/// btree of their own — the values tree, a tree of positions with id <see cref="TreeId"/> — maps (value id,
+/// offset in the value, 0) to the <see cref="ValueExtent"/> of each piece. A tree's leaf holds only a
+/// <see cref="ValueReference"/>. A commit that puts a large value journals the extents with the reference,
+/// so both land or neither; when a reference is replaced or deleted, its extents are dropped by the same
+/// commit (on replay too, as it is derived from the leaf), so the journal never names dropped extents.
+/// </summary>
+internal sealed class LargeValues
+{
+    /// <summary>The values tree's btree id: the last id, which named trees never reach.</summary>
+    public const uint TreeId = Superblock.ValuesTreeId;
+
+    private readonly HashSet<uint> _owners = [];
+    private ulong _lastId;
+
+    public LargeValues(Btree extents, DataBuckets data)
+    {
+        Extents = extents;
+        Data = data;
+    }
+
+    /// <summary>The values tree.</summary>
+    public Btree Extents { get; }
+
+    /// <summary>Where the bytes are.</summary>
+    public DataBuckets Data { get; }
+
+    /// <summary>Whether tree <paramref name="treeId"/> may hold value references (it did at open, or has had one put since): its puts and deletes then look for one to drop.</summary>
+    public bool MayOwn(uint treeId)
+    {
+        lock (_owners) return _owners.Contains(treeId);
+    }
+
+    /// <summary>Walks the values tree when the store opens: the pieces it points to (for the buckets in use), its owners and the last value id.</summary>
+    /// <exception cref="CorruptStoreException">An extent is malformed or lies outside the bucket area (<see cref="StorePart.Tree"/>).</exception>
+    public List<(ulong Sector, int Bytes)> Walk()
+    {
+        var pieces = new List<(ulong, int)>();
+        foreach (var (key, extent) in AllExtents(Extents))
+        {
+            if (Data.PlaceProblem(extent.Sector, extent.StoredBytes) is { } problem)
+                throw new CorruptStoreException($"The values tree's extent at {key} is damaged: {problem}.", StorePart.Tree, null, $"extent at {key}: {problem}");
+            pieces.Add((extent.Sector, extent.StoredBytes));
+            _owners.Add(extent.OwnerTree);
+            _lastId = Math.Max(_lastId, key.Inode);
+        }
+        return pieces;
+    }
+
+    /// <summary>Every extent of a values tree, in order.</summary>
+    /// <exception cref="CorruptStoreException">An extent is malformed.</exception>
+    public static IEnumerable<(Bpos Key, ValueExtent Extent)> AllExtents(Btree extents)
+    {
+        if (extents.Count == 0) yield break;
+        var iterator = new BtreeNode.NodeIterator();
+        var leaf = extents.SeekLeaf(Bpos.Min, forward: true, iterator);
+        while (true)
+        {
+            foreach (var (key, value) in leaf.LiveKeys())
+            {
+                if (ValueExtent.TryRead(value.Span, out var problem) is not { } extent)
+                    throw new CorruptStoreException($"The values tree's key at {key.Position} is damaged: {problem}.", StorePart.Tree, null, $"extent at {key.Position}: {problem}");
+                yield return (key.Position, extent);
+            }
+            if (extents.NextLeaf(leaf, forward: true, Bpos.Max, iterator) is not { } next) yield break;
+            leaf = next;
+        }
+    }
+
+    /// <summary>
+    /// Writes the bytes of a value for tree <paramref name="owner"/> (outside the write lock): pieces of at most a
+    /// bucket, each with its checksum. Nothing is live until a commit applies the extents.
+    /// </summary>
+    /// <exception cref="IOException">A write failed; what was written stays unclaimed.</exception>
+    public PendingValue Write(ReadOnlySpan<byte> value, uint owner)
+    {
+        var id = Interlocked.Increment(ref _lastId);
+        var extents = new List<(long Offset, ValueExtent Extent)>();
+        var offset = 0;
+        while (offset < value.Length)
+        {
+            var sector = Data.Append(value[offset..], out var taken);
+            var piece = value.Slice(offset, taken);
+            extents.Add((offset, new ValueExtent(sector, taken, taken, ValueExtent.ChecksumOf(piece), owner, 0)));
+            offset += taken;
+        }
+        return new PendingValue(new ValueReference(id, value.Length), extents);
+    }
+
+    /// <summary>A pending value whose commit did not happen: its data is dead space.</summary>
+    public void Abandon(PendingValue value)
+    {
+        foreach (var (_, extent) in value.Extents) Data.Abandon(extent.Sector, extent.StoredBytes);
+    }
+
+    /// <summary>The journal records of a pending value's extents.</summary>
+    public static IEnumerable<JournalRecord> Records(PendingValue value) =>
+        value.Extents.Select(e => new JournalRecord(JournalOp.Put, TreeId, new Bpos(value.Reference.Id, (ulong)e.Offset, 0), e.Extent.ToBytes()));
+
+    /// <summary>Why a replayed extent record cannot be applied (malformed, or its bytes are not intact: returns false), or null when it can.</summary>
+    /// <exception cref="InvalidDataException">The record is malformed (damage, not a torn commit).</exception>
+    public bool DataIsIntact(JournalRecord record)
+    {
+        if (record.Op != JournalOp.Put || record.WideKey || record.Key.Length != BkeyFields.PositionCount || record.Key[2] != 0 || record.Key[0] == 0)
+            throw new InvalidDataException($"the values tree's record {record.Op} at {KeyFields.Text(KeySchema.Positions, record.Key)} is not an extent put");
+        if (ValueExtent.TryRead(record.Value.Span, out var problem) is not { } extent) throw new InvalidDataException($"the values tree's record at {KeyFields.Text(KeySchema.Positions, record.Key)}: {problem}");
+        if (Data.PlaceProblem(extent.Sector, extent.StoredBytes) is { } place) throw new InvalidDataException($"the values tree's record at {KeyFields.Text(KeySchema.Positions, record.Key)}: {place}");
+        var bytes = new byte[extent.StoredBytes];
+        Data.Read(extent.Sector, bytes);
+        return ValueExtent.ChecksumOf(bytes) == extent.Checksum;
+    }
+
+    /// <summary>Applies one extent of a commit: one this store <paramref name="written"/>, or a replayed one (write lock held).</summary>
+    /// <exception cref="InvalidDataException">The extent's bucket holds nodes.</exception>
+    public void Apply(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool written)
+    {
+        var extent = ValueExtent.TryRead(value, out var problem) ?? throw new InvalidDataException($"a value extent at {KeyFields.Text(KeySchema.Positions, key)}: {problem}");
+        if (!Data.Claim(extent.Sector, extent.StoredBytes, written))
+            throw new InvalidDataException($"a value extent at {KeyFields.Text(KeySchema.Positions, key)} lies in bucket {Data.BucketOf(extent.Sector)}, which is in use by nodes");
+        Extents.JournalSeq = seq;
+        Extents.Put(key, value);
+        lock (_owners) _owners.Add(extent.OwnerTree);
+        if (key[0] > Volatile.Read(ref _lastId)) Volatile.Write(ref _lastId, key[0]); // replay: ids continue above the replayed ones
+    }
+
+    /// <summary>Drops every extent of a value whose reference was replaced or deleted (write lock held).</summary>
+    public void Drop(ulong seq, ValueReference reference)
+    {
+        Extents.JournalSeq = seq;
+        foreach (var (offset, extent) in ExtentsOf(reference))
+        {
+            Extents.Delete(new Bpos(reference.Id, (ulong)offset, 0));
+            Data.Drop(extent.Sector, extent.StoredBytes);
+        }
+    }
+
+    /// <summary>The extents of a value, in order (read lock held).</summary>
+    /// <exception cref="CorruptStoreException">An extent is missing or malformed.</exception>
+    public List<(long Offset, ValueExtent Extent)> ExtentsOf(ValueReference reference)
+    {
+        var extents = new List<(long, ValueExtent)>();
+        for (long offset = 0; offset < reference.Length;)
+        {
+            var extent = ExtentAt(reference, offset);
+            extents.Add((offset, extent));
+            offset += extent.ValueBytes;
+        }
+        return extents;
+    }
+
+    /// <summary>The extent of <paramref name="reference"/> starting at <paramref name="offset"/>.</summary>
+    /// <exception cref="CorruptStoreException">It is missing or malformed.</exception>
+    public ValueExtent ExtentAt(ValueReference reference, long offset)
+    {
+        if (!Extents.TryFind(new Bpos(reference.Id, (ulong)offset, 0), out var leaf, out var at))
+            throw new CorruptStoreException($"Value {reference.Id} ({reference.Length} bytes) has no extent at offset {offset} in the values tree.", StorePart.Tree, null, $"value {reference.Id} has no extent at offset {offset}");
+        return ValueExtent.TryRead(Btree.ValueOf(leaf, at), out var problem)
+            ?? throw new CorruptStoreException($"Value {reference.Id}'s extent at offset {offset} is damaged: {problem}.", StorePart.Tree, null, $"value {reference.Id}, extent at offset {offset}: {problem}");
+    }
+
+    /// <summary>
+    /// Reads the whole value into <paramref name="destination"/> (its length; read lock held), checking every
+    /// piece's checksum: damaged bytes are never returned.
+    /// </summary>
+    /// <exception cref="CorruptStoreException">An extent is missing, or its bytes fail their checksum (<see cref="StorePart.Data"/>, with the file offset).</exception>
+    public void Read(ValueReference reference, Span<byte> destination)
+    {
+        foreach (var (offset, extent) in ExtentsOf(reference))
+        {
+            var piece = destination.Slice((int)offset, extent.ValueBytes);
+            Data.Read(extent.Sector, piece);
+            if (ValueExtent.ChecksumOf(piece) != extent.Checksum)
+            {
+                piece.Clear();
+                throw DamagedData(reference, offset, extent);
+            }
+        }
+    }
+
+    private static CorruptStoreException DamagedData(ValueReference reference, long offset, ValueExtent extent)
+    {
+        var fileOffset = (long)extent.Sector * DataBuckets.SectorBytes;
+        return new CorruptStoreException($"Bytes {offset} to {offset + extent.ValueBytes - 1} of value {reference.Id} ({reference.Length} bytes), at byte {fileOffset} of the store file, fail their checksum.",
+            StorePart.Data, fileOffset, $"value {reference.Id}, bytes {offset}..{offset + extent.ValueBytes - 1}: checksum mismatch");
+    }
+}
+
+/// <summary>A value whose bytes are written and whose extents await their commit.</summary>
+internal sealed record PendingValue(ValueReference Reference, List<(long Offset, ValueExtent Extent)> Extents);
