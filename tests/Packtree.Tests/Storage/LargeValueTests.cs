@@ -1,0 +1,135 @@
+using Packtree.Keys;
+using Packtree.Storage;
+
+namespace Packtree.Tests.Storage;
+
+/// <summary>Values kept out of line on a store file: across reopens and crashes, damaged data, data that never reached the disk, space given back.</summary>
+public sealed class LargeValueTests
+{
+    private static readonly int[] Sizes = [2001, 4096, 65_536, 256 * 1024, 1024 * 1024 + 3];
+
+    private static byte[] ValueOf(int size, int seed)
+    {
+        var value = new byte[size];
+        new Random(seed).NextBytes(value);
+        return value;
+    }
+
+    [Fact]
+    public void LargeValuesSurviveAReopenAndACrashAndOverwritesGiveTheirSpaceBack()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("large.packtree");
+        using (var store = Store.Open(path))
+        {
+            var tree = store.GetOrCreateTree("docs");
+            for (var i = 0; i < Sizes.Length; i++) tree.Put(new Bpos(1, (ulong)i, 0), ValueOf(Sizes[i], i));
+        }
+        using (var store = Store.Open(path))
+        {
+            var tree = store.GetOrCreateTree("docs");
+            for (var i = 0; i < Sizes.Length; i++) Assert.Equal(ValueOf(Sizes[i], i), tree.Get(new Bpos(1, (ulong)i, 0)));
+            for (var i = 0; i < Sizes.Length; i++) tree.Put(new Bpos(1, (ulong)i, 0), ValueOf(Sizes[i], 100 + i)); // journaled only
+            store.CloseWithoutCheckpoint();
+        }
+        using (var store = Store.Open(path))
+        {
+            Assert.Equal((ulong)Sizes.Length, store.Recovered);
+            var tree = store.GetOrCreateTree("docs");
+            var scanned = 0;
+            foreach (var entry in tree.Scan())
+            {
+                Assert.Equal(ValueOf(Sizes[scanned], 100 + scanned), entry.Value.ToArray());
+                scanned++;
+            }
+            Assert.Equal(Sizes.Length, scanned);
+            var live = store.Large.Data.LiveBytes;
+            Assert.InRange(live, Sizes.Sum(), Sizes.Sum() + Sizes.Length * DataBuckets.SectorBytes);
+            for (var i = 0; i < Sizes.Length; i++) Assert.True(tree.Delete(new Bpos(1, (ulong)i, 0)));
+            Assert.Equal(0, store.Large.Data.LiveBytes);
+            Assert.Equal(0, store.Large.Extents.Count);
+        }
+        using (var store = Store.Open(path))
+        {
+            Assert.Equal(0, store.Large.Data.LiveBytes);
+            Assert.Equal(0, store.GetOrCreateTree("docs").Count);
+        }
+    }
+
+    [Fact]
+    public void EveryDamagedByteOfValueDataIsCaughtNamingTheKeyAndOffset()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("damaged.packtree");
+        long dataAt;
+        using (var store = Store.Open(path))
+        {
+            var tree = store.GetOrCreateTree("docs");
+            tree.Put(new Bpos(7, 7, 0), ValueOf(5000, 1));
+            var reference = Packtree.Trees.ValueReference.Read(ReferenceBytes(tree, new Bpos(7, 7, 0)));
+            dataAt = (long)store.Large.ExtentsOf(reference)[0].Extent.Sector * DataBuckets.SectorBytes;
+        }
+        foreach (var offset in new[] { 0, 1, 2500, 4999 })
+        {
+            var copy = folder.File($"copy-{offset}.packtree");
+            File.Copy(path, copy);
+            using (var file = File.Open(copy, FileMode.Open))
+            {
+                file.Position = dataAt + offset;
+                var b = file.ReadByte();
+                file.Position = dataAt + offset;
+                file.WriteByte((byte)(b ^ 0x10));
+            }
+            using var store = Store.Open(copy);
+            var tree = store.GetOrCreateTree("docs");
+            var damage = Assert.Throws<CorruptStoreException>(() => tree.Get(new Bpos(7, 7, 0)));
+            Assert.Equal(StorePart.Data, damage.Part);
+            Assert.Equal(dataAt, damage.FileOffset);
+            Assert.Contains("7:7:0", damage.Message, StringComparison.Ordinal);
+            Assert.Throws<CorruptStoreException>(() => tree.TryGet(new Bpos(7, 7, 0), new byte[5000], out _));
+            Assert.Throws<CorruptStoreException>(() => { foreach (var _ in tree.Scan()) { } });
+        }
+    }
+
+    [Fact]
+    public void ACommitWhoseDataNeverReachedTheDiskIsDroppedAtReplayWithWhatFollows()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("torn.packtree");
+        long secondAt;
+        using (var store = Store.Open(path, new StoreOptions { Durability = Durability.Buffered }))
+        {
+            var tree = store.GetOrCreateTree("docs");
+            tree.Put(new Bpos(1, 1, 0), ValueOf(3000, 1));
+            store.Checkpoint();
+            tree.Put(new Bpos(1, 2, 0), ValueOf(3000, 2));
+            tree.Put(new Bpos(1, 3, 0), [1, 2, 3]);
+            var reference = Packtree.Trees.ValueReference.Read(ReferenceBytes(tree, new Bpos(1, 2, 0)));
+            secondAt = (long)store.Large.ExtentsOf(reference)[0].Extent.Sector * DataBuckets.SectorBytes;
+            store.CloseWithoutCheckpoint();
+        }
+        using (var file = File.Open(path, FileMode.Open))
+        {
+            file.Position = secondAt;
+            file.Write(new byte[3000]); // as if the data's pages never left the cache, while the journal's did
+        }
+        using (var store = Store.Open(path))
+        {
+            var tree = store.GetOrCreateTree("docs");
+            Assert.Equal(ValueOf(3000, 1), tree.Get(new Bpos(1, 1, 0)));
+            Assert.Null(tree.Get(new Bpos(1, 2, 0)));
+            Assert.Null(tree.Get(new Bpos(1, 3, 0)));
+            Assert.Equal(0UL, store.Recovered);
+            Assert.NotNull(store.Recovery.LostCommits);
+        }
+    }
+
+    private static byte[] ReferenceBytes(Tree tree, Bpos key)
+    {
+        Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(key, fields);
+        Assert.True(tree.Btree.TryFind(fields, out var leaf, out var at));
+        Assert.Equal(Packtree.Trees.TreeValues.ReferenceType, leaf.TypeAt(at));
+        return Packtree.Trees.Btree.ValueOf(leaf, at).ToArray();
+    }
+}
