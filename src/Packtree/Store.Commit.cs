@@ -52,14 +52,13 @@ public sealed partial class Store
     }
 
     /// <summary>A commit of values whose data is written: if it does not happen, their data is given up.</summary>
-    private void CommitWritten<T>(scoped ref T commit, IEnumerable<PendingValue?> written, Durability? durability = null) where T : ICommit, allows ref struct
+    private void CommitWritten<T>(scoped ref T commit, IEnumerable<PendingValue?> written, Durability? durability = null) where T : struct, IWrittenCommit
     {
-        var applied = false;
         try
         {
-            Commit(ref commit, durability, () => applied = true);
+            Commit(ref commit, durability);
         }
-        catch when (!applied)
+        catch when (!commit.Applied)
         {
             foreach (var value in written) if (value is not null) Large.Abandon(value);
             throw;
@@ -67,14 +66,13 @@ public sealed partial class Store
     }
 
     /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>
-    private void Commit<T>(scoped ref T commit, Durability? durability, Action? applied = null) where T : ICommit, allows ref struct
+    private void Commit<T>(scoped ref T commit, Durability? durability) where T : ICommit, allows ref struct
     {
         EnterCommit();
         ulong seq;
         try
         {
             seq = CommitLocked(ref commit);
-            applied?.Invoke();
         }
         finally
         {
@@ -134,6 +132,12 @@ public sealed partial class Store
         void Apply(ulong seq);
     }
 
+    /// <summary>A commit of values whose data is written first: whether it was applied (its data is then the store's, whatever fails after).</summary>
+    private interface IWrittenCommit : ICommit
+    {
+        bool Applied { get; }
+    }
+
     /// <summary>Bytes of a one-record entry for a key of <paramref name="tree"/> and a value of <paramref name="valueBytes"/>: a key other than a position is kept as words before the value.</summary>
     private static long OneRecordBytes(Tree tree, ReadOnlySpan<ulong> key, int valueBytes) =>
         JournalEntry.Bytes(valueBytes + (tree.Btree.Schema.IsPositions ? 0 : 8 * key.Length));
@@ -172,9 +176,11 @@ public sealed partial class Store
     }
 
     /// <summary>A value kept out of line: its extents' records, then the reference's.</summary>
-    private struct LargePutCommit(Tree tree, ulong[] key, PendingValue value) : ICommit
+    private struct LargePutCommit(Tree tree, ulong[] key, PendingValue value) : IWrittenCommit
     {
         private List<JournalRecord>? _records;
+
+        public bool Applied { get; private set; }
 
         private List<JournalRecord> Records => _records ??=
             [.. LargeValues.Records(value), new(JournalOp.Put, tree.Id, key, !tree.Btree.Schema.IsPositions, value.Reference.ToBytes(), Reference: true)];
@@ -183,8 +189,9 @@ public sealed partial class Store
 
         public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, Records);
 
-        public readonly void Apply(ulong seq)
+        public void Apply(ulong seq)
         {
+            Applied = true; // from here on the extents are claimed, even if applying fails part way
             tree.Store.ApplyLarge(seq, tree, key, value);
             StoreMetrics.Puts.Add(1);
         }
@@ -203,15 +210,21 @@ public sealed partial class Store
     }
 
     /// <summary>A batch; its journal records are built only when there is a journal.</summary>
-    private struct BatchCommit(WriteBatch batch, PendingValue?[]? large) : ICommit
+    private struct BatchCommit(WriteBatch batch, PendingValue?[]? large) : IWrittenCommit
     {
         private List<JournalRecord>? _records;
+
+        public bool Applied { get; private set; }
 
         public long EntryBytes => JournalEntry.Bytes(_records ??= batch.JournalRecords(large));
 
         public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, _records ??= batch.JournalRecords(large));
 
-        public readonly void Apply(ulong seq) => batch.Apply(seq, large);
+        public void Apply(ulong seq)
+        {
+            Applied = true;
+            batch.Apply(seq, large);
+        }
     }
 
     /// <summary>A tree's creation: journaled with its name, applied by adding it to the catalogue.</summary>

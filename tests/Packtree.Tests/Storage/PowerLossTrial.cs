@@ -67,7 +67,11 @@ internal sealed class PowerLossTrial
         CacheBytes = 16 * 4096 * 2,
         JournalBytes = journalBytes,
         Durability = Packtree.Durability.Flush, // no timer thread: buffered commits are flushed only when the workload says so, and trials replay exactly
+        MaxValueBytes = LargestValue,
     };
+
+    /// <summary>The trials' largest value: values past a tree's leaf limit (896 bytes or less in 4 KiB nodes) go out of line.</summary>
+    private const int LargestValue = 3000;
 
     /// <summary>Runs the trial of <paramref name="seed"/>; with <paramref name="log"/>, every operation and the fate of every pending write at each cut are written to it.</summary>
     public static PowerLossOutcome Run(int seed, TextWriter? log = null)
@@ -353,7 +357,7 @@ internal sealed class PowerLossTrial
         var name = PickTree();
         var tree = _trees[name];
         var key = PickKey(name, 3);
-        var value = RandomValue(Math.Min(2000, tree.MaxInlineValueBytes));
+        var value = RandomValue(tree.MaxValueBytes);
         var durable = NextDurable();
         Begin($"put {key} in {PowerLossModel.Quote(name)}, {value.Length} bytes, {Describe(durable)}");
         _model.Put(name, key, value);
@@ -407,7 +411,7 @@ internal sealed class PowerLossTrial
             }
             else
             {
-                var value = RandomValue(Math.Min(tree.MaxInlineValueBytes, _random.Next(3) == 0 ? 2000 : 100));
+                var value = RandomValue(_random.Next(3) == 0 ? tree.MaxValueBytes : 100);
                 _model.Put(name, key, value);
                 _batch.Put(tree, key, value);
             }
@@ -533,8 +537,7 @@ internal sealed class PowerLossTrial
     {
         var name = PickTree();
         var tree = _trees[name];
-        if (tree.MaxInlineValueBytes >= 2000) return;
-        var value = new byte[_random.Next(tree.MaxInlineValueBytes + 1, 2001)];
+        var value = new byte[_random.Next(tree.MaxValueBytes + 1, tree.MaxValueBytes + 1000)];
         try
         {
             tree.Put(PickKey(name, 3), value);
@@ -543,7 +546,7 @@ internal sealed class PowerLossTrial
         {
             return;
         }
-        throw new TrialFailure($"a value of {value.Length} bytes was taken by a tree whose limit is {tree.MaxInlineValueBytes}");
+        throw new TrialFailure($"a value of {value.Length} bytes was taken by a tree whose limit is {tree.MaxValueBytes}");
     }
 
     private string NewTreeName()
