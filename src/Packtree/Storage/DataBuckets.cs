@@ -149,10 +149,10 @@ internal sealed class DataBuckets
         }
     }
 
-    /// <summary>The buckets holding live data (for the walk of the older superblock copy, and checks).</summary>
-    public List<long> LiveBuckets()
+    /// <summary>Live sectors per bucket, as counted since the store opened (for checks against a walk of the values tree).</summary>
+    public Dictionary<long, long> LiveSectorsByBucket()
     {
-        lock (_lock) return [.. _liveSectors.Keys];
+        lock (_lock) return new(_liveSectors);
     }
 
     private void OpenNext()
