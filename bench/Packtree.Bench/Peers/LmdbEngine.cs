@@ -16,10 +16,11 @@ public sealed class LmdbEngine : IPeerEngine
     private readonly LightningDatabase _database;
     private readonly bool _owner;
 
-    public LmdbEngine(string folder, bool sync)
+    /// <summary>Opens the store in <paramref name="folder"/>; its map (address space, sparse on disk) is <paramref name="mapBytes"/>, 16 GiB by default.</summary>
+    public LmdbEngine(string folder, bool sync, long mapBytes = 16L << 30)
     {
         UseSystemLibrary();
-        _environment = new LightningEnvironment(folder, new EnvironmentConfiguration { MapSize = 16L << 30, MaxDatabases = 1 });
+        _environment = new LightningEnvironment(folder, new EnvironmentConfiguration { MapSize = mapBytes, MaxDatabases = 1 });
         _environment.Open(sync ? EnvironmentOpenFlags.None : EnvironmentOpenFlags.NoSync);
         using (var tx = _environment.BeginTransaction())
         {
