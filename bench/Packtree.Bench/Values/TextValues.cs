@@ -4,9 +4,11 @@ namespace Packtree.Bench.Values;
 
 /// <summary>
 /// Compressible values: JSON-like documents, one per line, made of fields with fixed names and of words
-/// drawn from a small vocabulary with a skew towards its first words (the smaller of two draws), with
-/// numbers, dates and flags between them, as records of an application would look. zstd (level 3) makes
-/// them about 4× smaller; the suite measures and reports the ratio it gets on its own data.
+/// drawn from a small vocabulary with a skew towards its first words (the smallest of three draws), most
+/// words followed by one of four words fixed for it (so that phrases recur, as in text), with
+/// numbers, dates and flags between them, as records of an application would look. zstd (level 3), each
+/// value compressed alone, makes values of 4 KiB about 2.9× smaller, of 64 KiB 4.0×, of 1 MiB 4.3× (1,000 bytes:
+/// 2×); the suite measures and reports the ratio it gets on its own data.
 /// </summary>
 public static class TextValues
 {
@@ -20,6 +22,9 @@ public static class TextValues
         year off come since against go came right used take three storage value index record page commit block
         node tree key cache journal bucket offset extent inode snapshot checksum version status pending active
         """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).Select(Encoding.ASCII.GetBytes)];
+
+    /// <summary>The few words that may follow each word (phrases recur, as in text): four per word, drawn once with the same skew.</summary>
+    private static readonly int[][] Successors = MakeSuccessors();
 
     private static readonly byte[][] Statuses = [.. new[] { "open", "closed", "pending", "merged", "archived" }.Select(Encoding.ASCII.GetBytes)];
 
@@ -36,16 +41,14 @@ public static class TextValues
             text.Ascii(",\"user\":\""u8);
             text.Word(ref random);
             text.Ascii("_"u8);
-            text.Number(random.Below(1000));
+            text.Number(random.Below(100));
             text.Ascii("\",\"created\":\"2026-"u8);
             text.Two(1 + random.Below(12));
             text.Ascii("-"u8);
             text.Two(1 + random.Below(28));
             text.Ascii("T"u8);
             text.Two(random.Below(24));
-            text.Ascii(":"u8);
-            text.Two(random.Below(60));
-            text.Ascii(":00Z\",\"status\":\""u8);
+            text.Ascii(":00:00Z\",\"status\":\""u8);
             text.Ascii(Statuses[random.Below(Statuses.Length)]);
             text.Ascii("\",\"score\":"u8);
             text.Number(random.Below(1000));
@@ -64,6 +67,16 @@ public static class TextValues
         }
     }
 
+    /// <summary>A word's index, the smallest of three draws: the first words come far more often, as in text.</summary>
+    private static int Skewed(ref SplitMix random) =>
+        Math.Min(Math.Min(random.Below(Vocabulary.Length), random.Below(Vocabulary.Length)), random.Below(Vocabulary.Length));
+
+    private static int[][] MakeSuccessors()
+    {
+        var random = new SplitMix(17);
+        return [.. Vocabulary.Select(_ => new[] { Skewed(ref random), Skewed(ref random), Skewed(ref random), Skewed(ref random) })];
+    }
+
     /// <summary>Writes ASCII into a value until it is full, dropping whatever does not fit.</summary>
     private ref struct TextWriter(Span<byte> target)
     {
@@ -79,14 +92,17 @@ public static class TextValues
             _at += room;
         }
 
-        public void Word(ref SplitMix random) => Ascii(Vocabulary[Math.Min(random.Below(Vocabulary.Length), random.Below(Vocabulary.Length))]);
+        public void Word(ref SplitMix random) => Ascii(Vocabulary[Skewed(ref random)]);
 
+        /// <summary>Words that mostly follow one another as <see cref="Successors"/> says, now and then a fresh one.</summary>
         public void Words(ref SplitMix random, int count)
         {
+            var word = Skewed(ref random);
             for (var i = 0; i < count; i++)
             {
                 if (i > 0) Ascii(" "u8);
-                Word(ref random);
+                Ascii(Vocabulary[word]);
+                word = random.Below(4) == 0 ? Skewed(ref random) : Successors[word][random.Below(4)];
             }
         }
 
