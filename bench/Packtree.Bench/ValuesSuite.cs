@@ -24,6 +24,10 @@ namespace Packtree.Bench;
 /// incremental blob I/O needs the rowid).
 /// </para>
 /// <para>
+/// The scan sums one byte of each value, as the peers suite's does: LMDB hands its values out in place in its
+/// map, so its scan touches one page of each value where the other engines copy the whole value out.
+/// </para>
+/// <para>
 /// The run is the peers suite's: a worker process per engine and case (so peak memory is the engine's, on that
 /// case), rounds with the engines' order alternating, the ratios Packtree ÷ engine taken per round and reported as
 /// their median and spread, undecided when the rounds disagree.
