@@ -63,7 +63,7 @@ public sealed class BenchOptions
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
         return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName,
-            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null, parse.GetValue(_sizes), parse.GetValue(_valueMib), parse.GetValue(_streamMib));
+            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null, parse.GetValue(_sizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(_valueMib), parse.GetValue(_streamMib));
     }
 
     /// <summary>Sizes given as one list separated by commas (or as several), each from 1 byte to 1 GiB.</summary>
