@@ -24,8 +24,9 @@ namespace Packtree.Bench;
 /// incremental blob I/O needs the rowid).
 /// </para>
 /// <para>
-/// The scan sums one byte of each value, as the peers suite's does: LMDB hands its values out in place in its
-/// map, so its scan touches one page of each value where the other engines copy the whole value out.
+/// The scan sums one byte of each value, as the peers suite's does, which the other engines copy out whole; LMDB
+/// hands its values out in place in its map, where one byte would read one page of a value, so its scan copies
+/// each value out first, as its get does.
 /// </para>
 /// <para>
 /// The run is the peers suite's: a worker process per engine and case (so peak memory is the engine's, on that

@@ -4,9 +4,10 @@ namespace Packtree.Bench.Values;
 
 /// <summary>
 /// A peer engine of the peers suite (LMDB, RocksDB, SQLite) under the values workloads: the same engine code,
-/// opened as a user storing blobs would; streaming through <paramref name="streams"/> where the engine has it.
+/// opened as a user storing blobs would; streaming through <paramref name="streams"/> where the engine has it, and
+/// its own full scan through <paramref name="scan"/> where one byte of a value does not read the value.
 /// </summary>
-public sealed class PeerValueEngine(IPeerEngine engine, string layout, IValueStreams? streams = null) : IValueEngine
+public sealed class PeerValueEngine(IPeerEngine engine, string layout, IValueStreams? streams = null, Func<long>? scan = null) : IValueEngine
 {
     public string Durability { get; } = $"{engine.Durability}; {layout}";
 
@@ -14,7 +15,7 @@ public sealed class PeerValueEngine(IPeerEngine engine, string layout, IValueStr
 
     public bool Get(byte[] key, Span<byte> buffer) => engine.Get(BenchKey.OfBytes(key), buffer);
 
-    public long ScanAll() => engine.ScanAll(reverse: false);
+    public long ScanAll() => scan is null ? engine.ScanAll(reverse: false) : scan();
 
     public void Flush() => engine.Flush();
 

@@ -5,7 +5,8 @@ namespace Packtree.Bench.Values;
 
 /// <summary>
 /// The engines of the values suite and how each is opened. None syncs per put (as in the peers suite's fills).
-/// LMDB's map is made large enough for the case (a sparse file); RocksDB keeps values in blob files (its
+/// LMDB's map is made large enough for the case (a sparse file), and its scan copies each value out as its get does
+/// (it hands values out in place, where one byte summed would read one page of a value); RocksDB keeps values in blob files (its
 /// integrated BlobDB, with blob garbage collection), as it advises for large values; SQLite keeps them in a
 /// rowid table with a unique index on the key, as it advises for rows larger than a small part of a page.
 /// </summary>
@@ -17,7 +18,11 @@ public static class ValueEngines
         ("packtree", "nothing", true, (folder, _) => new PacktreeValueEngine(folder, compress: false)),
         ("packtree_zstd", "nothing", true, (folder, _) => new PacktreeValueEngine(folder, compress: true)),
         ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", false, (folder, bytes) =>
-            new PeerValueEngine(new LmdbEngine(folder, sync: false, MapBytes(bytes)), $"map of {MapBytes(bytes) >> 30} GiB; values over half a page on overflow pages")),
+        {
+            var lmdb = new LmdbEngine(folder, sync: false, MapBytes(bytes));
+            return new PeerValueEngine(lmdb, $"map of {MapBytes(bytes) >> 30} GiB; values over half a page on overflow pages; scan copies each value out of the map",
+                scan: lmdb.ScanAllCopying);
+        }),
         ("rocksdb", "the native librocksdb bundled with the RocksDB package (glibc 2.31 or later)", false, (folder, _) =>
             new PeerValueEngine(new RocksDbEngine(folder, sync: false, BlobFiles), $"values of {MinBlobBytes:N0} bytes or more in blob files (blob GC on), SST blocks compressed as by default")),
         ("sqlite", "nothing (bundled e_sqlite3)", true, (folder, _) =>

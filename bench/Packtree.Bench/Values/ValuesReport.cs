@@ -35,7 +35,7 @@ public static class ValuesReport
         PrintStreaming(results, streaming, streamBytes, skipped);
         PrintTargets(results, cases);
         AnsiConsole.MarkupLine($"[grey]MB/s: 10^6 bytes of values per second. Packtree ÷ engine: the median of {results.Rounds} per-round ratios (lowest–highest); \"undecided\" when the rounds disagree on which is faster.[/]");
-        AnsiConsole.MarkupLine("[grey]scan sums one byte of each value: LMDB hands values out in place (its map), so its scan touches one page of each value, where the others copy the whole value.[/]");
+        AnsiConsole.MarkupLine("[grey]scan sums one byte of each value, which the other engines copy out whole; LMDB hands values out in place (its map), so its scan copies each value out first, as its get does.[/]");
         AnsiConsole.MarkupLine("[grey]Text values: JSON-like documents of words from a small vocabulary; zstd ratio: raw ÷ zstd level 3 over a sample, each value compressed alone.[/]");
         foreach (var (engine, setting) in durability) AnsiConsole.MarkupLine($"[grey]{engine}: {Markup.Escape(setting)}[/]");
         foreach (var reason in skipped.GroupBy(s => (s.Key.Engine, s.Value)))
