@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Packtree.CommandLine;
 
 namespace Packtree.Bench;
@@ -16,11 +17,22 @@ public sealed class BenchOptions
         Description = $"Kinds of keys of the peers suite (default: all of {string.Join(", ", Peers.PeerKeys.Kinds)}).",
         AllowMultipleArgumentsPerToken = true,
     };
-    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers suite (default 3, or 2 with --quick; at least 3, or 2 with --quick) and of the codegen suite (default 5)." };
+    private readonly Option<int?> _rounds = new("--rounds") { Description = "Rounds of the peers and values suites (default 3, or 2 with --quick; at least 3, or 2 with --quick) and of the codegen suite (default 5)." };
+    private readonly Option<int[]?> _sizes = new("--sizes")
+    {
+        Description = "Value sizes in bytes of the values suite, separated by commas (default 4096,65536,1048576; each from 1 to 1073741824).",
+        CustomParser = ValueSizes,
+    };
+    private readonly Option<int?> _valueMib = new Option<int?>("--value-mib") { Description = "MiB of values per case of the values suite (default 256, or 16 with --quick)." }.AtLeast(1);
+    private readonly Option<int?> _streamMib = new Option<int?>("--stream-mib") { Description = "MiB of the one value the values suite streams in and out (default 1024, or 64 with --quick; at most 1024)." }.AtLeast(1);
 
     public BenchOptions()
     {
         _kinds.AcceptOnlyFromAmong(Peers.PeerKeys.Kinds);
+        _streamMib.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is > 1024 and var mib) result.AddError($"--stream-mib must be at most 1024 (1 GiB, the largest value); got {mib}.");
+        });
         _rounds.Validators.Add(result =>
         {
             var minimum = result.GetValue(_quick) ? 2 : 3;
@@ -38,6 +50,9 @@ public sealed class BenchOptions
         command.Options.Add(_rounds);
         command.Options.Add(_image);
         command.Options.Add(_kinds);
+        command.Options.Add(_sizes);
+        command.Options.Add(_valueMib);
+        command.Options.Add(_streamMib);
     }
 
     public FileInfo? Json(ParseResult parse) => parse.GetValue(_json);
@@ -48,6 +63,23 @@ public sealed class BenchOptions
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
         return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName,
-            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null);
+            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null, parse.GetValue(_sizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(_valueMib), parse.GetValue(_streamMib));
+    }
+
+    /// <summary>Sizes given as one list separated by commas (or as several), each from 1 byte to 1 GiB.</summary>
+    private static int[]? ValueSizes(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        List<int> sizes = [];
+        foreach (var token in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size is < 1 or > 1 << 30)
+            {
+                result.AddError($"--sizes takes value sizes in bytes from 1 to 1073741824 (1 GiB), separated by commas; got '{token}'.");
+                return null;
+            }
+            sizes.Add(size);
+        }
+        if (sizes.Count == 0) result.AddError("--sizes needs at least one value size.");
+        return [.. sizes.Distinct()];
     }
 }

@@ -8,4 +8,8 @@ namespace Packtree.Bench;
 /// <param name="Rounds">Rounds of the peers suite, or null for its default (3; 2 with <paramref name="Quick"/>).</param>
 /// <param name="Image">The bcachefs image the bcachefs suite reads (raw or .gz), or null for ../shared/bcachefs/img1.gz beside the repository.</param>
 /// <param name="Kinds">Kinds of keys the peers suite runs on, or null for all of them.</param>
-public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null, IReadOnlyList<string>? Kinds = null);
+/// <param name="ValueSizes">Value sizes in bytes of the values suite, or null for 4 KiB, 64 KiB and 1 MiB.</param>
+/// <param name="ValueMib">MiB of values per case of the values suite, or null for its default (256; 16 with <paramref name="Quick"/>).</param>
+/// <param name="StreamMib">MiB of the value the values suite streams, or null for its default (1024; 64 with <paramref name="Quick"/>).</param>
+public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null, IReadOnlyList<string>? Kinds = null,
+    IReadOnlyList<int>? ValueSizes = null, int? ValueMib = null, int? StreamMib = null);

@@ -5,7 +5,7 @@ namespace Packtree.Bench;
 
 /// <summary>
 /// <c>Packtree.Bench</c>: Packtree's benchmark suites, each a command; with no command (or <c>all</c>), every
-/// suite in turn. Also the hidden worker command the peers suite starts once per engine.
+/// suite in turn. Also the hidden worker commands the peers and values suites start once per engine.
 /// </summary>
 public static class Program
 {
@@ -29,6 +29,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(PeerWorkerCommand.Create());
+        root.Subcommands.Add(Values.ValuesWorker.Create());
 
         // A word that is no suite lands here, so that the error can name the suites.
         var unknown = new Argument<string?>("suite") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };

@@ -13,6 +13,7 @@ public static class Suites
         ("commits", "Durable commits by 1, 2, 4 and 8 threads on a store file: what group commit buys.", CommitsSuite.Run),
         ("bcachefs", "A real bcachefs image: keys listed per second, MB/s extracted, and the unpack strategies side by side on its own nodes (--image).", BcachefsSuite.Run),
         ("peers", "Packtree against LMDB, RocksDB, SQLite, ZoneTree and FASTER, interleaved in rounds (--keys, --threads, --rounds).", PeersSuite.Run),
+        ("values", "Values of 4 KiB to 1 MiB and a streamed 1 GiB value: Packtree against LMDB, RocksDB and SQLite, interleaved in rounds (--sizes, --value-mib, --stream-mib, --rounds).", ValuesSuite.Run),
     ];
 
     public static string Names => string.Join(", ", All.Select(s => s.Name));

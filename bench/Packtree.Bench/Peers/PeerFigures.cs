@@ -28,6 +28,12 @@ public sealed class PeerFigures
         foreach (var key in _values.Keys.Where(k => k.Engine == engine).ToList()) _values.Remove(key);
     }
 
+    /// <summary>Forgets an engine's figures on one kind of keys (or case) alone.</summary>
+    public void Remove(string kind, string engine)
+    {
+        foreach (var key in _values.Keys.Where(k => k.Kind == kind && k.Engine == engine).ToList()) _values.Remove(key);
+    }
+
     /// <summary>The figures of one metric, by round (empty when never measured).</summary>
     public IReadOnlyDictionary<int, double> Rounds(string kind, string step, string engine, string metric) =>
         _values.TryGetValue((kind, step, engine, metric), out var rounds) ? rounds : new SortedDictionary<int, double>();

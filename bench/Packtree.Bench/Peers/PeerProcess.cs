@@ -28,10 +28,13 @@ public sealed class PeerProcess : IDisposable
     }
 
     /// <summary>Starts the worker; it makes its keys and then waits for steps (see <see cref="WaitUntilReady"/>).</summary>
-    public static PeerProcess Start(string engine, string kind, int count, BenchSettings settings)
+    public static PeerProcess Start(string engine, string kind, int count, BenchSettings settings) =>
+        StartCommand(engine, ["peer-worker", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}", .. settings.Quick ? new[] { "--quick" } : []]);
+
+    /// <summary>Starts this program with <paramref name="arguments"/> (a hidden worker command that speaks <see cref="PeerProtocol"/>) for <paramref name="engine"/>.</summary>
+    public static PeerProcess StartCommand(string engine, string[] arguments)
     {
-        var start = SelfProcess.StartInfo(redirectInput: true, "peer-worker", engine, kind, "--keys", $"{count}", "--threads", $"{settings.Threads}");
-        if (settings.Quick) start.ArgumentList.Add("--quick");
+        var start = SelfProcess.StartInfo(redirectInput: true, arguments);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"The worker process of {engine} did not start.");
         return new PeerProcess(process);
     }

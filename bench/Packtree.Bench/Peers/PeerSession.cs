@@ -6,7 +6,7 @@ namespace Packtree.Bench.Peers;
 /// empty stores and the same random seeds, so the rounds repeat the same work and differ only in the
 /// machine's speed at the time.
 /// </summary>
-public sealed class PeerSession : IDisposable
+public sealed class PeerSession : IPeerWorkerSession
 {
     private readonly string _name;
     private readonly PeerOpen _open;
@@ -122,6 +122,9 @@ public sealed class PeerSession : IDisposable
         }
         return figures;
     }
+
+    /// <summary>How fills and fillsync commit.</summary>
+    public IEnumerable<PeerMetric> Closing() => [new PeerMetric("durability_fill", 0, FillDurability), new PeerMetric("durability_sync", 0, SyncDurability)];
 
     public void Dispose()
     {

@@ -13,13 +13,23 @@ public static class PeerWorker
     {
         var (name, needs, open) = PeerCatalog.Engines.FirstOrDefault(e => e.Name == engineName);
         if (open is null) throw new ArgumentException($"No engine '{engineName}'; engines: {string.Join(", ", PeerCatalog.Engines.Select(e => e.Name))}.", nameof(engineName));
+        return Serve($"packtree-peer-{name}", needs, quick, folder => new PeerSession(name, open, kind, count, threads, quick, folder));
+    }
+
+    /// <summary>
+    /// Serves the steps of a session made in a new temporary folder (named from <paramref name="prefix"/>, deleted at
+    /// the end) as <see cref="PeerProtocol"/> says. An exception that means the engine's native library is missing
+    /// (or one <paramref name="skip"/> names a reason for) ends the worker as skipped; any other as failed.
+    /// </summary>
+    public static int Serve(string prefix, string needs, bool quick, Func<string, IPeerWorkerSession> start, Func<Exception, string?>? skip = null)
+    {
         var idleLimit = TimeSpan.FromSeconds(quick ? 5 : 30);
-        var folder = Path.Combine(Path.GetTempPath(), $"packtree-peer-{name}-{Guid.NewGuid():N}");
+        var folder = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         var output = Console.Out;
         try
         {
-            using var session = new PeerSession(name, open, kind, count, threads, quick, folder);
+            using var session = start(folder);
             output.WriteLine(PeerProtocol.Ready);
             output.Flush();
             while (Console.In.ReadLine() is { } step && step != PeerSteps.Quit)
@@ -35,6 +45,11 @@ public static class PeerWorker
                     output.WriteLine(PeerProtocol.Skipped($"its native library could not be loaded ({e.GetBaseException().Message}); it needs {needs}"));
                     return 0;
                 }
+                catch (Exception e) when (skip?.Invoke(e) is { } reason)
+                {
+                    output.WriteLine(PeerProtocol.Skipped(reason));
+                    return 0;
+                }
                 catch (Exception e)
                 {
                     Console.Error.WriteLine(e);
@@ -48,8 +63,7 @@ public static class PeerWorker
             }
             using var process = Process.GetCurrentProcess();
             output.WriteLine(PeerProtocol.Metric(new PeerMetric("peak_working_set_bytes", process.PeakWorkingSet64, "bytes")));
-            output.WriteLine(PeerProtocol.Metric(new PeerMetric("durability_fill", 0, session.FillDurability)));
-            output.WriteLine(PeerProtocol.Metric(new PeerMetric("durability_sync", 0, session.SyncDurability)));
+            foreach (var figure in session.Closing()) output.WriteLine(PeerProtocol.Metric(figure));
             output.WriteLine(PeerProtocol.Done);
             output.Flush();
             return 0;

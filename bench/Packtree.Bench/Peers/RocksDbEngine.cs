@@ -9,9 +9,11 @@ public sealed class RocksDbEngine : IPeerEngine
     private readonly WriteOptions _write;
     private readonly bool _owner;
 
-    public RocksDbEngine(string folder, bool sync)
+    /// <summary>Opens the store in <paramref name="folder"/> with the default options, or as <paramref name="tune"/> changes them.</summary>
+    public RocksDbEngine(string folder, bool sync, Func<DbOptions, DbOptions>? tune = null)
     {
-        _db = RocksDb.Open(new DbOptions().SetCreateIfMissing(true), folder);
+        var options = new DbOptions().SetCreateIfMissing(true);
+        _db = RocksDb.Open(tune is null ? options : tune(options), folder);
         _write = new WriteOptions().SetSync(sync);
         _owner = true;
         Durability = sync ? "WAL synced (fsync) per commit" : "WAL written per commit, not synced (the default)";

@@ -14,18 +14,23 @@ public sealed class SqliteEngine : IPeerEngine
     private readonly SqliteCommand _scan;
     private readonly string _connectionString;
 
-    public SqliteEngine(string folder, bool sync) : this($"Data Source={Path.Combine(folder, "kv.sqlite")};Pooling=False", sync, create: true)
+    /// <summary>
+    /// Opens the store in <paramref name="folder"/>: the key as the primary key of a WITHOUT ROWID table, or with
+    /// <paramref name="rowidTable"/> a rowid table with a unique index on the key, as SQLite advises for rows
+    /// larger than a small fraction of a page (blobs) and as its incremental blob I/O needs.
+    /// </summary>
+    public SqliteEngine(string folder, bool sync, bool rowidTable = false) : this($"Data Source={Path.Combine(folder, "kv.sqlite")};Pooling=False", sync, create: true, rowidTable)
     {
     }
 
-    private SqliteEngine(string connectionString, bool sync, bool create)
+    private SqliteEngine(string connectionString, bool sync, bool create, bool rowidTable = false)
     {
         _connectionString = connectionString;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         Execute("PRAGMA journal_mode=WAL;");
         Execute(sync ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-        if (create) Execute("CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;");
+        if (create) Execute(rowidTable ? "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL);" : "CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;");
         _put = Prepare("INSERT OR REPLACE INTO kv (k, v) VALUES ($k, $v);", "$k", "$v");
         _get = Prepare("SELECT v FROM kv WHERE k = $k;", "$k");
         _scan = Prepare("SELECT v FROM kv WHERE k >= $k ORDER BY k LIMIT $n;", "$k", "$n");
@@ -34,6 +39,9 @@ public sealed class SqliteEngine : IPeerEngine
     }
 
     private bool Sync { get; }
+
+    /// <summary>The connection, for what the statements here do not cover (incremental blob I/O).</summary>
+    public SqliteConnection Connection => _connection;
 
     public bool SupportsScans => true;
 

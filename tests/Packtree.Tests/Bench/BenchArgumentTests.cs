@@ -11,7 +11,7 @@ public sealed class BenchArgumentTests
     {
         var (exit, _, errors) = PacktreeBench.Run(Timeout, "peer");
         Assert.NotEqual(0, exit);
-        Assert.Contains("Unknown suite 'peer'. Known suites: keys, unpack, node, tree, codegen, commits, bcachefs, peers, or all.", errors, StringComparison.Ordinal);
+        Assert.Contains("Unknown suite 'peer'. Known suites: keys, unpack, node, tree, codegen, commits, bcachefs, peers, values, or all.", errors, StringComparison.Ordinal);
     }
 
     [Theory]
