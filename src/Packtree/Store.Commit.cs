@@ -38,9 +38,14 @@ public sealed partial class Store
     internal void PutLarge(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
     {
         ThrowIfCannotWrite();
-        var pending = Large.Write(value, tree.Id);
-        var commit = new LargePutCommit(tree, key.ToArray(), pending);
-        CommitWritten(ref commit, [pending]);
+        PutWritten(tree, key, Large.Write(value, tree.Id));
+    }
+
+    /// <summary>Commits a value kept out of line whose data is written (given up if the commit does not happen).</summary>
+    internal void PutWritten(Tree tree, ReadOnlySpan<ulong> key, PendingValue value)
+    {
+        var commit = new LargePutCommit(tree, key.ToArray(), value);
+        CommitWritten(ref commit, [value]);
     }
 
     /// <summary>Deletes one key as one commit.</summary>

@@ -40,6 +40,26 @@ public sealed class Tree<TKey>
         Untyped.PutByFields(fields, value);
     }
 
+    /// <summary>Stores the rest of <paramref name="value"/> at <paramref name="key"/>, a buffer at a time (<see cref="Tree.Put(Keys.Bpos, Stream)"/>); one commit.</summary>
+    /// <exception cref="ValueTooLargeException">The stream holds more than <see cref="MaxValueBytes"/>; nothing is stored.</exception>
+    /// <exception cref="ArgumentException">A component of the key is too long or not valid text.</exception>
+    public void Put(TKey key, Stream value)
+    {
+        Span<ulong> fields = stackalloc ulong[Untyped.KeyFieldCount];
+        Encode(key, fields);
+        Untyped.PutByFields(fields, value);
+    }
+
+    /// <summary>A read-only, seekable stream over the value at <paramref name="key"/> (<see cref="Tree.OpenRead(Keys.Bpos)"/>).</summary>
+    /// <exception cref="KeyNotFoundException">The tree has no value at the key.</exception>
+    /// <exception cref="ArgumentException">A component of the key is too long or not valid text.</exception>
+    public Stream OpenRead(TKey key)
+    {
+        Span<ulong> fields = stackalloc ulong[Untyped.KeyFieldCount];
+        Encode(key, fields);
+        return Untyped.OpenReadByFields(fields);
+    }
+
     /// <summary>Deletes the value at <paramref name="key"/>; false when there was none. One commit.</summary>
     public bool Delete(TKey key)
     {

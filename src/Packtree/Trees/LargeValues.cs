@@ -78,21 +78,24 @@ internal sealed class LargeValues
     /// Writes the bytes of a value for tree <paramref name="owner"/> (outside the write lock): pieces of at most a
     /// bucket, each with its checksum. Nothing is live until a commit applies the extents.
     /// </summary>
-    /// <exception cref="IOException">A write failed; what was written stays unclaimed.</exception>
+    /// <exception cref="IOException">A write failed; what was written is given up.</exception>
     public PendingValue Write(ReadOnlySpan<byte> value, uint owner)
     {
-        var id = Interlocked.Increment(ref _lastId);
-        var extents = new List<(long Offset, ValueExtent Extent)>();
-        var offset = 0;
-        while (offset < value.Length)
+        var writer = NewWriter(owner);
+        try
         {
-            var sector = Data.Append(value[offset..], out var taken);
-            var piece = value.Slice(offset, taken);
-            extents.Add((offset, new ValueExtent(sector, taken, taken, ValueExtent.ChecksumOf(piece), owner, 0)));
-            offset += taken;
+            writer.Append(value);
         }
-        return new PendingValue(new ValueReference(id, value.Length), extents);
+        catch
+        {
+            writer.Abandon();
+            throw;
+        }
+        return writer.Finish();
     }
+
+    /// <summary>A writer of a new value for tree <paramref name="owner"/>, fed a piece at a time (a stream).</summary>
+    public LargeValueWriter NewWriter(uint owner) => new(Data, Interlocked.Increment(ref _lastId), owner);
 
     /// <summary>A pending value whose commit did not happen: its data is dead space.</summary>
     public void Abandon(PendingValue value)
@@ -172,16 +175,18 @@ internal sealed class LargeValues
     /// <exception cref="CorruptStoreException">An extent is missing, or its bytes fail their checksum (<see cref="StorePart.Data"/>, with the file offset).</exception>
     public void Read(ValueReference reference, Span<byte> destination)
     {
-        foreach (var (offset, extent) in ExtentsOf(reference))
-        {
-            var piece = destination.Slice((int)offset, extent.ValueBytes);
-            Data.Read(extent.Sector, piece);
-            if (ValueExtent.ChecksumOf(piece) != extent.Checksum)
-            {
-                piece.Clear();
-                throw DamagedData(reference, offset, extent);
-            }
-        }
+        foreach (var (offset, extent) in ExtentsOf(reference)) ReadPiece(reference, offset, extent, destination.Slice((int)offset, extent.ValueBytes));
+    }
+
+    /// <summary>Reads the piece <paramref name="extent"/> of a value (at <paramref name="offset"/> in it) into <paramref name="destination"/>, its value bytes, checked.</summary>
+    /// <exception cref="CorruptStoreException">Its bytes fail their checksum (<see cref="StorePart.Data"/>); nothing of them is left in <paramref name="destination"/>.</exception>
+    public void ReadPiece(ValueReference reference, long offset, ValueExtent extent, Span<byte> destination)
+    {
+        var piece = destination[..extent.ValueBytes];
+        Data.Read(extent.Sector, piece);
+        if (ValueExtent.ChecksumOf(piece) == extent.Checksum) return;
+        piece.Clear();
+        throw DamagedData(reference, offset, extent);
     }
 
     private static CorruptStoreException DamagedData(ValueReference reference, long offset, ValueExtent extent)
