@@ -74,12 +74,17 @@ internal sealed class FilePersistence : StorePersistence
             _nodes.BeginOperation(); // the commit is done: the nodes it touched may go too
             _nodes.EvictIfOverBudget();
         }
-        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget)
+        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget || FreedBytesWaiting > Math.Max(MinFreedBytesWaiting, Large.Data.LiveBytes / 4))
         {
             Checkpoint(trees, lastSeq);
             _nodes.EvictIfOverBudget();
         }
     }
+
+    /// <summary>Freed buckets wait for two checkpoints before reuse: past this many bytes of them (or a quarter of the live value data), a commit checkpoints, so that overwritten large values give their space back.</summary>
+    private const long MinFreedBytesWaiting = 16L << 20;
+
+    private long FreedBytesWaiting => (long)_nodes.Buckets.PendingCount * _nodes.Codec.Geometry.NodeBytes;
 
     public override void WaitDurable(ulong seq)
     {

@@ -18,10 +18,11 @@ public sealed partial class Store
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
         ThrowIfCannotWrite();
+        using var compact = new CompactAfter(this);
         var large = batch.WriteLargeValues(this);
         var commit = new BatchCommit(batch, large);
         if (large is null) Commit(ref commit, durability);
-        else CommitWritten(ref commit, large, durability);
+        else CommitWritten(ref commit, () => { foreach (var value in large) if (value is not null) Large.Abandon(value); }, durability);
     }
 
     /// <summary>Puts one value as one commit.</summary>
@@ -29,6 +30,7 @@ public sealed partial class Store
     {
         var commit = new PutCommit(tree, key, value);
         Commit(ref commit, null);
+        if (Large.MayOwn(tree.Id)) CompactValuesIfSparse(); // it may have replaced a value kept out of line
     }
 
     /// <summary>
@@ -45,7 +47,7 @@ public sealed partial class Store
     internal void PutWritten(Tree tree, ReadOnlySpan<ulong> key, PendingValue value)
     {
         var commit = new LargePutCommit(tree, key.ToArray(), value);
-        CommitWritten(ref commit, [value]);
+        CommitWritten(ref commit, () => Large.Abandon(value));
     }
 
     /// <summary>Deletes one key as one commit.</summary>
@@ -53,11 +55,12 @@ public sealed partial class Store
     {
         var commit = new DeleteCommit(tree, key);
         Commit(ref commit, null);
+        if (commit.Existed && Large.MayOwn(tree.Id)) CompactValuesIfSparse();
         return commit.Existed;
     }
 
     /// <summary>A commit of values whose data is written: if it does not happen, their data is given up.</summary>
-    private void CommitWritten<T>(scoped ref T commit, IEnumerable<PendingValue?> written, Durability? durability = null) where T : struct, IWrittenCommit
+    private void CommitWritten<T>(scoped ref T commit, Action abandon, Durability? durability = null) where T : struct, IWrittenCommit
     {
         try
         {
@@ -65,9 +68,10 @@ public sealed partial class Store
         }
         catch when (!commit.Applied)
         {
-            foreach (var value in written) if (value is not null) Large.Abandon(value);
+            abandon();
             throw;
         }
+        CompactValuesIfSparse();
     }
 
     /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>

@@ -66,17 +66,52 @@ internal sealed class DataBuckets
     /// <exception cref="IOException">The write failed.</exception>
     public ulong Append(ReadOnlySpan<byte> data, out int taken)
     {
-        long at;
-        lock (_lock)
-        {
-            if (_open < 0 || _openFill >= _bucketBytes) OpenNext();
-            taken = Math.Min(data.Length, _bucketBytes - _openFill);
-            at = _areaOffset + _open * _bucketBytes + _openFill;
-            _openFill += (taken + SectorBytes - 1) / SectorBytes * SectorBytes;
-            _pendingSectors[_open] = _pendingSectors.GetValueOrDefault(_open) + Sectors(taken);
-        }
+        var at = Reserve(data.Length, whole: false, out taken);
         _device.Write(at, data[..taken]);
         return (ulong)(at / SectorBytes);
+    }
+
+    /// <summary>Writes <paramref name="data"/> (at most a bucket) as one piece, in a new bucket when the open one has no room for it whole.</summary>
+    /// <exception cref="IOException">The write failed.</exception>
+    public ulong AppendWhole(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > _bucketBytes) throw new ArgumentException($"A piece of {data.Length} bytes does not fit a bucket of {_bucketBytes}.", nameof(data));
+        var at = Reserve(data.Length, whole: true, out _);
+        _device.Write(at, data);
+        return (ulong)(at / SectorBytes);
+    }
+
+    /// <summary>Takes room for (the start of) a piece in the open bucket, pending its commit; returns its file offset.</summary>
+    private long Reserve(int length, bool whole, out int taken)
+    {
+        lock (_lock)
+        {
+            if (_open < 0 || _openFill >= _bucketBytes || (whole && _bucketBytes - _openFill < length)) OpenNext();
+            taken = Math.Min(length, _bucketBytes - _openFill);
+            var at = _areaOffset + _open * _bucketBytes + _openFill;
+            _openFill += (taken + SectorBytes - 1) / SectorBytes * SectorBytes;
+            _pendingSectors[_open] = _pendingSectors.GetValueOrDefault(_open) + Sectors(taken);
+            return at;
+        }
+    }
+
+    /// <summary>
+    /// Whether the buckets holding data take more than <paramref name="ratio"/> times the live data (plus a few buckets):
+    /// values were dropped out of buckets that still hold others, and moving those out would give space back.
+    /// </summary>
+    public bool IsFragmented(double ratio)
+    {
+        lock (_lock) return (double)_liveSectors.Count * _bucketBytes > ratio * _liveTotal * SectorBytes + 4.0 * _bucketBytes;
+    }
+
+    /// <summary>Buckets worth emptying: not being filled, nothing awaiting a commit, under half live; emptiest first, at most <paramref name="count"/>.</summary>
+    public List<long> SparseBuckets(int count)
+    {
+        lock (_lock)
+        {
+            var half = _bucketBytes / SectorBytes / 2;
+            return [.. _liveSectors.Where(b => b.Key != _open && !_pendingSectors.ContainsKey(b.Key) && b.Value < half).OrderBy(b => b.Value).Take(count).Select(b => b.Key)];
+        }
     }
 
     /// <summary>Reads the bytes of a piece at <paramref name="sector"/> into <paramref name="destination"/>.</summary>

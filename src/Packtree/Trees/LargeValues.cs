@@ -128,9 +128,49 @@ internal sealed class LargeValues
         if (!Data.Claim(extent.Sector, extent.StoredBytes, written))
             throw new InvalidDataException($"a value extent at {KeyFields.Text(KeySchema.Positions, key)} lies in bucket {Data.BucketOf(extent.Sector)}, which is in use by nodes");
         Extents.JournalSeq = seq;
+        if (CurrentExtent(key) is { } moved) Data.Drop(moved.Sector, moved.StoredBytes); // a piece moved out of a sparse bucket
         Extents.Put(key, value);
         lock (_owners) _owners.Add(extent.OwnerTree);
         if (key[0] > Volatile.Read(ref _lastId)) Volatile.Write(ref _lastId, key[0]); // replay: ids continue above the replayed ones
+    }
+
+    /// <summary>The extent at <paramref name="key"/> of the values tree, or null (a lock held).</summary>
+    public ValueExtent? CurrentExtent(ReadOnlySpan<ulong> key) =>
+        Extents.TryFind(key, out var leaf, out var at) ? ValueExtent.TryRead(Btree.ValueOf(leaf, at), out _) : null;
+
+    /// <summary>
+    /// Copies every piece lying in <paramref name="buckets"/> to the open bucket (read lock held), each checked first: the
+    /// moves a commit then applies, so that those buckets empty. A damaged piece is left where it is, for check to report.
+    /// </summary>
+    public List<ExtentMove> CopyOut(IReadOnlyCollection<long> buckets)
+    {
+        var moves = new List<ExtentMove>();
+        if (buckets.Count == 0) return moves;
+        var wanted = buckets.ToHashSet();
+        var buffer = new byte[Data.BucketBytes];
+        try
+        {
+            foreach (var (key, extent) in AllExtents(Extents))
+            {
+                if (!wanted.Contains(Data.BucketOf(extent.Sector))) continue;
+                var stored = buffer.AsSpan(0, extent.StoredBytes);
+                Data.Read(extent.Sector, stored);
+                if (ValueExtent.ChecksumOf(stored) != extent.Checksum) continue;
+                moves.Add(new ExtentMove(key, extent, extent with { Sector = Data.AppendWhole(stored) }));
+            }
+        }
+        catch
+        {
+            Abandon(moves);
+            throw;
+        }
+        return moves;
+    }
+
+    /// <summary>Moves whose commit did not happen: their copies are dead space.</summary>
+    public void Abandon(IEnumerable<ExtentMove> moves)
+    {
+        foreach (var move in moves) Data.Abandon(move.To.Sector, move.To.StoredBytes);
     }
 
     /// <summary>Drops every extent of a value whose reference was replaced or deleted (write lock held).</summary>
@@ -196,6 +236,9 @@ internal sealed class LargeValues
             StorePart.Data, fileOffset, $"value {reference.Id}, bytes {offset}..{offset + extent.ValueBytes - 1}: checksum mismatch");
     }
 }
+
+/// <summary>A piece copied out of a sparse bucket: its key in the values tree, where it was and where it is now.</summary>
+internal sealed record ExtentMove(Bpos Key, ValueExtent From, ValueExtent To);
 
 /// <summary>A value whose bytes are written and whose extents await their commit.</summary>
 internal sealed record PendingValue(ValueReference Reference, List<(long Offset, ValueExtent Extent)> Extents);

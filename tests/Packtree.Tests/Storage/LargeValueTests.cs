@@ -124,6 +124,51 @@ public sealed class LargeValueTests
         }
     }
 
+    [Fact]
+    public void OverwritingLargeValuesManyTimesKeepsTheFileWithinTwiceTheLiveData()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("overwrites.packtree");
+        var random = new Random(11);
+        var options = new StoreOptions { Durability = Durability.Buffered, JournalBytes = 1 << 20 };
+        long live = 0;
+        using (var store = Store.Open(path, options))
+        {
+            var tree = store.GetOrCreateTree("blobs");
+            var sizes = new int[64];
+            for (var round = 0; round < 30; round++)
+            {
+                for (var k = 0; k < sizes.Length; k++)
+                {
+                    sizes[k] = random.Next(20_000, 600_000);
+                    var value = new byte[sizes[k]];
+                    value[0] = (byte)round;
+                    value[^1] = (byte)k;
+                    tree.Put(new Bpos(1, (ulong)k, 0), value);
+                }
+                live = sizes.Sum(s => (long)s);
+                Assert.True(new FileInfo(path).Length < 2 * live + Slack, $"round {round}: a file of {new FileInfo(path).Length} bytes for {live} live bytes");
+            }
+            for (var k = 0; k < sizes.Length; k++)
+            {
+                var value = tree.Get(new Bpos(1, (ulong)k, 0))!;
+                Assert.Equal(sizes[k], value.Length);
+                Assert.Equal((byte)29, value[0]);
+                Assert.Equal((byte)k, value[^1]);
+            }
+        }
+        using (var store = Store.Open(path, options))
+        {
+            Assert.InRange(store.Large.Data.LiveBytes, live, live + 64 * DataBuckets.SectorBytes);
+        }
+        Assert.True(new FileInfo(path).Length < 2 * live + Slack);
+        var check = Packtree.Diagnostics.StoreCheck.Run(path);
+        Assert.True(check.IsClean, string.Join("; ", check.Problems));
+    }
+
+    /// <summary>What a store file holds besides its values' data: superblocks, a 1 MiB journal, nodes, freed buckets waiting for their checkpoints (16 MiB), the open bucket.</summary>
+    private const long Slack = 24L << 20;
+
     private static byte[] ReferenceBytes(Tree tree, Bpos key)
     {
         Span<ulong> fields = stackalloc ulong[BkeyFields.PositionCount];
