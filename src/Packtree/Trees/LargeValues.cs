@@ -26,6 +26,9 @@ internal sealed class LargeValues
         Data = data;
     }
 
+    /// <summary>Pieces moved out of sparse buckets since the store opened (replay included).</summary>
+    public long PiecesMoved { get; private set; }
+
     /// <summary>The values tree.</summary>
     public Btree Extents { get; }
 
@@ -128,7 +131,11 @@ internal sealed class LargeValues
         if (!Data.Claim(extent.Sector, extent.StoredBytes, written))
             throw new InvalidDataException($"a value extent at {KeyFields.Text(KeySchema.Positions, key)} lies in bucket {Data.BucketOf(extent.Sector)}, which is in use by nodes");
         Extents.JournalSeq = seq;
-        if (CurrentExtent(key) is { } moved) Data.Drop(moved.Sector, moved.StoredBytes); // a piece moved out of a sparse bucket
+        if (CurrentExtent(key) is { } moved)
+        {
+            Data.Drop(moved.Sector, moved.StoredBytes); // a piece moved out of a sparse bucket
+            PiecesMoved++;
+        }
         Extents.Put(key, value);
         lock (_owners) _owners.Add(extent.OwnerTree);
         if (key[0] > Volatile.Read(ref _lastId)) Volatile.Write(ref _lastId, key[0]); // replay: ids continue above the replayed ones
