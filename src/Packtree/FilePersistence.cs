@@ -115,8 +115,8 @@ internal sealed class FilePersistence : StorePersistence
                 CheckpointSeq = lastSeq,
                 JournalTail = _journal.Head,
                 Trees = [.. ordered.Select(t => t.Btree.RootPointer.Sector == 0
-                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0, t.Btree.Schema) // empty: no node on disk
-                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count, t.Btree.Schema))],
+                    ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0, t.Btree.Schema, t.Settings) // empty: no node on disk
+                    : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count, t.Btree.Schema, t.Settings))],
                 ValuesTree = Large.Extents.RootPointer.Sector == 0 ? null
                     : new TreeRecord(LargeValues.TreeId, "values", Large.Extents.RootPointer.Sector, Large.Extents.RootPointer.Seq, Large.Extents.RootPointer.SectorsWritten, (byte)Large.Extents.RootLevel, Large.Extents.Count),
             };

@@ -40,7 +40,7 @@ public sealed partial class Store
     internal void PutLarge(Tree tree, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value)
     {
         ThrowIfCannotWrite();
-        PutWritten(tree, key, Large.Write(value, tree.Id));
+        PutWritten(tree, key, Large.Write(value, tree.Id, tree.Settings.Compression));
     }
 
     /// <summary>Commits a value kept out of line whose data is written (given up if the commit does not happen).</summary>
@@ -239,7 +239,7 @@ public sealed partial class Store
     /// <summary>A tree's creation: journaled with its name, applied by adding it to the catalogue.</summary>
     private readonly struct CreateTreeCommit(Store store, Tree tree, byte[] name) : ICommit
     {
-        private JournalRecord Record => new(JournalOp.CreateTree, tree.Id, [], false, name, tree.Btree.Schema);
+        private JournalRecord Record => new(JournalOp.CreateTree, tree.Id, [], false, name, tree.Btree.Schema, Settings: tree.Settings);
 
         public long EntryBytes => JournalEntry.Bytes([Record]);
 

@@ -98,7 +98,7 @@ public sealed partial class Store
         var geometry = new NodeGeometry(superblock.NodeBytes, superblock.BlockBytes);
         var codec = new NodeCodec(geometry, superblock.NodeMagic);
         var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
-        foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record)));
+        foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record), record.Settings));
         var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? EmptyValuesTree), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
         Large = large;
         var pieces = large.Walk();
@@ -183,7 +183,7 @@ public sealed partial class Store
             var record = records[i];
             if (record.Op == JournalOp.CreateTree)
             {
-                AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId, record.Schema)));
+                AddTree(new Tree(this, names[i]!, new Btree(nodes, record.TreeId, record.Schema), record.Settings));
                 continue;
             }
             if (record.TreeId == LargeValues.TreeId) large.Apply(seq, record.Key, record.Value.Span, written: false);

@@ -36,21 +36,40 @@ public sealed partial class Store
     /// name exists with another kind of keys; or the store's nodes are too small for such keys.
     /// </exception>
     /// <exception cref="InvalidOperationException">The store holds as many trees as it can (the superblock's tree list is full, or the ids are used up); nothing is created.</exception>
-    public Tree GetOrCreateTree(string name, KeyKind keys)
+    public Tree GetOrCreateTree(string name, KeyKind keys) => GetOrCreate(name, keys, null);
+
+    /// <summary>
+    /// The tree called <paramref name="name"/>, created empty with keys of <paramref name="keys"/> and values kept as
+    /// <paramref name="options"/> say if there is none (a commit of its own, durable when this returns). A tree keeps
+    /// the kind of keys and the options it was created with.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The name is not valid; or a tree of that name exists with another kind of keys or other options; or an option is
+    /// out of range (the leaf limit above what the tree's leaves take, a compression that names no method).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The store holds as many trees as it can; nothing is created.</exception>
+    public Tree GetOrCreateTree(string name, KeyKind keys, TreeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return GetOrCreate(name, keys, options);
+    }
+
+    private Tree GetOrCreate(string name, KeyKind keys, TreeOptions? options)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(keys);
         if (Superblock.NameProblem(name) is { } problem) throw new ArgumentException($"'{name}' cannot name a tree: {problem}.", nameof(name));
-        if (TryGetTree(name, out var existing)) return SameKind(existing, keys);
+        var settings = options is null ? default : SettingsOf(name, keys, options);
+        if (TryGetTree(name, out var existing)) return SameOptions(SameKind(existing, keys), options, settings);
         ulong seq;
         Tree tree;
         EnterCommit();
         try
         {
-            if (_trees.TryGetValue(name, out existing)) return SameKind(existing, keys);
+            if (_trees.TryGetValue(name, out existing)) return SameOptions(SameKind(existing, keys), options, settings);
             var id = NextTreeId();
             CheckTreeFits(name, id, keys.Schema);
-            tree = new Tree(this, name, new Btree(_persistence.NodesForNewTree(), id, keys.Schema));
+            tree = new Tree(this, name, new Btree(_persistence.NodesForNewTree(), id, keys.Schema), settings);
             var commit = new CreateTreeCommit(this, tree, Superblock.StrictUtf8.GetBytes(name));
             seq = CommitLocked(ref commit);
         }
@@ -72,6 +91,31 @@ public sealed partial class Store
         ArgumentNullException.ThrowIfNull(shape);
         return new Tree<TKey>(GetOrCreateTree(name, shape.KeyKind), shape);
     }
+
+    /// <summary>
+    /// The tree called <paramref name="name"/> with typed keys of <paramref name="shape"/> and values kept as
+    /// <paramref name="options"/> say, created empty if there is none (as <see cref="GetOrCreateTree(string, KeyKind, TreeOptions)"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name or an option is not valid, or a tree of that name has another kind of keys or other options.</exception>
+    public Tree<TKey> GetOrCreateTree<TKey>(string name, KeyShape<TKey> shape, TreeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Tree<TKey>(GetOrCreateTree(name, shape.KeyKind, options), shape);
+    }
+
+    /// <summary>The settings <paramref name="options"/> ask of a tree of <paramref name="keys"/>, checked.</summary>
+    private TreeSettings SettingsOf(string name, KeyKind keys, TreeOptions options)
+    {
+        if (!Enum.IsDefined(options.Compression))
+            throw new ArgumentException($"Tree '{name}': compression {(int)options.Compression} names no method.", nameof(options));
+        var leaves = TreeValues.MaxBytesFor(Options.NodeBytes, keys.Schema);
+        if (options.MaxInlineValueBytes is { } limit && (limit < 0 || limit > leaves))
+            throw new ArgumentException($"Tree '{name}': MaxInlineValueBytes is {limit}; its leaves take values of 0 to {leaves} bytes.", nameof(options));
+        return new TreeSettings((byte)options.Compression, options.MaxInlineValueBytes);
+    }
+
+    private static Tree SameOptions(Tree tree, TreeOptions? options, TreeSettings settings) => options is null || tree.Settings == settings ? tree
+        : throw new ArgumentException($"Tree '{tree.Name}' was created with {tree.Options}, not {options}: a tree keeps the options it was created with.", nameof(options));
 
     private static Tree SameKind(Tree tree, KeyKind keys) => tree.KeyKind.Equals(keys) ? tree
         : throw new ArgumentException($"Tree '{tree.Name}' holds {tree.KeyKind} keys, not {keys}: a tree keeps the kind of keys it was created with.", nameof(keys));

@@ -57,15 +57,15 @@ public sealed partial class Tree
         ArgumentNullException.ThrowIfNull(value);
         if (value.CanSeek && value.Length - value.Position is var left && left > MaxValueBytes) throw new ValueTooLargeException(Name, MaxValueBytes, left);
         // A short stream is an ordinary value: read what the leaf could take, and one byte more to know.
-        var head = new byte[Btree.MaxValueBytes + 1];
+        var head = new byte[MaxInlineValueBytes + 1];
         var read = value.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read <= Btree.MaxValueBytes)
+        if (read <= MaxInlineValueBytes)
         {
             PutByFields(key, head.AsSpan(0, read));
             return;
         }
         Store.ThrowIfCannotWrite();
-        var writer = Store.Large.NewWriter(Id);
+        var writer = Store.Large.NewWriter(Id, Settings.Compression);
         var buffer = ArrayPool<byte>.Shared.Rent(Store.Large.Data.BucketBytes);
         try
         {

@@ -12,13 +12,21 @@ namespace Packtree;
 /// </summary>
 public sealed partial class Tree
 {
-    internal Tree(Store store, string name, Btree btree)
+    internal Tree(Store store, string name, Btree btree, Storage.TreeSettings settings = default)
     {
         Store = store;
         Name = name;
         Btree = btree;
         KeyKind = KeyKind.Of(btree.Schema);
+        Settings = settings;
+        Options = new TreeOptions { MaxInlineValueBytes = settings.MaxInlineValueBytes, Compression = (ValueCompression)settings.Compression };
     }
+
+    /// <summary>How the tree keeps its values (given at its creation).</summary>
+    public TreeOptions Options { get; }
+
+    /// <summary>The options as the store file keeps them.</summary>
+    internal Storage.TreeSettings Settings { get; }
 
     /// <summary>The tree's name in its store.</summary>
     public string Name { get; }
@@ -40,7 +48,7 @@ public sealed partial class Tree
     /// keys with nodes of 16 KiB or more, less beside long byte keys. Longer values are kept out of line, in data
     /// buckets, the leaf holding a reference to them.
     /// </summary>
-    public int MaxInlineValueBytes => Btree.MaxValueBytes;
+    public int MaxInlineValueBytes => Settings.MaxInlineValueBytes ?? Btree.MaxValueBytes;
 
     internal Btree Btree { get; }
 
@@ -174,7 +182,7 @@ public sealed partial class Tree
     }
 
     /// <summary>Whether a value of <paramref name="length"/> bytes is kept out of line.</summary>
-    internal bool IsLarge(int length) => length > Btree.MaxValueBytes;
+    internal bool IsLarge(long length) => length > MaxInlineValueBytes;
 
     /// <inheritdoc />
     public override string ToString() => $"tree '{Name}' (id {Id})";

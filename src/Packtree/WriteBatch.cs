@@ -123,7 +123,7 @@ public sealed class WriteBatch
             var update = _updates[i];
             if (update.ValueAt < 0 || !update.Tree.IsLarge(update.ValueLength)) continue;
             pending ??= new Trees.PendingValue?[_updates.Count];
-            pending[i] = store.Large.Write(_values.AsSpan(update.ValueAt, update.ValueLength), update.Tree.Id);
+            pending[i] = store.Large.Write(_values.AsSpan(update.ValueAt, update.ValueLength), update.Tree.Id, update.Tree.Settings.Compression);
         }
         return pending;
     }

@@ -31,6 +31,9 @@ internal static class JournalEntry
     /// <summary>Record flag (byte 1) of a put: the value is a reference to a value kept out of line, whose extents are records of the same entry.</summary>
     public const byte FlagReference = 2;
 
+    /// <summary>Record flag (byte 1) of a tree creation: its payload starts with the tree's <see cref="TreeSettings"/> (4 bytes).</summary>
+    public const byte FlagSettings = 4;
+
     /// <summary>Kind of an entry holding one commit.</summary>
     public const ushort KindCommit = 1;
 
@@ -83,6 +86,18 @@ internal static class JournalEntry
     /// <summary>Writes <paramref name="record"/> at <paramref name="at"/> in the layout its kind takes; returns where the next one goes.</summary>
     public static int WriteRecord(Span<byte> entry, int at, in JournalRecord record)
     {
+        if (record.Op == JournalOp.CreateTree && !record.Settings.IsDefault)
+        {
+            // Written as without settings, then the payload moves up to make room for them at its start.
+            var end = WriteRecord(entry, at, record with { Settings = default });
+            var start = at + RecordHeaderBytes;
+            var length = BinaryPrimitives.ReadUInt16LittleEndian(entry[(at + 2)..]);
+            entry.Slice(start, length).CopyTo(entry[(start + TreeSettings.Bytes)..]);
+            record.Settings.Write(entry[start..]);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[(at + 2)..], checked((ushort)(length + TreeSettings.Bytes)));
+            entry[at + 1] |= FlagSettings;
+            return end + TreeSettings.Bytes;
+        }
         if (record.Reference)
         {
             var end = record.WideKey
@@ -182,7 +197,8 @@ internal static class JournalEntry
             var op = (JournalOp)bytes[at];
             var valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(at + 2)..]);
             var flags = bytes[at + 1];
-            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || (flags & ~(FlagWide | FlagReference)) != 0 || ((flags & FlagReference) != 0 && op != JournalOp.Put))
+            if (op is not (JournalOp.Put or JournalOp.Delete or JournalOp.CreateTree) || (flags & ~(FlagWide | FlagReference | FlagSettings)) != 0
+                || ((flags & FlagReference) != 0 && op != JournalOp.Put) || ((flags & FlagSettings) != 0 && op != JournalOp.CreateTree))
             {
                 problem = $"record {i} at entry byte {at} has operation {bytes[at]} (flags {bytes[at + 1]}), which names no operation";
                 return null;
@@ -194,10 +210,23 @@ internal static class JournalEntry
             }
             var treeId = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(at + 4)..]);
             var payload = entry.Slice(at + RecordHeaderBytes, valueLength);
+            var settings = default(TreeSettings);
+            if ((flags & FlagSettings) != 0)
+            {
+                string? settingsProblem = null;
+                if (payload.Length < TreeSettings.Bytes || TreeSettings.TryRead(payload.Span, out settingsProblem) is not { } read)
+                {
+                    problem = $"record {i} at entry byte {at} creates a tree with settings that make no sense: {(payload.Length < TreeSettings.Bytes ? "its payload is too short for them" : settingsProblem)}";
+                    return null;
+                }
+                settings = read;
+                payload = payload[TreeSettings.Bytes..];
+            }
             var record = (flags & FlagWide) == 0
                 ? new JournalRecord(op, treeId, Bpos.Read(bytes[(at + 8)..]), payload)
                 : WideRecord(op, treeId, bytes.Slice(at + 8, 20), payload, out problem);
             if ((flags & FlagReference) != 0) record = record with { Reference = true };
+            if ((flags & FlagSettings) != 0) record = record with { Settings = settings };
             if (problem is not null)
             {
                 problem = $"record {i} at entry byte {at}: {problem}";

@@ -23,7 +23,8 @@ internal enum JournalOp : byte
 /// <param name="Value">The value (empty for a delete; the name for a tree creation).</param>
 /// <param name="Schema">For a tree creation, the new tree's key schema.</param>
 /// <param name="Reference">For a put, whether the value is a reference to a value kept out of line (its extents are records of the same commit).</param>
-internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, ulong[] Key, bool WideKey, ReadOnlyMemory<byte> Value, KeySchema? Schema = null, bool Reference = false)
+/// <param name="Settings">For a tree creation, the new tree's settings.</param>
+internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, ulong[] Key, bool WideKey, ReadOnlyMemory<byte> Value, KeySchema? Schema = null, bool Reference = false, TreeSettings Settings = default)
 {
     /// <summary>A record of a position tree's update.</summary>
     public JournalRecord(JournalOp op, uint treeId, Bpos key, ReadOnlyMemory<byte> value)
@@ -32,5 +33,5 @@ internal readonly record struct JournalRecord(JournalOp Op, uint TreeId, ulong[]
     }
 
     /// <summary>Bytes of the record's value area: the value, with the key words first for a wide key, the schema description first for a tree creation.</summary>
-    public int PayloadBytes => Value.Length + (WideKey ? 8 * Key.Length : 0) + (Schema is { IsPositions: false } s ? 1 + 1 + 3 * s.Components.Count : 0);
+    public int PayloadBytes => Value.Length + (WideKey ? 8 * Key.Length : 0) + (Schema is { IsPositions: false } s ? 1 + 1 + 3 * s.Components.Count : 0) + (Settings.IsDefault ? 0 : TreeSettings.Bytes);
 }

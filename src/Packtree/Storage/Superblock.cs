@@ -15,7 +15,8 @@ namespace Packtree.Storage;
 /// <param name="RootLevel">The root's level.</param>
 /// <param name="Count">Keys in the tree at the checkpoint.</param>
 /// <param name="Schema">The tree's key schema; null for position keys (recorded by the absence of a description).</param>
-internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count, KeySchema? Schema = null)
+/// <param name="Settings">Compression and leaf value limit (bytes 33..36 of the record; zero in version 2).</param>
+internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong RootSeq, ushort RootSectorsWritten, byte RootLevel, long Count, KeySchema? Schema = null, TreeSettings Settings = default)
 {
     /// <summary>The tree's key schema: positions when the record has no description.</summary>
     public KeySchema KeySchema => Schema ?? KeySchema.Positions;
@@ -152,6 +153,7 @@ internal sealed record Superblock
             BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[32..], 0);
             var schema = tree.KeySchema.IsPositions ? [] : tree.KeySchema.ToBytes();
             fixedPart[32] = (byte)schema.Length; // 0: position keys, as in stores from before key schemas
+            tree.Settings.Write(fixedPart[33..]);
             payload.AddRange(fixedPart);
             payload.AddRange(name);
             payload.AddRange(schema);
@@ -223,7 +225,7 @@ internal sealed record Superblock
         var values = ReadValuesTree(s, superblock, out var valuesProblem);
         if (valuesProblem is not null) return Fail($"at byte {at}: the values tree's root: {valuesProblem}", out problem);
         superblock = superblock with { ValuesTree = values };
-        var trees = ReadTrees(s.Slice(FixedBytes, payloadBytes), BinaryPrimitives.ReadInt32LittleEndian(s[80..]), superblock, out var treeProblem);
+        var trees = ReadTrees(s.Slice(FixedBytes, payloadBytes), BinaryPrimitives.ReadInt32LittleEndian(s[80..]), superblock, version, out var treeProblem);
         if (trees is null) return Fail($"at byte {at}: {treeProblem}", out problem);
         return superblock with { Trees = trees };
     }
@@ -256,7 +258,7 @@ internal sealed record Superblock
         return problem is null ? record : null;
     }
 
-    private static List<TreeRecord>? ReadTrees(ReadOnlySpan<byte> p, int count, Superblock superblock, out string? problem)
+    private static List<TreeRecord>? ReadTrees(ReadOnlySpan<byte> p, int count, Superblock superblock, uint version, out string? problem)
     {
         problem = null;
         var trees = new List<TreeRecord>();
@@ -280,9 +282,11 @@ internal sealed record Superblock
             {
                 return FailTrees($"tree {i}'s name is not valid UTF-8", out problem);
             }
+            if (TreeSettings.TryRead(p[33..], out var settingsProblem) is not { } settings)
+                return FailTrees($"tree {i}'s settings: {settingsProblem}", out problem);
             var tree = new TreeRecord(BinaryPrimitives.ReadUInt32LittleEndian(p), name, BinaryPrimitives.ReadUInt64LittleEndian(p[4..]), BinaryPrimitives.ReadUInt64LittleEndian(p[12..]),
-                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]), p[22], BinaryPrimitives.ReadInt64LittleEndian(p[24..]), schema);
-            var what = TreeProblem(tree, superblock, BinaryPrimitives.ReadUInt64LittleEndian(p[32..]) >> 8);
+                BinaryPrimitives.ReadUInt16LittleEndian(p[20..]), p[22], BinaryPrimitives.ReadInt64LittleEndian(p[24..]), schema, settings);
+            var what = TreeProblem(tree, superblock, version < 3 ? BinaryPrimitives.ReadUInt64LittleEndian(p[32..]) >> 8 : BinaryPrimitives.ReadUInt32LittleEndian(p[36..]) >> 8);
             if (what is null && !ids.Add(tree.Id)) what = $"id {tree.Id} is used twice";
             if (what is null && !names.Add(tree.Name)) what = "its name is used twice";
             if (what is not null) return FailTrees($"tree {i} ('{name}'): {what}", out problem);

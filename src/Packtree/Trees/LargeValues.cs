@@ -82,9 +82,9 @@ internal sealed class LargeValues
     /// bucket, each with its checksum. Nothing is live until a commit applies the extents.
     /// </summary>
     /// <exception cref="IOException">A write failed; what was written is given up.</exception>
-    public PendingValue Write(ReadOnlySpan<byte> value, uint owner)
+    public PendingValue Write(ReadOnlySpan<byte> value, uint owner, byte compression)
     {
-        var writer = NewWriter(owner);
+        var writer = NewWriter(owner, compression);
         try
         {
             writer.Append(value);
@@ -98,7 +98,7 @@ internal sealed class LargeValues
     }
 
     /// <summary>A writer of a new value for tree <paramref name="owner"/>, fed a piece at a time (a stream).</summary>
-    public LargeValueWriter NewWriter(uint owner) => new(Data, Interlocked.Increment(ref _lastId), owner);
+    public LargeValueWriter NewWriter(uint owner, byte compression) => new(Data, Interlocked.Increment(ref _lastId), owner, compression);
 
     /// <summary>A pending value whose commit did not happen: its data is dead space.</summary>
     public void Abandon(PendingValue value)
@@ -230,10 +230,30 @@ internal sealed class LargeValues
     public void ReadPiece(ValueReference reference, long offset, ValueExtent extent, Span<byte> destination)
     {
         var piece = destination[..extent.ValueBytes];
-        Data.Read(extent.Sector, piece);
-        if (ValueExtent.ChecksumOf(piece) == extent.Checksum) return;
-        piece.Clear();
-        throw DamagedData(reference, offset, extent);
+        if (extent.Compression == 0)
+        {
+            Data.Read(extent.Sector, piece);
+            if (ValueExtent.ChecksumOf(piece) == extent.Checksum) return;
+            piece.Clear();
+            throw DamagedData(reference, offset, extent);
+        }
+        var stored = System.Buffers.ArrayPool<byte>.Shared.Rent(extent.StoredBytes);
+        try
+        {
+            Data.Read(extent.Sector, stored.AsSpan(0, extent.StoredBytes));
+            if (ValueExtent.ChecksumOf(stored.AsSpan(0, extent.StoredBytes)) != extent.Checksum) throw DamagedData(reference, offset, extent);
+            if (PieceCodec.Decompress(stored.AsSpan(0, extent.StoredBytes), piece) is { } problem)
+            {
+                piece.Clear();
+                var fileOffset = (long)extent.Sector * DataBuckets.SectorBytes;
+                throw new CorruptStoreException($"Bytes {offset} to {offset + extent.ValueBytes - 1} of value {reference.Id}, at byte {fileOffset} of the store file, pass their checksum but do not decompress: {problem}.",
+                    StorePart.Data, fileOffset, $"value {reference.Id}, bytes {offset}..{offset + extent.ValueBytes - 1}: {problem}");
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(stored);
+        }
     }
 
     private static CorruptStoreException DamagedData(ValueReference reference, long offset, ValueExtent extent)
