@@ -88,14 +88,14 @@ public static class CheckCommand
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"file {statistics.FileBytes:N0} bytes; node buckets: {statistics.NodeBuckets:N0} in use, {statistics.FreeBuckets:N0} free; journal {statistics.JournalUsedBytes:N0} of {statistics.JournalBytes:N0} bytes in use");
+        foreach (var (format, count) in report.KeyFormats.OrderByDescending(f => f.Value).Take(10))
+            AnsiConsole.MarkupLine($"  {count,6:N0} nodes with keys of {Markup.Escape(format)}");
+        if (report.KeyFormats.Count > 10) AnsiConsole.MarkupLine($"  ... and {report.KeyFormats.Count - 10} more format shapes");
         if (report.OutOfLineValues is { } large)
         {
             AnsiConsole.MarkupLine($"values kept out of line: {large.Values:N0} ({large.ValueBytes:N0} bytes) in {large.Pieces:N0} pieces, {large.DataBuckets:N0} data buckets, " +
                 $"{large.StoredBytes:N0} bytes stored, compression ratio {large.CompressionRatio.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}");
         }
-        foreach (var (format, count) in report.KeyFormats.OrderByDescending(f => f.Value).Take(10))
-            AnsiConsole.MarkupLine($"  {count,6:N0} nodes with keys of {Markup.Escape(format)}");
-        if (report.KeyFormats.Count > 10) AnsiConsole.MarkupLine($"  ... and {report.KeyFormats.Count - 10} more format shapes");
     }
 
     private static void Report(string path, IReadOnlyList<string> notes, IReadOnlyList<string> problems, Action? summary, bool quiet)
