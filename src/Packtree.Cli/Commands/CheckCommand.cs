@@ -77,7 +77,7 @@ public static class CheckCommand
         }
     }
 
-    /// <summary>The trees that checked clean with their kinds of keys, the store's figures and its most common key formats.</summary>
+    /// <summary>The trees that checked clean with their kinds of keys, the store's figures, its most common key formats and the figures of values kept out of line.</summary>
     private static void Summary(StoreCheckReport report, StoreStatistics statistics, Dictionary<string, KeyKind> kinds)
     {
         var table = new Table().AddColumns("tree", "id", "key kind", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");

@@ -272,6 +272,28 @@ public sealed class LargeValueCheckTests
         Assert.Contains("checksum", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PiecesOfATreeWhoseLeafIsDamagedAreNotCalledOrphans()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("leaf.packtree");
+        ulong leafSector;
+        using (var store = Store.Open(path, Small))
+        {
+            var docs = store.GetOrCreateTree("docs");
+            for (var i = 0; i < 300; i++) docs.Put(new Bpos((ulong)i, 0, 0), i % 10 == 0 ? ValueOf(2000, i) : [(byte)i]);
+            store.Checkpoint();
+            var addresses = docs.Btree.NodeAddresses();
+            Assert.True(addresses.Count > 2);
+            leafSector = addresses[^1];
+        }
+        FlipByte(path, (long)leafSector * DataBuckets.SectorBytes + 200);
+        var report = StoreCheck.Run(path);
+        var problem = Assert.Single(report.Problems);
+        Assert.StartsWith("tree 'docs': ", problem, StringComparison.Ordinal);
+        Assert.Contains($"{(long)leafSector * DataBuckets.SectorBytes}", problem, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A store whose value at 7:7:0 of tree 'docs' (and a second tree, 'other') was damaged by <paramref name="damage"/> through
     /// the store's internals, then closed and checked from its file.
