@@ -7,7 +7,8 @@ namespace Packtree.Cli.Commands;
 /// <summary>
 /// <c>packtree check PATH</c>: reads the whole store — both superblock copies, the journal after the
 /// last checkpoint, every node of every tree through the codec (checksums and every read-time rule),
-/// the tree topology — and the node buckets against the nodes in use (<see cref="StoreCheck"/>). Prints
+/// the tree topology — the node buckets against the nodes in use, and every value kept out of line (its
+/// pieces, their checksums, the data buckets; <see cref="StoreCheck"/>). Prints
 /// a summary and each problem with its location; exit code 0 only when clean.
 /// </summary>
 public static class CheckCommand
@@ -16,7 +17,7 @@ public static class CheckCommand
     {
         var path = new Argument<string>("path") { Description = "The store file." };
         var salvage = new Option<bool>("--salvage") { Description = "Check what can be read of a store whose journal is damaged: replay up to the last intact commit and report the lost ones (read-only)." };
-        var command = new Command("check", "Verify a store file: checksums, nodes, tree topology, buckets, journal.") { path, salvage };
+        var command = new Command("check", "Verify a store file: checksums, nodes, tree topology, buckets, journal, values kept out of line.") { path, salvage };
         command.SetAction(parse => Check(parse.GetValue(path)!, salvage: parse.GetValue(salvage)));
         return command;
     }
@@ -76,7 +77,7 @@ public static class CheckCommand
         }
     }
 
-    /// <summary>The trees that checked clean with their kinds of keys, the store's figures and its most common key formats.</summary>
+    /// <summary>The trees that checked clean with their kinds of keys, the store's figures, its most common key formats and the figures of values kept out of line.</summary>
     private static void Summary(StoreCheckReport report, StoreStatistics statistics, Dictionary<string, KeyKind> kinds)
     {
         var table = new Table().AddColumns("tree", "id", "key kind", "keys", "levels", "nodes", "leaves", "live bytes", "bytes per key");
@@ -90,6 +91,11 @@ public static class CheckCommand
         foreach (var (format, count) in report.KeyFormats.OrderByDescending(f => f.Value).Take(10))
             AnsiConsole.MarkupLine($"  {count,6:N0} nodes with keys of {Markup.Escape(format)}");
         if (report.KeyFormats.Count > 10) AnsiConsole.MarkupLine($"  ... and {report.KeyFormats.Count - 10} more format shapes");
+        if (report.OutOfLineValues is { } large)
+        {
+            AnsiConsole.MarkupLine($"values kept out of line: {large.Values:N0} ({large.ValueBytes:N0} bytes) in {large.Pieces:N0} pieces, {large.DataBuckets:N0} data buckets, " +
+                $"{large.StoredBytes:N0} bytes stored, compression ratio {large.CompressionRatio.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
     }
 
     private static void Report(string path, IReadOnlyList<string> notes, IReadOnlyList<string> problems, Action? summary, bool quiet)

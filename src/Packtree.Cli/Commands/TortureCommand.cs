@@ -11,8 +11,9 @@ namespace Packtree.Cli.Commands;
 /// flushed and buffered commits on a new store, printing each flushed commit it was told is durable;
 /// the worker is killed with SIGKILL at a random moment; the store is reopened and checked; and the
 /// recovered contents must equal the state after some prefix of the commits that includes every
-/// acknowledged durable one. Trees of positions and of byte keys alike (<see cref="TortureWorkload"/>), each
-/// compared with the model key by key (<see cref="TortureModel"/>).
+/// acknowledged durable one. Trees of positions and of byte keys alike, values in the leaves and kept out of
+/// line (<see cref="TortureWorkload"/>), each compared with the model key by key and value by value
+/// (<see cref="TortureModel"/>), after <c>packtree check</c> found nothing wrong.
 /// </summary>
 public static class TortureCommand
 {
@@ -88,7 +89,7 @@ public static class TortureCommand
                     verdict = StoreCheck.Describe(e); // a worker that failed on its own, or a store that would not open
                 }
                 if (verdict is not null) failures++;
-                AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} durable commits acknowledged — " +
+                AnsiConsole.MarkupLine($"trial {trial + 1}/{trials} (seed {trialSeed}): killed after {killedAfter} ms, {acked} acknowledged durable — " +
                     (verdict is null ? $"[green]ok[/] ({covered})" : $"[red]{Markup.Escape(verdict)}[/]"));
                 if (verdict is null) File.Delete(path);
             }
@@ -152,7 +153,7 @@ public static class TortureCommand
             model.Apply(next);
         }
         // Short enough that a trial's line fits the console: tests read each trial's verdict from one line.
-        covered = $"{recovered} commits, {model.Trees} trees, {model.ByteKeyTrees} of byte keys ({model.ByteKeys} keys), {huge} huge batches";
+        covered = $"{recovered} commits, {model.Trees} trees, {model.ByteKeyTrees} of byte keys ({model.ByteKeys} keys), {huge} huge batches, {model.LargeValues} out of line";
         return model.Compare(store, recovered);
     }
 }

@@ -24,6 +24,9 @@ public sealed class TortureModel
     /// <summary>Keys in the byte-key trees.</summary>
     public int ByteKeys => _trees.Where(t => t.Kind.IsBytes).Sum(t => t.Keys.Count);
 
+    /// <summary>Values longer than their tree keeps in a leaf (<see cref="TortureWorkload.LargestValue"/>): kept out of line.</summary>
+    public int LargeValues => _trees.Sum(t => t.Keys.Values.Count(v => v.Length > TortureWorkload.LargestValue(t.Kind)));
+
     /// <summary>Applies a commit.</summary>
     public void Apply(TortureCommit commit)
     {

@@ -6,8 +6,10 @@ namespace Packtree.Cli.Commands;
 /// The crash test's workload: a sequence of commits drawn from a seed, the same for the worker that
 /// runs it and the checker that replays it in a model. Most commits are one or a few puts and deletes;
 /// now and then a tree is created (long and non-ASCII names among them, every other one of byte keys of
-/// some longest length), a value is as large as its tree takes, or a batch holds more than 65,536 updates.
-/// Byte keys come from <see cref="TortureByteKeys"/>.
+/// some longest length), a value is as large as its tree keeps in a leaf or up to a few times that (kept
+/// out of line), rarely one of 64 KiB to 1 MiB, or a batch holds more than 65,536 updates. Keys recently
+/// given a value kept out of line are drawn again, to overwrite or delete it. Byte keys come from
+/// <see cref="TortureByteKeys"/>.
 /// </summary>
 public sealed class TortureWorkload
 {
@@ -21,6 +23,7 @@ public sealed class TortureWorkload
     private readonly Random _random;
     private readonly TortureByteKeys _byteKeys;
     private readonly List<KeyKind> _kinds = [.. StartingTrees.Select(t => t.Kind)];
+    private readonly List<(int Tree, TreeKey Key)> _largeKeys = []; // keys recently given a value kept out of line
 
     /// <summary>The workload of <paramref name="seed"/>.</summary>
     public TortureWorkload(int seed)
@@ -52,7 +55,7 @@ public sealed class TortureWorkload
 
     /// <summary>
     /// The largest value a tree of <paramref name="kind"/> keys keeps in its leaves in the trials' stores (longer keys leave
-    /// less room), asked of a store in memory with the same options: the trials' values stay in the leaves.
+    /// less room), asked of a store in memory with the same options: longer values are kept out of line.
     /// </summary>
     public static int LargestValue(KeyKind kind)
     {
@@ -90,10 +93,8 @@ public sealed class TortureWorkload
         var n = _random.Next(4) == 0 ? _random.Next(2, 12) : 1;
         for (var i = 0; i < n; i++)
         {
-            var tree = _random.Next(_kinds.Count);
+            var (tree, key) = NextKey();
             var kind = _kinds[tree];
-            var key = kind.IsBytes ? new TreeKey(default, _byteKeys.Next(kind.MaxBytes))
-                : new TreeKey(new Bpos((ulong)_random.Next(0, 4), (ulong)_random.Next(0, 3000) * 8, (uint)_random.Next(0, 2)), null);
             if (_random.Next(5) == 0)
             {
                 updates.Add(new TortureUpdate(tree, key, null));
@@ -104,12 +105,32 @@ public sealed class TortureWorkload
             {
                 0 => largest,
                 < 3 => _random.Next(0, largest),
+                < 5 => _random.Next(largest + 1, 4 * largest + 1), // out of line, in one piece or several
                 _ => _random.Next(0, 40),
             };
+            if (_random.Next(300) == 0) size = _random.Next(64 * 1024, 1024 * 1024 + 1); // several buckets
+            if (size > largest) Remember(tree, key);
             var value = new byte[size];
             _random.NextBytes(value);
             updates.Add(new TortureUpdate(tree, key, value));
         }
         return new TortureCommit(null, null, updates, _random.Next(3) != 0);
+    }
+
+    /// <summary>The tree and key of the next update: now and then one recently given a value kept out of line, else a new draw.</summary>
+    private (int Tree, TreeKey Key) NextKey()
+    {
+        if (_largeKeys.Count > 0 && _random.Next(6) == 0) return _largeKeys[_random.Next(_largeKeys.Count)];
+        var tree = _random.Next(_kinds.Count);
+        var kind = _kinds[tree];
+        return (tree, kind.IsBytes ? new TreeKey(default, _byteKeys.Next(kind.MaxBytes))
+            : new TreeKey(new Bpos((ulong)_random.Next(0, 4), (ulong)_random.Next(0, 3000) * 8, (uint)_random.Next(0, 2)), null));
+    }
+
+    /// <summary>Keeps the last 64 keys given a value kept out of line, for overwrites and deletes of them.</summary>
+    private void Remember(int tree, TreeKey key)
+    {
+        if (_largeKeys.Count == 64) _largeKeys.RemoveAt(_random.Next(64));
+        _largeKeys.Add((tree, key));
     }
 }

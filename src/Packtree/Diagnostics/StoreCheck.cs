@@ -6,7 +6,9 @@ namespace Packtree.Diagnostics;
 /// <summary>
 /// Checks a store: both superblock copies, the journal after the last checkpoint, every node of every
 /// tree read through the codec (checksums and every read-time rule), the tree topology and key counts,
-/// and the node buckets against the nodes in use. What <c>packtree check</c> prints.
+/// the node buckets against the nodes in use, and every value kept out of line: its pieces, their
+/// checksums, the values tree and the data buckets (<see cref="OutOfLineValuesReport"/>). What
+/// <c>packtree check</c> prints.
 /// </summary>
 /// <remarks>
 /// Whatever a store file holds, what is wrong is reported in <see cref="StoreCheckReport.Problems"/>,
@@ -63,6 +65,7 @@ public static class StoreCheck
         {
             // Whatever the file holds, it is reported as a problem, never thrown.
             report.Statistics = null;
+            report.OutOfLineValues = null;
             report.Problems.Add($"checking the store: {Describe(e)}");
         }
         return report.Build();
@@ -105,7 +108,36 @@ public static class StoreCheck
                 report.Problems.Add($"tree '{name}': {problem}");
             }
         }
+        CheckValuesTree(store, report);
         report.Statistics = store.Statistics;
+    }
+
+    /// <summary>The values tree's nodes and topology, then every value kept out of line against it.</summary>
+    private static void CheckValuesTree(Store store, Builder report)
+    {
+        var damaged = report.Trees.Where(t => !t.IsClean).Select(t => t.Name).ToHashSet();
+        store.EnterRead();
+        try
+        {
+            store.Large.Extents.Verify();
+        }
+        catch (Exception e)
+        {
+            report.Problems.Add($"the values tree: {Describe(e)}");
+            return; // its pieces cannot all be read: checking values against them would only repeat this
+        }
+        finally
+        {
+            store.ExitRead();
+        }
+        try
+        {
+            report.OutOfLineValues = OutOfLineValueCheck.Run(store, damaged, report.Problems);
+        }
+        catch (Exception e)
+        {
+            report.Problems.Add($"values kept out of line: {Describe(e)}");
+        }
     }
 
     /// <summary>
@@ -144,6 +176,8 @@ public static class StoreCheck
 
         public StoreStatistics? Statistics { get; set; }
 
-        public StoreCheckReport Build() => new(path, Copies, Recovery, Trees, Formats, Statistics, Notes, Problems);
+        public OutOfLineValuesReport? OutOfLineValues { get; set; }
+
+        public StoreCheckReport Build() => new(path, Copies, Recovery, Trees, Formats, Statistics, OutOfLineValues, Notes, Problems);
     }
 }

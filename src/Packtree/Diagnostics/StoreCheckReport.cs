@@ -4,7 +4,7 @@ namespace Packtree.Diagnostics;
 public sealed class StoreCheckReport
 {
     internal StoreCheckReport(string? path, IReadOnlyList<SuperblockCopyReport> superblockCopies, StoreRecovery? recovery, IReadOnlyList<TreeCheckReport> trees,
-        IReadOnlyDictionary<string, int> keyFormats, StoreStatistics? statistics, IReadOnlyList<string> notes, IReadOnlyList<string> problems)
+        IReadOnlyDictionary<string, int> keyFormats, StoreStatistics? statistics, OutOfLineValuesReport? outOfLineValues, IReadOnlyList<string> notes, IReadOnlyList<string> problems)
     {
         Path = path;
         SuperblockCopies = superblockCopies;
@@ -12,6 +12,7 @@ public sealed class StoreCheckReport
         Trees = trees;
         KeyFormats = keyFormats;
         Statistics = statistics;
+        OutOfLineValues = outOfLineValues;
         Notes = notes;
         Problems = problems;
     }
@@ -33,6 +34,9 @@ public sealed class StoreCheckReport
 
     /// <summary>Figures about the store (zeros in memory); null when the check stopped before them (the store did not open, or an error stopped it: see <see cref="Problems"/>).</summary>
     public StoreStatistics? Statistics { get; }
+
+    /// <summary>Figures about the values kept out of line (zeros when there are none); null when the check did not get to them (see <see cref="Problems"/>).</summary>
+    public OutOfLineValuesReport? OutOfLineValues { get; }
 
     /// <summary>Facts worth a line, for tools: each superblock copy, the copy used and why, what the journal gave back.</summary>
     public IReadOnlyList<string> Notes { get; }

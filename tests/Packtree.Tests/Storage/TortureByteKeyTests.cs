@@ -10,40 +10,10 @@ namespace Packtree.Tests.Storage;
 /// </summary>
 public sealed class TortureByteKeyTests
 {
-    /// <summary>Runs <paramref name="commits"/> commits of the workload of <paramref name="seed"/> on a store in memory and in a model.</summary>
-    private static (Store Store, TortureModel Model, List<TortureCommit> Commits) Replay(int seed, int commits)
-    {
-        var store = Store.CreateInMemory(TortureWorkload.Options(Durability.Buffered));
-        var trees = TortureWorkload.StartingTrees.Select(t => store.GetOrCreateTree(t.Name, t.Kind)).ToList();
-        var model = new TortureModel();
-        var workload = new TortureWorkload(seed);
-        var done = new List<TortureCommit>();
-        var batch = new WriteBatch();
-        for (var i = 0; i < commits; i++)
-        {
-            var next = workload.Next();
-            done.Add(next);
-            model.Apply(next);
-            if (next.NewTree is { } name)
-            {
-                trees.Add(store.GetOrCreateTree(name, next.NewKind!));
-                continue;
-            }
-            batch.Clear();
-            foreach (var (tree, key, value) in next.Updates)
-            {
-                if (value is null) key.Delete(batch, trees[tree]);
-                else key.Put(batch, trees[tree], value);
-            }
-            store.Write(batch);
-        }
-        return (store, model, done);
-    }
-
     [Fact]
     public void TheWorkloadDrawsByteKeysThatStressPacking()
     {
-        var (store, _, commits) = Replay(seed: 11, commits: 4000);
+        var (store, _, commits) = TortureReplay.Run(seed: 11, commits: 4000);
         using (store)
         {
             var gamma = commits.SelectMany(c => c.Updates).Where(u => u.Tree == 2).Select(u => u.Key.Bytes!).ToList();
@@ -68,7 +38,7 @@ public sealed class TortureByteKeyTests
     [Fact]
     public void TheModelAgreesWithAStoreThatRanTheWorkloadAndCatchesOneThatDiffers()
     {
-        var (store, model, _) = Replay(seed: 5, commits: 3000);
+        var (store, model, _) = TortureReplay.Run(seed: 5, commits: 3000);
         using (store)
         {
             Assert.Null(model.Compare(store, 3000));
