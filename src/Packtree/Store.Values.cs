@@ -6,7 +6,8 @@ namespace Packtree;
 
 // Space of values kept out of line comes back: when the data buckets hold much more than the live data, the live
 // pieces of the sparsest buckets are copied out (as bcachefs's copying garbage collector does) and the emptied
-// buckets freed; a store file then checkpoints often enough for freed buckets to be reused.
+// buckets freed; a store file then checkpoints often enough for freed buckets to be reused. Moves are not commits:
+// the store's commit numbers stay its users'.
 public sealed partial class Store
 {
     /// <summary>Data buckets may take this many times the live data (plus a few buckets) before pieces are moved.</summary>
@@ -22,7 +23,7 @@ public sealed partial class Store
 
     /// <summary>
     /// After a commit that may have dropped values kept out of line: when the buckets holding data are sparse, moves the
-    /// live pieces of the sparsest ones (at most 64 buckets a round) to the open bucket in one commit. One thread at a time;
+    /// live pieces of the sparsest ones (at most 64 buckets a round) to the open bucket. One thread at a time;
     /// a failure leaves the pieces where they were.
     /// </summary>
     internal void CompactValuesIfSparse()
@@ -42,16 +43,7 @@ public sealed partial class Store
                 ExitRead();
             }
             if (moves.Count == 0) return;
-            var commit = new MoveCommit(this, moves);
-            try
-            {
-                Commit(ref commit, null);
-            }
-            catch when (!commit.Applied)
-            {
-                Large.Abandon(commit.Kept);
-                throw;
-            }
+            MoveLocked(moves);
         }
         finally
         {
@@ -60,48 +52,35 @@ public sealed partial class Store
     }
 
     /// <summary>
-    /// Pieces moved out of sparse buckets: only those whose extent is still what was copied (checked under the write
-    /// lock, when the entry is built: a value dropped meanwhile keeps no copy), journaled as puts in the values tree.
+    /// Points the values tree at the copies, under the write lock, for the pieces whose extent is still what was copied
+    /// (a value dropped meanwhile keeps no copy). Not journaled, so that a store's commits stay its users' own: until
+    /// the next checkpoint writes the values tree, the emptied buckets still hold the pieces (a freed bucket waits two
+    /// checkpoints), so a crash before it leaves the pieces where they were, as the journal says.
     /// </summary>
-    private struct MoveCommit(Store store, List<ExtentMove> moves) : IWrittenCommit
+    private void MoveLocked(List<ExtentMove> moves)
     {
-        private List<ExtentMove>? _kept;
-        private List<JournalRecord>? _records;
-
-        public bool Applied { get; private set; }
-
-        /// <summary>The moves still valid (the others' copies are given up).</summary>
-        public List<ExtentMove> Kept => _kept ??= Keep();
-
-        private readonly List<ExtentMove> Keep()
+        try
         {
-            var large = store.Large;
+            EnterWrite();
+        }
+        catch
+        {
+            Large.Abandon(moves);
+            throw;
+        }
+        try
+        {
             Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
-            var kept = new List<ExtentMove>(moves.Count);
             foreach (var move in moves)
             {
                 KeyFields.FromPosition(move.Key, key);
-                if (large.CurrentExtent(key) == move.From) kept.Add(move);
-                else large.Abandon([move]);
+                if (Large.CurrentExtent(key) == move.From) Large.Apply(_commitSeq, key, move.To.ToBytes(), written: true);
+                else Large.Abandon([move]);
             }
-            return kept;
         }
-
-        private List<JournalRecord> Records => _records ??= [.. Kept.Select(m => new JournalRecord(JournalOp.Put, LargeValues.TreeId, m.Key, m.To.ToBytes()))];
-
-        public long EntryBytes => JournalEntry.Bytes(Records);
-
-        public void AppendTo(Journal journal, ulong seq) => journal.Append(seq, Records);
-
-        public void Apply(ulong seq)
+        finally
         {
-            Applied = true;
-            Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
-            foreach (var move in Kept)
-            {
-                KeyFields.FromPosition(move.Key, key);
-                store.Large.Apply(seq, key, move.To.ToBytes(), written: true);
-            }
+            ExitWrite();
         }
     }
 }
