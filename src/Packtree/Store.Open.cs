@@ -101,7 +101,17 @@ public sealed partial class Store
         foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record), record.Settings));
         var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? EmptyValuesTree), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
         Large = large;
-        var pieces = large.Walk();
+        List<(ulong Sector, int Bytes)> pieces = [];
+        try
+        {
+            pieces = large.Walk();
+        }
+        catch (Exception e) when (IsReadOnly && e is CorruptStoreException or CorruptNodeException)
+        {
+            // Read-only, nothing is allocated: a store whose values tree is damaged still opens, for check to report it.
+            large.SkipWalk();
+            large.Data.StopCounting();
+        }
         var used = _trees.Values.Select(t => t.Btree).Append(large.Extents).SelectMany(t => t.NodeAddresses()).Select(nodes.BucketOf)
             .Concat(pieces.Select(p => large.Data.BucketOf(p.Sector)).Distinct());
         var bucketCount = Math.Max(0, (device.Length - superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes);

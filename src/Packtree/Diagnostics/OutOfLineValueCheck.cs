@@ -180,7 +180,7 @@ internal static class OutOfLineValueCheck
     /// <summary>The live sectors the store counts per data bucket against <paramref name="walked"/>, and no data bucket holding nodes.</summary>
     private static void CheckBuckets(Store store, DataBuckets data, Dictionary<long, long> walked, List<string> problems)
     {
-        var counted = data.LiveSectorsByBucket();
+        var counted = data.IsCounting ? data.LiveSectorsByBucket() : walked; // a store that could not walk its values tree counts nothing: its damage is reported already
         foreach (var bucket in walked.Keys.Union(counted.Keys).Order())
         {
             var found = walked.GetValueOrDefault(bucket);

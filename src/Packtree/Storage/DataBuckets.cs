@@ -34,6 +34,15 @@ internal sealed class DataBuckets
         _bucketBytes = bucketBytes;
     }
 
+    /// <summary>Whether live data is counted (false once a read-only store could not walk its values tree: nothing is allocated then).</summary>
+    public bool IsCounting { get; private set; } = true;
+
+    /// <summary>Stops counting live data, for a read-only store whose values tree could not be walked.</summary>
+    public void StopCounting()
+    {
+        lock (_lock) IsCounting = false;
+    }
+
     /// <summary>The most bytes one piece holds: a bucket.</summary>
     public int BucketBytes => _bucketBytes;
 
@@ -146,6 +155,7 @@ internal sealed class DataBuckets
     {
         lock (_lock)
         {
+            if (!IsCounting) return true;
             var bucket = BucketOf(sector);
             if (written) Unpend(bucket, Sectors(bytes));
             else if (!_liveSectors.ContainsKey(bucket) && !_pendingSectors.ContainsKey(bucket) && bucket != _open && _emptiedInReplay?.Contains(bucket) != true && !_buckets.TryClaim(bucket)) return false;
@@ -170,6 +180,7 @@ internal sealed class DataBuckets
     {
         lock (_lock)
         {
+            if (!IsCounting) return;
             var bucket = BucketOf(sector);
             if (!_liveSectors.TryGetValue(bucket, out var live)) throw new InvalidOperationException($"Data bucket {bucket} holds no live data, yet a piece of it is dropped.");
             live -= Sectors(bytes);

@@ -18,6 +18,7 @@ internal sealed class LargeValues
     public const uint TreeId = Superblock.ValuesTreeId;
 
     private readonly HashSet<uint> _owners = [];
+    private bool _everyTreeMayOwn;
     private ulong _lastId;
 
     public LargeValues(Btree extents, DataBuckets data)
@@ -38,7 +39,16 @@ internal sealed class LargeValues
     /// <summary>Whether tree <paramref name="treeId"/> may hold value references (it did at open, or has had one put since): its puts and deletes then look for one to drop.</summary>
     public bool MayOwn(uint treeId)
     {
-        lock (_owners) return _owners.Contains(treeId);
+        lock (_owners) return _everyTreeMayOwn || _owners.Contains(treeId);
+    }
+
+    /// <summary>
+    /// For a store opened only to read, which skips the walk (so that a damaged leaf of the values tree does not keep
+    /// it from opening, and check can report it): every tree may hold references.
+    /// </summary>
+    public void SkipWalk()
+    {
+        lock (_owners) _everyTreeMayOwn = true;
     }
 
     /// <summary>Walks the values tree when the store opens: the pieces it points to (for the buckets in use), its owners and the last value id.</summary>
