@@ -59,6 +59,19 @@ public sealed class ReadmeExampleTests
         foreach (var (key, _) in audit.ScanPrefix([7L, default(DateTime), ""], components: 1)) logins.Add((string)key[2]);
         Assert.Equal(["login"], logins);
 
+        var document = new byte[3_000_000];
+        new Random(1).NextBytes(document);
+        var docs = store.GetOrCreateTree("docs", KeyKind.Bytes(64), new TreeOptions { Compression = ValueCompression.Zstd });
+        docs.Put("report.pdf"u8, new MemoryStream(document));    // values up to 1 GiB: past what a leaf keeps, out of line
+        using (var stream = docs.OpenRead("report.pdf"u8))      // read-only, seekable, a piece at a time
+        {
+            stream.Position = 2_000_000;
+            var tail = new byte[1_000_000];
+            stream.ReadExactly(tail);
+            Assert.Equal(document[2_000_000..], tail);
+        }
+        Assert.Equal(document, docs.Get("report.pdf"u8));
+
         Assert.Equal(["42:8192:0: 5 bytes"], printed);
         Assert.Equal(1, walked);
     }
