@@ -168,6 +168,40 @@ public sealed class LargeValueTests
         Assert.True(check.IsClean, string.Join("; ", check.Problems));
     }
 
+    /// <summary>
+    /// The case at full size: 1,000 keys, each overwritten 50 times with a 1 MiB value (50 GiB written); the file
+    /// stays under twice the live data plus <see cref="Slack"/> all along, and checks clean after a reopen.
+    /// </summary>
+    [LongFact]
+    [Trait("Category", "Slow")]
+    public void OverwritingAThousandMiBValuesFiftyTimesKeepsTheFileWithinTwiceTheLiveData()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("gib.packtree");
+        var options = new StoreOptions { Durability = Durability.Buffered };
+        const long live = 1000L << 20;
+        var value = new byte[1 << 20];
+        new Random(3).NextBytes(value);
+        long largest = 0;
+        using (var store = Store.Open(path, options))
+        {
+            var tree = store.GetOrCreateTree("blobs");
+            for (var round = 0; round < 50; round++)
+            {
+                for (var k = 0; k < 1000; k++)
+                {
+                    value[0] = (byte)round;
+                    tree.Put(new Bpos(1, (ulong)k, 0), value);
+                }
+                largest = Math.Max(largest, new FileInfo(path).Length);
+                Assert.True(new FileInfo(path).Length < 2 * live + Slack, $"round {round}: a file of {new FileInfo(path).Length} bytes for {live} live bytes");
+            }
+        }
+        Console.WriteLine($"largest file {largest} bytes for {live} live: {(double)largest / live:F3}x");
+        var check = Packtree.Diagnostics.StoreCheck.Run(path);
+        Assert.True(check.IsClean, string.Join("; ", check.Problems));
+    }
+
     /// <summary>What a store file holds besides its values' data: superblocks, a 1 MiB journal, nodes, freed buckets waiting for their checkpoints (16 MiB), the open bucket.</summary>
     private const long Slack = 24L << 20;
 
