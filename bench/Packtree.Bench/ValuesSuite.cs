@@ -60,7 +60,8 @@ public static class ValuesSuite
             foreach (var @case in cases)
             {
                 var count = Math.Max(1, totalBytes / @case.ValueBytes);
-                RunCase(progress.AddTask($"{@case.Name}: {count:N0} values", maxValue: rounds * ValueSteps.Round.Length), @case.Name, engines, ValueSteps.Round, totalBytes);
+                RunCase(progress.AddTask($"{@case.Name}: {count:N0} values", maxValue: rounds * ValueSteps.Round.Length), @case.Name,
+                    [.. engines.Where(e => ValueEngines.RunsOn(e, @case.ValueBytes))], ValueSteps.Round, totalBytes);
             }
             RunCase(progress.AddTask($"streaming {ValueCase.SizeName(streamBytes)}", maxValue: rounds), ValueSteps.StreamCase, streaming, [ValueSteps.Stream], streamBytes);
         });

@@ -9,12 +9,13 @@ public sealed class PacktreeValueEngine : IValueEngine
     private readonly Store _store;
     private readonly Tree _tree;
 
-    public PacktreeValueEngine(string folder, bool compress)
+    public PacktreeValueEngine(string folder, bool compress, int? maxInlineValueBytes = null)
     {
         _store = Store.Open(Path.Combine(folder, "store.packtree"), new StoreOptions { Durability = Packtree.Durability.Buffered });
-        _tree = CreateTree(_store, compress);
+        _tree = _store.GetOrCreateTree("values", KeyKind.Bytes(16),
+            new TreeOptions { Compression = compress ? ValueCompression.Zstd : ValueCompression.None, MaxInlineValueBytes = maxInlineValueBytes });
         CacheBytes = _store.Options.CacheBytes;
-        Durability = $"journal written per commit, flushed every 100 ms; {(compress ? "zstd (level 3, 64 KiB pieces)" : "no compression")}";
+        Durability = $"journal written per commit, flushed every 100 ms; {(compress ? "zstd (level 3, 64 KiB pieces)" : "no compression")}{(maxInlineValueBytes is { } limit ? $"; values over {limit} bytes out of line" : "")}";
     }
 
     public string Durability { get; }
@@ -49,8 +50,4 @@ public sealed class PacktreeValueEngine : IValueEngine
     public Stream OpenRead(byte[] key) => _tree.OpenRead(key.AsSpan());
 
     public void Dispose() => _store.Dispose();
-
-    /// <summary>The tree, its values compressed when <paramref name="compress"/>.</summary>
-    private static Tree CreateTree(Store store, bool compress) =>
-        store.GetOrCreateTree("values", KeyKind.Bytes(16), new TreeOptions { Compression = compress ? ValueCompression.Zstd : ValueCompression.None });
 }

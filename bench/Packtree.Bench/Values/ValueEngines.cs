@@ -17,6 +17,7 @@ public static class ValueEngines
     [
         ("packtree", "nothing", true, (folder, _) => new PacktreeValueEngine(folder, compress: false)),
         ("packtree_zstd", "nothing", true, (folder, _) => new PacktreeValueEngine(folder, compress: true)),
+        (OutOfLine, "nothing", false, (folder, _) => new PacktreeValueEngine(folder, compress: false, maxInlineValueBytes: 0)),
         ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", false, (folder, bytes) =>
         {
             var lmdb = new LmdbEngine(folder, sync: false, MapBytes(bytes));
@@ -31,6 +32,12 @@ public static class ValueEngines
             return new PeerValueEngine(sqlite, "rowid table, unique index on the key, 4 KiB pages", new SqliteBlobStreams(sqlite.Connection));
         }),
     ];
+
+    /// <summary>Packtree with every value out of line: beside packtree on values its leaves could keep, it measures the leaf limit's default.</summary>
+    public const string OutOfLine = "packtree_outofline";
+
+    /// <summary>Whether <paramref name="engine"/> runs on values of <paramref name="valueBytes"/>: packtree_outofline only where packtree keeps them in leaves.</summary>
+    public static bool RunsOn(string engine, int valueBytes) => engine != OutOfLine || valueBytes <= 2000;
 
     /// <summary>The smallest value RocksDB puts in a blob file: values this large are what blob files are for.</summary>
     public const int MinBlobBytes = 4096;

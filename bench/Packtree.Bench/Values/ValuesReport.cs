@@ -9,10 +9,10 @@ public static class ValuesReport
     public static void Print(BenchDocument document, ValuesResults results, IReadOnlyList<ValueCase> cases, IReadOnlyDictionary<string, double> zstdRatios,
         IReadOnlyList<string> streaming, long totalBytes, long streamBytes, IReadOnlyDictionary<(string Case, string Engine), string> skipped, IReadOnlyDictionary<string, string> durability)
     {
-        var engines = results.Engines;
         foreach (var @case in cases)
         {
             var name = @case.Name;
+            var engines = results.Engines.Where(e => ValueEngines.RunsOn(e, @case.ValueBytes)).ToList();
             var count = Math.Max(1, totalBytes / @case.ValueBytes);
             var table = new Table().Title($"Packtree.Bench values — {name}: {count:N0} values of {@case.ValueBytes:N0} bytes ({count * @case.ValueBytes / 1048576.0:N1} MiB, zstd ratio {zstdRatios[name]:F2}), {results.Rounds} rounds: median MB/s, and below it Packtree ÷ engine");
             table.AddColumn("workload");
