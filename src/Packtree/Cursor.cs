@@ -382,7 +382,7 @@ public sealed class Cursor
                 _more = true;
                 return false;
             }
-            Array.Resize(ref _values, length);
+            _values = new byte[length]; // the run is empty: nothing to keep
         }
         if (reference) _tree.ReadLarge(ValueReference.Read(value), _keys.AsSpan(_count * _width, _width), _values.AsSpan(used, length));
         else value.CopyTo(_values.AsSpan(used));

@@ -120,7 +120,7 @@ internal sealed class LargeValues
     public static IEnumerable<JournalRecord> Records(PendingValue value) =>
         value.Extents.Select(e => new JournalRecord(JournalOp.Put, TreeId, new Bpos(value.Reference.Id, (ulong)e.Offset, 0), e.Extent.ToBytes()));
 
-    /// <summary>Why a replayed extent record cannot be applied (malformed, or its bytes are not intact: returns false), or null when it can.</summary>
+    /// <summary>Whether the piece a replayed extent record names is whole on disk (its stored bytes match their checksum).</summary>
     /// <exception cref="InvalidDataException">The record is malformed (damage, not a torn commit).</exception>
     public bool DataIsIntact(JournalRecord record)
     {
