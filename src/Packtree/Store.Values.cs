@@ -10,8 +10,11 @@ namespace Packtree;
 // the store's commit numbers stay its users'.
 public sealed partial class Store
 {
-    /// <summary>Data buckets may take this many times the live data (plus a few buckets) before pieces are moved.</summary>
+    /// <summary>Data buckets may take this many times the live data (plus a few buckets) before pieces are moved...</summary>
     private const double SparseRatio = 1.25;
+
+    /// <summary>...and a round of moves brings them down to this.</summary>
+    private const double CompactedRatio = 1.1;
 
     private int _compacting;
 
@@ -23,7 +26,8 @@ public sealed partial class Store
 
     /// <summary>
     /// After a commit that may have dropped values kept out of line: when the buckets holding data are sparse, moves the
-    /// live pieces of the sparsest ones (at most 64 buckets a round) to the open bucket. One thread at a time;
+    /// live pieces of the sparsest ones to the open bucket, until they are down to 1.1 times the live data (at most 256
+    /// buckets a round). One thread at a time;
     /// a failure leaves the pieces where they were.
     /// </summary>
     internal void CompactValuesIfSparse()
@@ -36,7 +40,7 @@ public sealed partial class Store
             EnterRead();
             try
             {
-                moves = Large.CopyOut(Large.Data.SparseBuckets(64));
+                moves = Large.CopyOut(Large.Data.SparseBuckets(CompactedRatio, 256));
             }
             finally
             {

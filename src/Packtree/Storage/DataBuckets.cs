@@ -113,13 +113,25 @@ internal sealed class DataBuckets
         lock (_lock) return (double)_liveSectors.Count * _bucketBytes > ratio * _liveTotal * SectorBytes + 4.0 * _bucketBytes;
     }
 
-    /// <summary>Buckets worth emptying: not being filled, nothing awaiting a commit, under half live; emptiest first, at most <paramref name="count"/>.</summary>
-    public List<long> SparseBuckets(int count)
+    /// <summary>
+    /// Buckets worth emptying: not being filled, nothing awaiting a commit, under half live; emptiest first, as many as
+    /// bring the buckets down to <paramref name="ratio"/> times the live data (plus a few), at most <paramref name="count"/>.
+    /// Emptying down to less than the ratio that starts it makes rounds rare, each walking the values tree once.
+    /// </summary>
+    public List<long> SparseBuckets(double ratio, int count)
     {
         lock (_lock)
         {
-            var half = _bucketBytes / SectorBytes / 2;
-            return [.. _liveSectors.Where(b => b.Key != _open && !_pendingSectors.ContainsKey(b.Key) && b.Value < half).OrderBy(b => b.Value).Take(count).Select(b => b.Key)];
+            var bucketSectors = _bucketBytes / SectorBytes;
+            var excess = _liveSectors.Count * (double)bucketSectors - (ratio * _liveTotal + 4.0 * bucketSectors);
+            var victims = new List<long>();
+            foreach (var (bucket, live) in _liveSectors.Where(b => b.Key != _open && !_pendingSectors.ContainsKey(b.Key) && b.Value < bucketSectors / 2).OrderBy(b => b.Value))
+            {
+                if (excess <= 0 || victims.Count == count) break;
+                victims.Add(bucket);
+                excess -= bucketSectors - live; // the bucket goes; its live sectors land in the open one
+            }
+            return victims;
         }
     }
 
