@@ -56,37 +56,8 @@ public static class PeersSuite
                 {
                     task.Description = $"{kind} keys: making keys";
                     foreach (var engine in engines.Where(e => !skipped.ContainsKey(e))) workers[engine] = PeerProcess.Start(engine, kind, count, settings);
-                    foreach (var (engine, worker) in workers.ToList())
-                    {
-                        if (worker.WaitUntilReady() is { } reason) End(engine, reason);
-                    }
-                    for (var round = 0; round < rounds; round++)
-                    {
-                        var order = round % 2 == 0 ? engines : Enumerable.Reverse(engines).ToList();
-                        foreach (var step in PeerSteps.Round)
-                        {
-                            foreach (var engine in order.Where(workers.ContainsKey))
-                            {
-                                task.Description = $"{kind} keys: round {round + 1}/{rounds}, {step}, {engine}";
-                                var (results, ended) = workers[engine].Send(step);
-                                if (ended is not null) End(engine, ended);
-                                else foreach (var figure in results) figures.Add(kind, step, engine, round, figure);
-                            }
-                            task.Increment(1);
-                        }
-                    }
-                    foreach (var (engine, worker) in workers.ToList())
-                    {
-                        var (results, ended) = worker.Send(PeerSteps.Quit);
-                        if (ended is not null)
-                        {
-                            End(engine, ended);
-                            continue;
-                        }
-                        foreach (var figure in results) figures.Add(kind, "all", engine, 0, figure);
+                    foreach (var (engine, results) in PeerRounds.Run(workers, engines, PeerSteps.Round, rounds, kind, figures, task, $"{kind} keys", End))
                         durability[engine] = (results.FirstOrDefault(f => f.Metric == "durability_fill").Unit ?? "", results.FirstOrDefault(f => f.Metric == "durability_sync").Unit ?? "");
-                    }
-                    task.Description = $"{kind} keys";
                 }
                 finally
                 {

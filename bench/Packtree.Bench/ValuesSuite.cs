@@ -79,37 +79,10 @@ public static class ValuesSuite
             try
             {
                 foreach (var engine in names) workers[engine] = PeerProcess.StartCommand(engine, ValuesWorker.Arguments(engine, @case, bytes, settings.Quick));
-                foreach (var (engine, worker) in workers.ToList())
+                foreach (var (engine, results) in PeerRounds.Run(workers, names, steps, rounds, @case, figures, task, label, End))
                 {
-                    if (worker.WaitUntilReady() is { } reason) End(engine, reason);
-                }
-                for (var round = 0; round < rounds; round++)
-                {
-                    var order = round % 2 == 0 ? names : Enumerable.Reverse(names).ToList();
-                    foreach (var step in steps)
-                    {
-                        foreach (var engine in order.Where(workers.ContainsKey))
-                        {
-                            task.Description = $"{label}: round {round + 1}/{rounds}, {step}, {engine}";
-                            var (results, ended) = workers[engine].Send(step);
-                            if (ended is not null) End(engine, ended);
-                            else foreach (var figure in results) figures.Add(@case, step, engine, round, figure);
-                        }
-                        task.Increment(1);
-                    }
-                }
-                foreach (var (engine, worker) in workers.ToList())
-                {
-                    var (results, ended) = worker.Send(PeerSteps.Quit);
-                    if (ended is not null)
-                    {
-                        End(engine, ended);
-                        continue;
-                    }
-                    foreach (var figure in results) figures.Add(@case, "all", engine, 0, figure);
                     if (results.FirstOrDefault(f => f.Metric == "durability").Unit is { Length: > 0 } setting) durability[engine] = setting;
                 }
-                task.Description = label;
             }
             finally
             {
