@@ -17,8 +17,9 @@ internal sealed class LargeValues
     /// <summary>The values tree's btree id: the last id, which named trees never reach.</summary>
     public const uint TreeId = Superblock.ValuesTreeId;
 
-    private readonly HashSet<uint> _owners = [];
-    private bool _everyTreeMayOwn;
+    private readonly object _ownersLock = new();
+    private HashSet<uint> _owners = []; // replaced whole when a tree first owns a value: every put reads it, without a lock
+    private volatile bool _everyTreeMayOwn;
     private ulong _lastId;
 
     public LargeValues(Btree extents, DataBuckets data)
@@ -37,19 +38,13 @@ internal sealed class LargeValues
     public DataBuckets Data { get; }
 
     /// <summary>Whether tree <paramref name="treeId"/> may hold value references (it did at open, or has had one put since): its puts and deletes then look for one to drop.</summary>
-    public bool MayOwn(uint treeId)
-    {
-        lock (_owners) return _everyTreeMayOwn || _owners.Contains(treeId);
-    }
+    public bool MayOwn(uint treeId) => _everyTreeMayOwn || Volatile.Read(ref _owners).Contains(treeId);
 
     /// <summary>
     /// For a store opened only to read, which skips the walk (so that a damaged leaf of the values tree does not keep
     /// it from opening, and check can report it): every tree may hold references.
     /// </summary>
-    public void SkipWalk()
-    {
-        lock (_owners) _everyTreeMayOwn = true;
-    }
+    public void SkipWalk() => _everyTreeMayOwn = true;
 
     /// <summary>Walks the values tree when the store opens: the pieces it points to (for the buckets in use), its owners and the last value id.</summary>
     /// <exception cref="CorruptStoreException">An extent is malformed or lies outside the bucket area (<see cref="StorePart.Tree"/>).</exception>
@@ -61,7 +56,7 @@ internal sealed class LargeValues
             if (Data.PlaceProblem(extent.Sector, extent.StoredBytes) is { } problem)
                 throw new CorruptStoreException($"The values tree's extent at {key} is damaged: {problem}.", StorePart.Tree, null, $"extent at {key}: {problem}");
             pieces.Add((extent.Sector, extent.StoredBytes));
-            _owners.Add(extent.OwnerTree);
+            AddOwner(extent.OwnerTree);
             _lastId = Math.Max(_lastId, key.Inode);
         }
         return pieces;
@@ -147,8 +142,14 @@ internal sealed class LargeValues
             PiecesMoved++;
         }
         Extents.Put(key, value);
-        lock (_owners) _owners.Add(extent.OwnerTree);
+        AddOwner(extent.OwnerTree);
         if (key[0] > Volatile.Read(ref _lastId)) Volatile.Write(ref _lastId, key[0]); // replay: ids continue above the replayed ones
+    }
+
+    private void AddOwner(uint treeId)
+    {
+        if (MayOwn(treeId)) return;
+        lock (_ownersLock) Volatile.Write(ref _owners, [.. _owners, treeId]);
     }
 
     /// <summary>The extent at <paramref name="key"/> of the values tree, or null (a lock held).</summary>
