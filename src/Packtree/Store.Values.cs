@@ -1,4 +1,3 @@
-using Packtree.Keys;
 using Packtree.Storage;
 using Packtree.Trees;
 
@@ -74,13 +73,7 @@ public sealed partial class Store
         }
         try
         {
-            Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
-            foreach (var move in moves)
-            {
-                KeyFields.FromPosition(move.Key, key);
-                if (Large.CurrentExtent(key) == move.From) Large.Apply(_commitSeq, key, move.To.ToBytes(), written: true);
-                else Large.Abandon([move]);
-            }
+            foreach (var move in moves) Large.Move(_commitSeq, move);
         }
         finally
         {

@@ -136,12 +136,8 @@ internal sealed class LargeValues
         if (!Data.Claim(extent.Sector, extent.StoredBytes, written))
             throw new InvalidDataException($"a value extent at {KeyFields.Text(KeySchema.Positions, key)} lies in bucket {Data.BucketOf(extent.Sector)}, which is in use by nodes");
         Extents.JournalSeq = seq;
-        if (CurrentExtent(key) is { } moved)
-        {
-            Data.Drop(moved.Sector, moved.StoredBytes); // a piece moved out of a sparse bucket
-            PiecesMoved++;
-        }
-        Extents.Put(key, value);
+        Extents.Put(key, value); // a new value's id: no extent is there yet
+
         AddOwner(extent.OwnerTree);
         if (key[0] > Volatile.Read(ref _lastId)) Volatile.Write(ref _lastId, key[0]); // replay: ids continue above the replayed ones
     }
@@ -155,6 +151,27 @@ internal sealed class LargeValues
     /// <summary>The extent at <paramref name="key"/> of the values tree, or null (a lock held).</summary>
     public ValueExtent? CurrentExtent(ReadOnlySpan<ulong> key) =>
         Extents.TryFind(key, out var leaf, out var at) ? ValueExtent.TryRead(Btree.ValueOf(leaf, at), out _) : null;
+
+    /// <summary>
+    /// Points the values tree at a piece's copy when its extent is still the one copied (write lock held); false, and the
+    /// copy given up, when its value was dropped or replaced since.
+    /// </summary>
+    public bool Move(ulong seq, ExtentMove move)
+    {
+        Span<ulong> key = stackalloc ulong[BkeyFields.PositionCount];
+        KeyFields.FromPosition(move.Key, key);
+        if (CurrentExtent(key) != move.From)
+        {
+            Abandon([move]);
+            return false;
+        }
+        Data.Claim(move.To.Sector, move.To.StoredBytes, written: true);
+        Data.Drop(move.From.Sector, move.From.StoredBytes);
+        Extents.JournalSeq = seq;
+        Extents.Put(key, move.To.ToBytes());
+        PiecesMoved++;
+        return true;
+    }
 
     /// <summary>
     /// Copies every piece lying in <paramref name="buckets"/> to the open bucket (read lock held), each checked first: the
