@@ -18,7 +18,6 @@ public sealed partial class Store
         batch.CheckTrees(this);
         if (batch.Count == 0) return;
         ThrowIfCannotWrite();
-        using var compact = new CompactAfter(this);
         var large = batch.WriteLargeValues(this);
         var commit = new BatchCommit(batch, large);
         if (large is null) Commit(ref commit, durability);
@@ -30,7 +29,6 @@ public sealed partial class Store
     {
         var commit = new PutCommit(tree, key, value);
         Commit(ref commit, null);
-        if (Large.MayOwn(tree.Id)) CompactValuesIfSparse(); // it may have replaced a value kept out of line
     }
 
     /// <summary>
@@ -55,7 +53,6 @@ public sealed partial class Store
     {
         var commit = new DeleteCommit(tree, key);
         Commit(ref commit, null);
-        if (commit.Existed && Large.MayOwn(tree.Id)) CompactValuesIfSparse();
         return commit.Existed;
     }
 
@@ -71,7 +68,6 @@ public sealed partial class Store
             abandon();
             throw;
         }
-        CompactValuesIfSparse();
     }
 
     /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>
@@ -89,6 +85,7 @@ public sealed partial class Store
         }
         StoreMetrics.Commits.Add(1);
         if ((durability ?? Options.Durability) == Durability.Flush) _persistence.WaitDurable(seq);
+        CompactValuesIfSparse(); // the commit may have dropped values kept out of line
     }
 
     /// <summary>

@@ -17,12 +17,6 @@ public sealed partial class Store
 
     private int _compacting;
 
-    /// <summary>Runs <see cref="CompactValuesIfSparse"/> at the end of a scope (a batch's commit, which may drop values).</summary>
-    private readonly struct CompactAfter(Store store) : IDisposable
-    {
-        public void Dispose() => store.CompactValuesIfSparse();
-    }
-
     /// <summary>
     /// After a commit that may have dropped values kept out of line: when the buckets holding data are sparse, moves the
     /// live pieces of the sparsest ones to the open bucket, until they are down to 1.1 times the live data (at most 256

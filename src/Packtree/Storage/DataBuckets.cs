@@ -24,6 +24,7 @@ internal sealed class DataBuckets
     private long _open = -1;
     private int _openFill;
     private long _liveTotal;
+    private int _liveBuckets; // _liveSectors.Count, readable without the lock
 
     /// <summary>Data in <paramref name="device"/>'s buckets of <paramref name="bucketBytes"/> from <paramref name="areaOffset"/>, allocated by <paramref name="buckets"/>.</summary>
     public DataBuckets(StorageDevice device, BucketAllocator buckets, long areaOffset, int bucketBytes)
@@ -110,6 +111,7 @@ internal sealed class DataBuckets
     /// </summary>
     public bool IsFragmented(double ratio)
     {
+        if (Volatile.Read(ref _liveBuckets) <= 4) return false; // every commit asks: a store of few or no large values answers without the lock
         lock (_lock) return (double)_liveSectors.Count * _bucketBytes > ratio * _liveTotal * SectorBytes + 4.0 * _bucketBytes;
     }
 
@@ -203,6 +205,7 @@ internal sealed class DataBuckets
                 return;
             }
             _liveSectors.Remove(bucket);
+            Volatile.Write(ref _liveBuckets, _liveSectors.Count);
             ReleaseIfEmpty(bucket);
         }
     }
@@ -258,6 +261,7 @@ internal sealed class DataBuckets
     {
         _liveSectors[bucket] = _liveSectors.GetValueOrDefault(bucket) + sectors;
         _liveTotal += sectors;
+        Volatile.Write(ref _liveBuckets, _liveSectors.Count);
     }
 
     private void Discard(long bucket) => _device.Discard(_areaOffset + bucket * _bucketBytes, _bucketBytes);
