@@ -116,7 +116,7 @@ internal sealed class LargeValueStream(Tree tree, ulong[] key, ValueReference re
             }
             catch (CorruptStoreException e)
             {
-                throw new CorruptStoreException($"The value at {KeyFields.Text(tree.Btree.Schema, key)} of {tree}: {e.Message}", e.Part, e.FileOffset, e.Rule, e);
+                throw tree.Damaged(key, e);
             }
         }
         finally

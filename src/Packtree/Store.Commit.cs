@@ -188,8 +188,7 @@ public sealed partial class Store
 
         public bool Applied { get; private set; }
 
-        private List<JournalRecord> Records => _records ??=
-            [.. LargeValues.Records(value), new(JournalOp.Put, tree.Id, key, !tree.Btree.Schema.IsPositions, value.Reference.ToBytes(), Reference: true)];
+        private List<JournalRecord> Records => _records ??= [.. LargeValues.Records(value, tree.Id, key, !tree.Btree.Schema.IsPositions)];
 
         public long EntryBytes => JournalEntry.Bytes(Records);
 

@@ -56,7 +56,11 @@ public sealed partial class Tree
         }
         catch (CorruptStoreException e)
         {
-            throw new CorruptStoreException($"The value at {Keys.KeyFields.Text(Btree.Schema, key)} of {this}: {e.Message}", e.Part, e.FileOffset, e.Rule, e);
+            throw Damaged(key, e);
         }
     }
+
+    /// <summary>Damage found reading the value at <paramref name="key"/>, its message naming the tree and the key.</summary>
+    internal CorruptStoreException Damaged(ReadOnlySpan<ulong> key, CorruptStoreException damage) =>
+        new($"The value at {Keys.KeyFields.Text(Btree.Schema, key)} of {this}: {damage.Message}", damage.Part, damage.FileOffset, damage.Rule, damage);
 }

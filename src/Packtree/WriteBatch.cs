@@ -138,8 +138,7 @@ public sealed class WriteBatch
             var key = KeyOf(u).ToArray();
             if (pending?[i] is { } large)
             {
-                records.AddRange(Trees.LargeValues.Records(large));
-                records.Add(new(Storage.JournalOp.Put, u.Tree.Id, key, !u.Tree.Btree.Schema.IsPositions, large.Reference.ToBytes(), Reference: true));
+                records.AddRange(Trees.LargeValues.Records(large, u.Tree.Id, key, !u.Tree.Btree.Schema.IsPositions));
                 continue;
             }
             records.Add(new(u.ValueAt < 0 ? Storage.JournalOp.Delete : Storage.JournalOp.Put, u.Tree.Id, key,

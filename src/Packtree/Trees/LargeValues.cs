@@ -111,9 +111,13 @@ internal sealed class LargeValues
         foreach (var (_, extent) in value.Extents) Data.Abandon(extent.Sector, extent.StoredBytes);
     }
 
-    /// <summary>The journal records of a pending value's extents.</summary>
-    public static IEnumerable<JournalRecord> Records(PendingValue value) =>
-        value.Extents.Select(e => new JournalRecord(JournalOp.Put, TreeId, new Bpos(value.Reference.Id, (ulong)e.Offset, 0), e.Extent.ToBytes()));
+    /// <summary>
+    /// The journal records of a put of a pending value at <paramref name="key"/> of tree <paramref name="treeId"/>: its extents,
+    /// then the reference (<paramref name="wideKey"/>: the tree's keys are not positions).
+    /// </summary>
+    public static IEnumerable<JournalRecord> Records(PendingValue value, uint treeId, ulong[] key, bool wideKey) =>
+        value.Extents.Select(e => new JournalRecord(JournalOp.Put, TreeId, new Bpos(value.Reference.Id, (ulong)e.Offset, 0), e.Extent.ToBytes()))
+            .Append(new JournalRecord(JournalOp.Put, treeId, key, wideKey, value.Reference.ToBytes(), Reference: true));
 
     /// <summary>Whether the piece a replayed extent record names is whole on disk (its stored bytes match their checksum).</summary>
     /// <exception cref="InvalidDataException">The record is malformed (damage, not a torn commit).</exception>
