@@ -115,6 +115,7 @@ public sealed class LargeValueModelTests
         }
         var check = Packtree.Diagnostics.StoreCheck.Run(path);
         Assert.True(check.IsClean, string.Join("; ", check.Problems));
-        Assert.InRange(check.OutOfLineValues!.Values, 0, model.Count);
+        Assert.Equal(model.Values.Count(v => v.Length > limit), check.OutOfLineValues!.Values);
+        Assert.Equal(model.Values.Where(v => v.Length > limit).Sum(v => (long)v.Length), check.OutOfLineValues.ValueBytes);
     }
 }

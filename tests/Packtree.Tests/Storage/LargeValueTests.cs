@@ -1,10 +1,11 @@
 using Packtree.Keys;
 using Packtree.Storage;
+using Xunit.Abstractions;
 
 namespace Packtree.Tests.Storage;
 
 /// <summary>Values kept out of line on a store file: across reopens and crashes, damaged data, data that never reached the disk, space given back.</summary>
-public sealed class LargeValueTests
+public sealed class LargeValueTests(ITestOutputHelper output)
 {
     private static readonly int[] Sizes = [2001, 4096, 65_536, 256 * 1024, 1024 * 1024 + 3];
 
@@ -197,7 +198,7 @@ public sealed class LargeValueTests
                 Assert.True(new FileInfo(path).Length < 2 * live + Slack, $"round {round}: a file of {new FileInfo(path).Length} bytes for {live} live bytes");
             }
         }
-        Console.WriteLine($"largest file {largest} bytes for {live} live: {(double)largest / live:F3}x");
+        output.WriteLine($"largest file {largest} bytes for {live} live: {(double)largest / live:F3}x");
         var check = Packtree.Diagnostics.StoreCheck.Run(path);
         Assert.True(check.IsClean, string.Join("; ", check.Problems));
     }
