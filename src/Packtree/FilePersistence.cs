@@ -118,7 +118,7 @@ internal sealed class FilePersistence : StorePersistence
                     ? new TreeRecord(t.Id, t.Name, 0, 0, 0, 0, 0, t.Btree.Schema, t.Settings) // empty: no node on disk
                     : new TreeRecord(t.Id, t.Name, t.Btree.RootPointer.Sector, t.Btree.RootPointer.Seq, t.Btree.RootPointer.SectorsWritten, (byte)t.Btree.RootLevel, t.Btree.Count, t.Btree.Schema, t.Settings))],
                 ValuesTree = Large.Extents.RootPointer.Sector == 0 ? null
-                    : new TreeRecord(LargeValues.TreeId, "values", Large.Extents.RootPointer.Sector, Large.Extents.RootPointer.Seq, Large.Extents.RootPointer.SectorsWritten, (byte)Large.Extents.RootLevel, Large.Extents.Count),
+                    : TreeRecord.Values(Large.Extents.RootPointer.Sector, Large.Extents.RootPointer.Seq, Large.Extents.RootPointer.SectorsWritten, (byte)Large.Extents.RootLevel, Large.Extents.Count),
             };
             next.Write(_device);
             _superblock = next;

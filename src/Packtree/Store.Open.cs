@@ -99,7 +99,7 @@ public sealed partial class Store
         var codec = new NodeCodec(geometry, superblock.NodeMagic);
         var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
         foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record), record.Settings));
-        var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? EmptyValuesTree), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
+        var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? TreeRecord.Values()), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
         Large = large;
         List<(ulong Sector, int Bytes)> pieces = [];
         try
@@ -120,8 +120,6 @@ public sealed partial class Store
         return (nodes, large);
     }
 
-    private static TreeRecord EmptyValuesTree => new(LargeValues.TreeId, "values", 0, 0, 0, 0, 0);
-
     private static Btree OpenTree(NodeStore nodes, TreeRecord record)
     {
         if (record.RootSector == 0) return new Btree(nodes, record.Id, record.KeySchema); // an empty tree has no node on disk
@@ -139,7 +137,7 @@ public sealed partial class Store
         try
         {
             var nodes = new PersistentNodeStore(device, current.Codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
-            var values = OpenTree(nodes, older.ValuesTree ?? EmptyValuesTree);
+            var values = OpenTree(nodes, older.ValuesTree ?? TreeRecord.Values());
             var data = new DataBuckets(device, nodes.Buckets, older.NodeAreaOffset, older.NodeBytes);
             return [.. older.Trees.Select(t => OpenTree(nodes, t)).Append(values).SelectMany(t => t.NodeAddresses()).Select(current.BucketOf),
                 .. LargeValues.AllExtents(values).Select(e => data.BucketOf(e.Extent.Sector)).Distinct()];

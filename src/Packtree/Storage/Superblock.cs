@@ -20,6 +20,10 @@ internal sealed record TreeRecord(uint Id, string Name, ulong RootSector, ulong 
 {
     /// <summary>The tree's key schema: positions when the record has no description.</summary>
     public KeySchema KeySchema => Schema ?? KeySchema.Positions;
+
+    /// <summary>The values tree's record (it has no name in the tree list: its root is in the superblock's fixed part); all zero when it is empty.</summary>
+    public static TreeRecord Values(ulong rootSector = 0, ulong rootSeq = 0, ushort rootSectorsWritten = 0, byte rootLevel = 0, long count = 0) =>
+        new(Superblock.ValuesTreeId, "values", rootSector, rootSeq, rootSectorsWritten, rootLevel, count);
 }
 
 /// <summary>
@@ -252,7 +256,7 @@ internal sealed record Superblock
     {
         problem = null;
         if (s[88..116].IndexOfAnyExcept((byte)0) < 0) return null;
-        var record = new TreeRecord(ValuesTreeId, "values", BinaryPrimitives.ReadUInt64LittleEndian(s[88..]), BinaryPrimitives.ReadUInt64LittleEndian(s[96..]),
+        var record = TreeRecord.Values(BinaryPrimitives.ReadUInt64LittleEndian(s[88..]), BinaryPrimitives.ReadUInt64LittleEndian(s[96..]),
             BinaryPrimitives.ReadUInt16LittleEndian(s[104..]), s[106], BinaryPrimitives.ReadInt64LittleEndian(s[108..]));
         problem = record.RootSector == 0 ? "no root node, yet other root fields are set" : RootProblem(record, superblock);
         return problem is null ? record : null;
