@@ -127,9 +127,17 @@ internal sealed class LargeValues
             throw new InvalidDataException($"the values tree's record {record.Op} at {KeyFields.Text(KeySchema.Positions, record.Key)} is not an extent put");
         if (ValueExtent.TryRead(record.Value.Span, out var problem) is not { } extent) throw new InvalidDataException($"the values tree's record at {KeyFields.Text(KeySchema.Positions, record.Key)}: {problem}");
         if (Data.PlaceProblem(extent.Sector, extent.StoredBytes) is { } place) throw new InvalidDataException($"the values tree's record at {KeyFields.Text(KeySchema.Positions, record.Key)}: {place}");
-        var bytes = new byte[extent.StoredBytes];
-        Data.Read(extent.Sector, bytes);
-        return ValueExtent.ChecksumOf(bytes) == extent.Checksum;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(extent.StoredBytes); // a replay may check thousands of pieces
+        try
+        {
+            var stored = buffer.AsSpan(0, extent.StoredBytes);
+            Data.Read(extent.Sector, stored);
+            return ValueExtent.ChecksumOf(stored) == extent.Checksum;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Applies one extent of a commit: one this store <paramref name="written"/>, or a replayed one (write lock held).</summary>
