@@ -207,22 +207,8 @@ internal static class OutOfLineValueCheck
     }
 
     /// <summary>Every live key of <paramref name="btree"/> in order, with its type and value (padding removed).</summary>
-    private static IEnumerable<(ulong[] Key, byte Type, byte[] Value)> LiveEntries(Btree btree)
-    {
-        var iterator = new BtreeNode.NodeIterator();
-        var max = KeyFields.Max(btree.Schema);
-        var leaf = btree.SeekLeaf(KeyFields.Min(btree.Schema), forward: true, iterator);
-        while (true)
-        {
-            while (iterator.Peek() is { } at)
-            {
-                yield return (leaf.KeyAt(at), leaf.TypeAt(at), Btree.ValueOf(leaf, at).ToArray());
-                iterator.Advance();
-            }
-            if (btree.NextLeaf(leaf, forward: true, max, iterator) is not { } next) yield break;
-            leaf = next;
-        }
-    }
+    private static IEnumerable<(ulong[] Key, byte Type, byte[] Value)> LiveEntries(Btree btree) =>
+        btree.LiveKeys().Select(e => (e.Leaf.KeyAt(e.At), e.Leaf.TypeAt(e.At), Btree.ValueOf(e.Leaf, e.At).ToArray()));
 
     private static long FileOffset(ValueExtent extent) => (long)extent.Sector * DataBuckets.SectorBytes;
 

@@ -31,6 +31,24 @@ internal sealed partial class Btree
         return NextLeaf(leaf, forward, key, iterator);
     }
 
+    /// <summary>Every live key of the tree in order, as its leaf and byte offset there (a lock held while it is walked).</summary>
+    public IEnumerable<(BtreeNode Leaf, int At)> LiveKeys()
+    {
+        var iterator = new BtreeNode.NodeIterator();
+        var max = KeyFields.Max(Schema);
+        var leaf = SeekLeaf(KeyFields.Min(Schema), forward: true, iterator);
+        while (true)
+        {
+            while (iterator.Peek() is { } at)
+            {
+                yield return (leaf, at);
+                iterator.Advance();
+            }
+            if (NextLeaf(leaf, forward: true, max, iterator) is not { } next) yield break;
+            leaf = next;
+        }
+    }
+
     /// <summary>
     /// The leaf after <paramref name="leaf"/> (or before it), <paramref name="iterator"/> on its first (last)
     /// key; null when <paramref name="leaf"/> already reaches <paramref name="bound"/>.

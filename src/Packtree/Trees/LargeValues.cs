@@ -1,5 +1,4 @@
 using Packtree.Keys;
-using Packtree.Nodes;
 using Packtree.Storage;
 
 namespace Packtree.Trees;
@@ -67,18 +66,14 @@ internal sealed class LargeValues
     public static IEnumerable<(Bpos Key, ValueExtent Extent)> AllExtents(Btree extents)
     {
         if (extents.Count == 0) yield break;
-        var iterator = new BtreeNode.NodeIterator();
-        var leaf = extents.SeekLeaf(Bpos.Min, forward: true, iterator);
-        while (true)
+        var fields = new ulong[BkeyFields.PositionCount];
+        foreach (var (leaf, at) in extents.LiveKeys())
         {
-            foreach (var (key, value) in leaf.LiveKeys())
-            {
-                if (ValueExtent.TryRead(value.Span, out var problem) is not { } extent)
-                    throw new CorruptStoreException($"The values tree's key at {key.Position} is damaged: {problem}.", StorePart.Tree, null, $"extent at {key.Position}: {problem}");
-                yield return (key.Position, extent);
-            }
-            if (extents.NextLeaf(leaf, forward: true, Bpos.Max, iterator) is not { } next) yield break;
-            leaf = next;
+            leaf.KeyAt(at, fields);
+            var key = KeyFields.ToPosition(fields);
+            if (ValueExtent.TryRead(Btree.ValueOf(leaf, at), out var problem) is not { } extent)
+                throw new CorruptStoreException($"The values tree's key at {key} is damaged: {problem}.", StorePart.Tree, null, $"extent at {key}: {problem}");
+            yield return (key, extent);
         }
     }
 
