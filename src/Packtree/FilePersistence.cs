@@ -142,7 +142,12 @@ internal sealed class FilePersistence : StorePersistence
     public override void Abandon()
     {
         _closed = true;
-        _flushTimer?.Dispose();
+        if (_flushTimer is { } timer)
+        {
+            // A flush under way holds the file open (and its lock) until it returns: let it finish before the file closes.
+            using var stopped = new ManualResetEvent(false);
+            if (timer.Dispose(stopped)) stopped.WaitOne();
+        }
         _flushTimer = null;
     }
 

@@ -58,6 +58,27 @@ public sealed class StoreErrorTests
     }
 
     [Fact]
+    public void AClosedStoreReopensAtOnceThoughItsBufferedFlushWasUnderWay()
+    {
+        // The buffered flush runs every 10 ms, so closes at random moments meet some in their fsync, which holds the file (and its lock).
+        using var folder = new TempFolder();
+        var path = folder.File("reopen.packtree");
+        var options = Small with { Durability = Durability.Buffered, BufferedFlushMilliseconds = 10 };
+        var random = new Random(5);
+        for (var i = 0; i < 150; i++)
+        {
+            var store = Store.Open(path, options);
+            var tree = store.GetOrCreateTree("t");
+            for (var k = 0; k < 20; k++) tree.Put(new Bpos(1, (ulong)(i * 20 + k), 0), [(byte)k]);
+            Thread.Sleep(random.Next(5, 15));
+            if (i % 2 == 0) store.Dispose();
+            else store.CloseWithoutCheckpoint();
+        }
+        using var last = Store.Open(path, options);
+        Assert.Equal(150 * 20, last.GetOrCreateTree("t").Count);
+    }
+
+    [Fact]
     public void AFullDiskSurfacesAsIOExceptionAndTheStoreReopensConsistent()
     {
         var device = new FaultyDevice();
