@@ -22,6 +22,7 @@ public sealed class Cursor
 
     private readonly Tree _tree;
     private readonly int _width; // key fields per key
+    private readonly int _longestRunBytes; // the values a run holds, unless its first alone is longer: four nodes' worth
     private readonly bool _positions; // the tree's keys are positions (three fields)
     private readonly BtreeNode.NodeIterator _iterator = new();
     private readonly ulong[] _keys; // the run's keys, _width fields each
@@ -49,6 +50,7 @@ public sealed class Cursor
         _tree = tree;
         _width = tree.KeyFieldCount;
         _positions = tree.Btree.Schema.IsPositions;
+        _longestRunBytes = 4 * tree.Store.Options.NodeBytes;
         _keys = new ulong[LongestRun * _width];
         (_low, _high, _scratch) = (new ulong[_width], new ulong[_width], new ulong[_width]);
         SetRange(ScanRange.All);
@@ -316,7 +318,11 @@ public sealed class Cursor
                     (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward);
                     break;
                 }
-                if (!TakeValue(leaf, at, ref used)) break;
+                if (!TakeValue(leaf, at, ref used))
+                {
+                    (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward); // the iterator is on the key that did not fit
+                    break;
+                }
                 _iterator.Step(forward);
             }
         }
@@ -359,7 +365,13 @@ public sealed class Cursor
             var at = _offsets[i];
             var start = at + (BsetKeys.IsPacked(buffer, at) ? packedBytes : unpackedBytes);
             var value = buffer.Slice(start, BsetKeys.Length(buffer, at) - (start - at) - TreeValues.PaddingOf(buffer[at + 2]));
-            if (!Append(value, ref used, buffer[at + 2] == TreeValues.ReferenceType)) return false; // keys read past the one that stops the run are not kept: the next run seeks again after the last key kept
+            if (!Append(value, ref used, buffer[at + 2] == TreeValues.ReferenceType))
+            {
+                // Keys read past the one that did not fit are not kept: back to it within this leaf, so the next run need not descend again.
+                leaf.SeekAtOrAfter(_keys.AsSpan(_count * _width, _width), _iterator);
+                (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, true);
+                return false;
+            }
         }
         return inRange == read;
     }
@@ -375,14 +387,10 @@ public sealed class Cursor
     private bool Append(ReadOnlySpan<byte> value, ref int used, bool reference)
     {
         var length = reference ? (int)ValueReference.Read(value).Length : value.Length;
-        if (used + length > _values.Length)
+        if (used + length > _values.Length && !TryGrowValues(used, length))
         {
-            if (_count > 0)
-            {
-                _more = true;
-                return false;
-            }
-            _values = new byte[length]; // the run is empty: nothing to keep
+            _more = true;
+            return false;
         }
         if (reference) _tree.ReadLarge(ValueReference.Read(value), _keys.AsSpan(_count * _width, _width), _values.AsSpan(used, length));
         else value.CopyTo(_values.AsSpan(used));
@@ -390,6 +398,21 @@ public sealed class Cursor
         used += length;
         _count++;
         _valueStarts[_count] = used;
+        return true;
+    }
+
+    /// <summary>
+    /// Makes room for a value of <paramref name="length"/> bytes after the run's <paramref name="used"/>: the buffer doubles
+    /// up to four nodes' worth (so long values come many to a run), or takes the run's first value whole;
+    /// false when the run has keys and would pass that size.
+    /// </summary>
+    private bool TryGrowValues(int used, int length)
+    {
+        var needed = (long)used + length;
+        if (_count > 0 && needed > _longestRunBytes) return false;
+        var grown = new byte[Math.Max(needed, Math.Min(2L * _values.Length, _longestRunBytes))];
+        _values.AsSpan(0, used).CopyTo(grown);
+        _values = grown;
         return true;
     }
 

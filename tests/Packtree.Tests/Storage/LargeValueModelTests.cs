@@ -83,9 +83,12 @@ public sealed class LargeValueModelTests
                         else Assert.Null(read);
                         break;
                     case 7:
+                        var reverse = random.Next(2) == 0;
                         var scanned = new List<(ulong, byte[])>();
-                        foreach (var (position, bytes) in tree.Scan()) scanned.Add((position.Offset, bytes.ToArray()));
-                        Assert.Equal(model.Select(e => (e.Key, e.Value)), scanned);
+                        foreach (var (position, bytes) in tree.Scan(KeyRange.All, reverse)) scanned.Add((position.Offset, bytes.ToArray()));
+                        var inOrder = model.Select(e => (e.Key, e.Value));
+                        Assert.Equal(reverse ? inOrder.Reverse() : inOrder, scanned);
+                        WalkACursor(tree, model, random);
                         break;
                     case 8:
                         if (random.Next(2) == 0) store.Dispose();
@@ -117,5 +120,22 @@ public sealed class LargeValueModelTests
         Assert.True(check.IsClean, string.Join("; ", check.Problems));
         Assert.Equal(model.Values.Count(v => v.Length > limit), check.OutOfLineValues!.Values);
         Assert.Equal(model.Values.Where(v => v.Length > limit).Sum(v => (long)v.Length), check.OutOfLineValues.ValueBytes);
+    }
+
+    /// <summary>A cursor sought to a random key and moved both ways, each step against the model: its runs hold several long values, or one.</summary>
+    private static void WalkACursor(Tree tree, SortedDictionary<ulong, byte[]> model, Random random)
+    {
+        var keys = model.Keys.ToList();
+        var cursor = tree.CreateCursor();
+        var at = keys.Count == 0 ? 0 : random.Next(keys.Count);
+        Assert.Equal(keys.Count > 0, cursor.Seek(new Bpos(1, keys.Count == 0 ? 0 : keys[at], 0)));
+        for (var step = 0; step < 12 && cursor.IsValid; step++)
+        {
+            Assert.Equal(keys[at], cursor.Key.Offset);
+            Assert.Equal(model[keys[at]], cursor.Value.ToArray());
+            var forward = random.Next(3) > 0;
+            at += forward ? 1 : -1;
+            Assert.Equal(at >= 0 && at < keys.Count, forward ? cursor.Next() : cursor.Prev());
+        }
     }
 }
