@@ -115,7 +115,8 @@ public sealed partial class Store
         var used = _trees.Values.Select(t => t.Btree).Append(large.Extents).SelectMany(t => t.NodeAddresses()).Select(nodes.BucketOf)
             .Concat(pieces.Select(p => large.Data.BucketOf(p.Sector)).Distinct());
         var bucketCount = Math.Max(0, (device.Length - superblock.NodeAreaOffset + geometry.NodeBytes - 1) / geometry.NodeBytes);
-        nodes.Buckets.Reset(used, older is null ? [] : OlderCopyBuckets(device, older, nodes), bucketCount);
+        var (olderNodes, olderData) = older is null ? ([], []) : OlderCopyBuckets(device, older, nodes);
+        nodes.Buckets.Reset(used, olderNodes, olderData, bucketCount);
         large.Data.Adopt(pieces);
         return (nodes, large);
     }
@@ -128,23 +129,23 @@ public sealed partial class Store
     }
 
     /// <summary>
-    /// Buckets the older superblock copy's trees reach, read through a cache of their own (the older
-    /// versions of nodes must not mix with the current ones). When that copy cannot be read, it is no
+    /// Buckets the older superblock copy's trees reach, its nodes' and its value data's, read through a cache of their
+    /// own (the older versions of nodes must not mix with the current ones). When that copy cannot be read, it is no
     /// fallback anyway: nothing is held for it.
     /// </summary>
-    private List<long> OlderCopyBuckets(StorageDevice device, Superblock older, PersistentNodeStore current)
+    private (List<long> Nodes, List<long> Data) OlderCopyBuckets(StorageDevice device, Superblock older, PersistentNodeStore current)
     {
         try
         {
             var nodes = new PersistentNodeStore(device, current.Codec, Options.CodecOptions, older.NodeAreaOffset, 16L * older.NodeBytes);
             var values = OpenTree(nodes, older.ValuesTree ?? TreeRecord.Values());
             var data = new DataBuckets(device, nodes.Buckets, older.NodeAreaOffset, older.NodeBytes);
-            return [.. older.Trees.Select(t => OpenTree(nodes, t)).Append(values).SelectMany(t => t.NodeAddresses()).Select(current.BucketOf),
-                .. LargeValues.AllExtents(values).Select(e => data.BucketOf(e.Extent.Sector)).Distinct()];
+            return ([.. older.Trees.Select(t => OpenTree(nodes, t)).Append(values).SelectMany(t => t.NodeAddresses()).Select(current.BucketOf)],
+                [.. LargeValues.AllExtents(values).Select(e => data.BucketOf(e.Extent.Sector)).Distinct()]);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return []; // best effort: a copy whose nodes cannot be read is no fallback to protect
+            return ([], []); // best effort: a copy whose nodes cannot be read is no fallback to protect
         }
     }
 

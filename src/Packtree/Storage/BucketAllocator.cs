@@ -15,6 +15,7 @@ internal sealed class BucketAllocator(bool holdFreed = true)
     private readonly SortedSet<long> _free = [];
     private readonly List<long> _freedSinceCheckpoint = [];
     private readonly List<long> _heldForOlderCopy = [];
+    private readonly HashSet<long> _heldForOlderData = []; // of those, the ones that copy reaches only as value data
     private readonly HashSet<long> _used = [];
     private long _bucketCount;
 
@@ -59,14 +60,19 @@ internal sealed class BucketAllocator(bool holdFreed = true)
     /// tree points to) and those only the older superblock copy's trees use (held until the next
     /// checkpoint); every other bucket of the file is free.
     /// </summary>
+    /// <param name="used">Buckets the trees use.</param>
+    /// <param name="usedByOlderCopy">Buckets the older copy's nodes use.</param>
+    /// <param name="olderCopyData">Buckets the older copy's value data lies in.</param>
+    /// <param name="bucketCount">Buckets the file has.</param>
     /// <exception cref="CorruptStoreException">A bucket is used twice, or lies outside the file's <paramref name="bucketCount"/> buckets (<see cref="StorePart.Tree"/>).</exception>
-    public void Reset(IEnumerable<long> used, IEnumerable<long> usedByOlderCopy, long bucketCount)
+    public void Reset(IEnumerable<long> used, IEnumerable<long> usedByOlderCopy, IEnumerable<long> olderCopyData, long bucketCount)
     {
         lock (_lock)
         {
             _free.Clear();
             _freedSinceCheckpoint.Clear();
             _heldForOlderCopy.Clear();
+            _heldForOlderData.Clear();
             _used.Clear();
             foreach (var bucket in used)
             {
@@ -74,8 +80,10 @@ internal sealed class BucketAllocator(bool holdFreed = true)
                     throw new CorruptStoreException($"Node bucket {bucket} lies outside the store file's {bucketCount} buckets.", StorePart.Tree, null, $"a pointer names node bucket {bucket}, outside the file's {bucketCount}");
                 if (!_used.Add(bucket)) throw new CorruptStoreException($"Node bucket {bucket} is used by two nodes.", StorePart.Tree, null, $"node bucket {bucket} is used by two nodes");
             }
-            var held = new HashSet<long>(usedByOlderCopy.Where(b => !_used.Contains(b) && b >= 0 && b < bucketCount));
+            var olderNodes = usedByOlderCopy.ToHashSet();
+            var held = new HashSet<long>(olderNodes.Concat(olderCopyData).Where(b => !_used.Contains(b) && b >= 0 && b < bucketCount));
             _heldForOlderCopy.AddRange(held.Order());
+            _heldForOlderData.UnionWith(held.Where(b => !olderNodes.Contains(b)));
             var highest = _used.Concat(held).DefaultIfEmpty(-1).Max();
             _bucketCount = Math.Max(bucketCount, highest + 1);
             for (long b = 0; b < _bucketCount; b++)
@@ -107,13 +115,21 @@ internal sealed class BucketAllocator(bool holdFreed = true)
 
     /// <summary>
     /// Marks a bucket a replayed commit's value data lies in as used (the walk at open did not see it: only the
-    /// journal points to it); false when it cannot be: it is in use already by something else, or held for the
-    /// older superblock copy.
+    /// journal points to it); false when it cannot be: it is in use already by something else, or holds nodes of
+    /// the older superblock copy. A bucket the older copy reaches only as value data may be claimed: it was the open
+    /// data bucket, whose new pieces go after the dead ones that copy reaches, and it waits for two checkpoints once
+    /// its new pieces die too.
     /// </summary>
     public bool TryClaim(long bucket)
     {
         lock (_lock)
         {
+            if (_heldForOlderData.Remove(bucket))
+            {
+                _heldForOlderCopy.Remove(bucket);
+                _used.Add(bucket);
+                return true;
+            }
             if (bucket < 0 || _used.Contains(bucket) || _heldForOlderCopy.Contains(bucket) || _freedSinceCheckpoint.Contains(bucket)) return false;
             if (bucket >= _bucketCount)
             {
@@ -159,6 +175,7 @@ internal sealed class BucketAllocator(bool holdFreed = true)
                 _free.Add(bucket);
             }
             _heldForOlderCopy.Clear();
+            _heldForOlderData.Clear(); // only replay claims from it, and replay is over
             _heldForOlderCopy.AddRange(_freedSinceCheckpoint);
             _freedSinceCheckpoint.Clear();
         }
