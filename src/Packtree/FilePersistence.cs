@@ -74,15 +74,22 @@ internal sealed class FilePersistence : StorePersistence
             _nodes.BeginOperation(); // the commit is done: the nodes it touched may go too
             _nodes.EvictIfOverBudget();
         }
-        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget || FreedBytesWaiting > Math.Max(MinFreedBytesWaiting, Large.Data.LiveBytes / 4))
+        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget || FreedBytesWaiting > Math.Max(MinFreedBytesWaiting, Large.Data.LiveBytes / 4)
+            || Large.Data.FreedSinceCheckpointBytes > Math.Max(MinFreedDataBytes, Large.Data.LiveBytes / 32))
         {
             Checkpoint(trees, lastSeq);
             _nodes.EvictIfOverBudget();
         }
     }
 
-    /// <summary>Freed buckets wait for two checkpoints before reuse: past this many bytes of them (or a quarter of the live value data), a commit checkpoints, so that overwritten large values give their space back.</summary>
+    /// <summary>Freed buckets wait for two checkpoints before reuse: past this many bytes of them (or a quarter of the live value data), a commit checkpoints, so that they are reused.</summary>
     private const long MinFreedBytesWaiting = 16L << 20;
+
+    /// <summary>
+    /// Data buckets given back wait for two checkpoints too: past this many bytes of them since the last (or a 32nd of
+    /// the live value data), a commit checkpoints, so that overwritten values take at most about a 16th more space.
+    /// </summary>
+    private const long MinFreedDataBytes = 4L << 20;
 
     private long FreedBytesWaiting => (long)_nodes.Buckets.PendingCount * _nodes.Codec.Geometry.NodeBytes;
 
@@ -124,6 +131,7 @@ internal sealed class FilePersistence : StorePersistence
             _superblock = next;
             _journal.Reclaim();
             _journal.MarkDurable();
+            Large.Data.CheckpointDone();
             _nodes.CheckpointDone();
         }
         catch (IOException e)

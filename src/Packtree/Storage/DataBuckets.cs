@@ -24,6 +24,7 @@ internal sealed class DataBuckets
     private long _open = -1;
     private int _openFill;
     private long _liveTotal;
+    private long _freedSinceCheckpoint; // buckets given back since the last checkpoint, waiting for two
     private int _liveBuckets; // _liveSectors.Count, readable without the lock
 
     /// <summary>Data in <paramref name="device"/>'s buckets of <paramref name="bucketBytes"/> from <paramref name="areaOffset"/>, allocated by <paramref name="buckets"/>.</summary>
@@ -178,6 +179,21 @@ internal sealed class DataBuckets
         }
     }
 
+    /// <summary>Bytes of data buckets given back since the last checkpoint: they are reused (or their space given back to the file system) two checkpoints on.</summary>
+    public long FreedSinceCheckpointBytes
+    {
+        get
+        {
+            lock (_lock) return _freedSinceCheckpoint * _bucketBytes;
+        }
+    }
+
+    /// <summary>A checkpoint is durable: the buckets given back before it are counted as waiting no more.</summary>
+    public void CheckpointDone()
+    {
+        lock (_lock) _freedSinceCheckpoint = 0;
+    }
+
     /// <summary>A piece written for a commit that did not happen: its space is dead.</summary>
     public void Abandon(ulong sector, int bytes)
     {
@@ -246,7 +262,11 @@ internal sealed class DataBuckets
     {
         if (bucket == _open || _liveSectors.ContainsKey(bucket) || _pendingSectors.ContainsKey(bucket)) return;
         if (_emptiedInReplay is { } emptied) emptied.Add(bucket);
-        else _buckets.Release(bucket, Discard);
+        else
+        {
+            _buckets.Release(bucket, Discard);
+            _freedSinceCheckpoint++;
+        }
     }
 
     private void Unpend(long bucket, long sectors)
