@@ -17,6 +17,7 @@ internal sealed class FilePersistence : StorePersistence
     private readonly StoreOptions _options;
     private Superblock _superblock;
     private Timer? _flushTimer;
+    private readonly object _timerGate = new();
     private Exception? _failure;
     private volatile bool _closed;
 
@@ -45,11 +46,21 @@ internal sealed class FilePersistence : StorePersistence
 
     public override NodeStore NodesForNewTree() => _nodes;
 
-    /// <summary>Starts the buffered-flush timer once the store is open (after any replay's checkpoint).</summary>
+    /// <summary>Starts the flush timer once the store is open (after any replay's checkpoint), when commits are not flushed as they come by default.</summary>
     public override void Opened()
     {
-        if (_options.Durability == Durability.Buffered && !_options.RefusesWrites && !_closed)
-            _flushTimer = new Timer(_ => FlushQuietly(), null, _options.BufferedFlushMilliseconds, _options.BufferedFlushMilliseconds);
+        if (_options.Durability != Durability.Flush) FlushWithin();
+    }
+
+    /// <summary>Starts the flush timer, if it is not running: a commit asked for <see cref="Durability.Buffered"/> or <see cref="Durability.Background"/>.</summary>
+    public override void FlushWithin()
+    {
+        if (Volatile.Read(ref _flushTimer) is not null || _options.RefusesWrites) return;
+        lock (_timerGate)
+        {
+            if (_flushTimer is null && !_closed)
+                Volatile.Write(ref _flushTimer, new Timer(_ => FlushQuietly(), null, _options.BufferedFlushMilliseconds, _options.BufferedFlushMilliseconds));
+        }
     }
 
     public override void CommitArriving() => _journal.Arriving();
@@ -106,7 +117,7 @@ internal sealed class FilePersistence : StorePersistence
         }
     }
 
-    public override void Flush() => WaitDurable(_journal.WrittenSeq);
+    public override void Flush() => WaitDurable(_journal.AppendedSeq);
 
     public override void Checkpoint(IEnumerable<Tree> trees, ulong lastSeq)
     {
@@ -115,6 +126,7 @@ internal sealed class FilePersistence : StorePersistence
             var ordered = trees.OrderBy(t => t.Id).ToList();
             foreach (var tree in ordered) tree.Btree.WriteBack(_nodes);
             Large.Extents.WriteBack(_nodes);
+            _journal.WritePending(); // entries deferred in memory: the older copy's replay runs through them
             _device.Flush(); // nodes and value data before the superblock that reaches them
             var next = _superblock with
             {
@@ -149,14 +161,19 @@ internal sealed class FilePersistence : StorePersistence
 
     public override void Abandon()
     {
-        _closed = true;
-        if (_flushTimer is { } timer)
+        Timer? timer;
+        lock (_timerGate)
+        {
+            _closed = true;
+            timer = _flushTimer;
+            _flushTimer = null;
+        }
+        if (timer is not null)
         {
             // A flush under way holds the file open (and its lock) until it returns: let it finish before the file closes.
             using var stopped = new ManualResetEvent(false);
             if (timer.Dispose(stopped)) stopped.WaitOne();
         }
-        _flushTimer = null;
     }
 
     public override void Dispose() => _device.Dispose();
@@ -167,7 +184,7 @@ internal sealed class FilePersistence : StorePersistence
     {
         try
         {
-            if (!_closed && _failure is null) _journal.WaitDurable(_journal.WrittenSeq);
+            if (!_closed && _failure is null) _journal.WaitDurable(_journal.AppendedSeq);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

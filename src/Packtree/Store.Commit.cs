@@ -73,18 +73,20 @@ public sealed partial class Store
     /// <summary>A commit from start to end: the write lock, then (lock released) durability.</summary>
     private void Commit<T>(scoped ref T commit, Durability? durability) where T : ICommit, allows ref struct
     {
+        var when = durability ?? Options.Durability;
         EnterCommit();
         ulong seq;
         try
         {
-            seq = CommitLocked(ref commit);
+            seq = CommitLocked(ref commit, when == Durability.Background);
         }
         finally
         {
             ExitCommit();
         }
         StoreMetrics.Commits.Add(1);
-        if ((durability ?? Options.Durability) == Durability.Flush) _persistence.WaitDurable(seq);
+        if (when == Durability.Flush) _persistence.WaitDurable(seq);
+        else _persistence.FlushWithin(); // Buffered and Background: the flush timer makes it durable
         CompactValuesIfSparse(); // the commit may have dropped values kept out of line
     }
 
@@ -93,12 +95,13 @@ public sealed partial class Store
     /// for the journal is refused before anything changes; a failed journal write means the commit never
     /// happened, and its number is reused.
     /// </summary>
-    private ulong CommitLocked<T>(scoped ref T commit) where T : ICommit, allows ref struct
+    private ulong CommitLocked<T>(scoped ref T commit, bool deferWrite = false) where T : ICommit, allows ref struct
     {
         var seq = _commitSeq + 1;
         if (_persistence.Journal is { } journal)
         {
             _persistence.MakeRoom(commit.EntryBytes, _treesById.Values, _commitSeq);
+            journal.DeferWrite = deferWrite;
             commit.AppendTo(journal, seq);
         }
         _commitSeq = seq;

@@ -24,7 +24,7 @@ public sealed record StoreOptions
     /// <summary>When a commit returns, for stores on disk: <see cref="Durability.Flush"/> (the default) after its journal entry is on stable storage.</summary>
     public Durability Durability { get; init; } = Durability.Flush;
 
-    /// <summary>Under <see cref="Durability.Buffered"/>, the longest a commit waits to be made durable, in milliseconds (10 to 60,000).</summary>
+    /// <summary>Under <see cref="Durability.Buffered"/> and <see cref="Durability.Background"/>, the longest a commit waits to be made durable, in milliseconds (10 to 60,000).</summary>
     public int BufferedFlushMilliseconds { get; init; } = 100;
 
     /// <summary>Memory for cached nodes of a store on disk, in bytes (at least 16 nodes); clean nodes unused for longest are dropped beyond it.</summary>

@@ -53,6 +53,9 @@ internal abstract class StorePersistence : IDisposable
     /// <summary>Returns once commit <paramref name="seq"/> is on stable storage.</summary>
     public virtual void WaitDurable(ulong seq) { }
 
+    /// <summary>A commit returned before it is durable: it will be within the store's flush interval (the flush timer runs).</summary>
+    public virtual void FlushWithin() { }
+
     /// <summary>Returns once every commit written so far is on stable storage.</summary>
     public virtual void Flush() { }
 

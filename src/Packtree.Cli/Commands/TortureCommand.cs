@@ -57,7 +57,7 @@ public static class TortureCommand
                 if (value is null) key.Delete(batch, trees[tree]);
                 else key.Put(batch, trees[tree], value);
             }
-            store.Write(batch, next.Durable ? Durability.Flush : Durability.Buffered);
+            store.Write(batch, next.Durable ? Durability.Flush : commit % 3 == 0 ? Durability.Background : Durability.Buffered); // a third stay in memory until a write
             if (next.Durable) Console.Out.WriteLine($"ack {store.LastCommit}");
             if (commit % 400 == 0) store.Checkpoint();
         }

@@ -13,7 +13,9 @@ namespace Packtree.Storage;
 /// <remarks>
 /// Group commit: entries are written in commit order by the committing thread (under the store's
 /// write lock); making them durable is separate — the first committer to ask flushes every entry
-/// written so far, and those that asked meanwhile find their entry already durable.
+/// written so far, and those that asked meanwhile find their entry already durable. An entry appended
+/// with <see cref="DeferWrite"/> stays in memory, with those after it, until a commit that does not
+/// defer, a flush or a checkpoint writes them all in one call.
 /// </remarks>
 internal sealed class Journal
 {
@@ -23,7 +25,12 @@ internal sealed class Journal
     private bool _flushing;
     private int _arriving;
     private long _lastFlushServed;
-    private byte[] _scratch = new byte[4096];
+    private readonly object _writeGate = new(); // the appender against a flushing thread writing the entries in memory
+    private byte[] _pending = new byte[64 * 1024]; // entries appended, from _pendingStart in the region: [0, _pendingWritten) written, up to _pendingBytes not yet
+    private int _pendingWritten;
+    private int _pendingBytes;
+    private long _pendingStart;
+    private ulong _appendedSeq;
     private ulong _writtenSeq;
     private ulong _durableSeq;
     private long _flushes;
@@ -41,8 +48,15 @@ internal sealed class Journal
         RetainedTail = retainedTail;
         Tail = tail;
         Head = head;
-        _writtenSeq = _durableSeq = lastSeq;
+        _appendedSeq = _writtenSeq = _durableSeq = lastSeq;
+        _pendingStart = head;
     }
+
+    /// <summary>Deferred entries past this many bytes are written at once: memory stays bounded, and one call writes them.</summary>
+    private const int DeferredBytesLimit = 1 << 20;
+
+    /// <summary>Whether the next entry stays in memory (written later, with others) instead of being written at once. Set by the appender.</summary>
+    public bool DeferWrite { get; set; }
 
     /// <summary>Size of the region.</summary>
     public long RegionBytes { get; }
@@ -58,6 +72,9 @@ internal sealed class Journal
 
     /// <summary>Bytes of commits since the last checkpoint.</summary>
     public long UsedBytes => Distance(Tail, Head);
+
+    /// <summary>The highest sequence number appended (in memory, written or durable).</summary>
+    public ulong AppendedSeq => Volatile.Read(ref _appendedSeq);
 
     /// <summary>The highest sequence number written (not necessarily durable).</summary>
     public ulong WrittenSeq => Volatile.Read(ref _writtenSeq);
@@ -124,34 +141,78 @@ internal sealed class Journal
             throw new InvalidOperationException($"A commit of {length} bytes exceeds the journal's largest entry ({MaxEntryBytes} bytes, a quarter of its {RegionBytes}); split the batch or create the store with a larger journal. Nothing was written.");
     }
 
+    /// <summary>Room for the next entry at the end of the entries in memory, cleared; at the region's start when it does not fit before its end.</summary>
+    /// <exception cref="IOException">Writing the entries in memory, before a wrap, failed.</exception>
     private Span<byte> Prepare(long length)
     {
         CheckEntryFits(length);
-        if (length > _scratch.Length) _scratch = new byte[Math.Max(length, _scratch.Length * 2L)];
-        var entry = _scratch.AsSpan(0, (int)length);
-        entry.Clear();
-        return entry;
+        lock (_writeGate)
+        {
+            if (Head + length > RegionBytes)
+            {
+                // Not enough room before the region's end: what is in memory goes out, then a wrap marker (if it fits) sends readers to the start.
+                WritePendingLocked();
+                if (RegionBytes - Head >= JournalEntry.HeaderBytes)
+                {
+                    Span<byte> wrap = stackalloc byte[JournalEntry.HeaderBytes];
+                    JournalEntry.WriteHeader(wrap, AppendedSeq + 1, DurableSeq, JournalEntry.KindWrap, 0);
+                    _device.Write(_regionOffset + Head, wrap);
+                }
+                Head = 0;
+            }
+            if (_pendingWritten == _pendingBytes) (_pendingWritten, _pendingBytes, _pendingStart) = (0, 0, Head);
+            var needed = _pendingBytes + length;
+            if (needed > _pending.Length)
+            {
+                var grown = new byte[Math.Max(needed, 2L * _pending.Length)];
+                _pending.AsSpan(0, _pendingBytes).CopyTo(grown);
+                _pending = grown;
+            }
+            var entry = _pending.AsSpan(_pendingBytes, (int)length);
+            entry.Clear();
+            return entry;
+        }
     }
 
+    /// <summary>Completes the entry <see cref="Prepare"/> gave room for and, unless <see cref="DeferWrite"/>, writes it (with any deferred before it).</summary>
+    /// <exception cref="IOException">The write failed; the entry is dropped, the journal as before it.</exception>
     private void Commit(Span<byte> entry, ulong seq, int count)
     {
         var length = entry.Length;
         JournalEntry.WriteHeader(entry, seq, DurableSeq, JournalEntry.KindCommit, count);
-        var head = Head;
-        if (head + length > RegionBytes)
+        lock (_writeGate)
         {
-            // Not enough room before the region's end: a wrap marker (if it fits) sends readers to the start.
-            if (RegionBytes - head >= JournalEntry.HeaderBytes)
+            _pendingBytes += length;
+            Head += length;
+            Volatile.Write(ref _appendedSeq, seq);
+            if (DeferWrite && _pendingBytes - _pendingWritten < DeferredBytesLimit) return;
+            try
             {
-                Span<byte> wrap = stackalloc byte[JournalEntry.HeaderBytes];
-                JournalEntry.WriteHeader(wrap, seq, DurableSeq, JournalEntry.KindWrap, 0);
-                _device.Write(_regionOffset + head, wrap);
+                WritePendingLocked();
             }
-            head = 0;
+            catch (IOException)
+            {
+                _pendingBytes -= length;
+                Head -= length;
+                Volatile.Write(ref _appendedSeq, seq - 1);
+                throw;
+            }
         }
-        _device.Write(_regionOffset + head, entry);
-        Head = head + length;
-        Volatile.Write(ref _writtenSeq, seq);
+    }
+
+    /// <summary>Writes the entries appended and not written yet, in one call.</summary>
+    /// <exception cref="IOException">The write failed; they stay in memory.</exception>
+    public void WritePending()
+    {
+        lock (_writeGate) WritePendingLocked();
+    }
+
+    private void WritePendingLocked()
+    {
+        if (_pendingWritten == _pendingBytes) return;
+        _device.Write(_regionOffset + _pendingStart + _pendingWritten, _pending.AsSpan(_pendingWritten, _pendingBytes - _pendingWritten));
+        _pendingWritten = _pendingBytes;
+        Volatile.Write(ref _writtenSeq, AppendedSeq);
     }
 
     /// <summary>
@@ -176,6 +237,7 @@ internal sealed class Journal
                 try
                 {
                     GatherArrivingCommits();
+                    if (WrittenSeq < seq) WritePending(); // entries deferred in memory go out first
                     var target = WrittenSeq;
                     _device.Flush();
                     Interlocked.Increment(ref _flushes);
@@ -241,7 +303,7 @@ internal sealed class Journal
         Tail = Head;
     }
 
-    /// <summary>Marks everything written durable (the caller flushed the device).</summary>
+    /// <summary>Marks everything written durable (the caller wrote what was in memory and flushed the device).</summary>
     internal void MarkDurable()
     {
         lock (_flushGate) Volatile.Write(ref _durableSeq, WrittenSeq);
