@@ -1,8 +1,8 @@
 namespace Packtree.Bench.Peers;
 
 /// <summary>
-/// Packtree on a store file: buffered commits for fills (journaled, flushed every 100 ms), flushed commits for
-/// fillsync. Position keys go to a tree of positions, byte keys to a byte-key tree of keys up to
+/// Packtree on a store file: buffered commits for fills (journaled, flushed every 100 ms; or kept in memory and journaled
+/// in the background), flushed commits for fillsync. Position keys go to a tree of positions, byte keys to a byte-key tree of keys up to
 /// <see cref="ByteKeys.MaxBytes"/> bytes. Key code per the strategy asked (Auto, unless measuring what it buys).
 /// </summary>
 public sealed class PacktreeEngine : IPeerEngine
@@ -13,15 +13,18 @@ public sealed class PacktreeEngine : IPeerEngine
     private readonly bool _bytes;
     private readonly bool _owner;
 
-    public PacktreeEngine(string folder, bool sync, bool byteKeys, Codegen.UnpackStrategy strategy = Codegen.UnpackStrategy.Auto)
+    public PacktreeEngine(string folder, bool sync, bool byteKeys, Codegen.UnpackStrategy strategy = Codegen.UnpackStrategy.Auto, bool background = false)
     {
-        var options = new StoreOptions { Durability = sync ? Packtree.Durability.Flush : Packtree.Durability.Buffered, UnpackStrategy = strategy };
+        var fills = background ? Packtree.Durability.Background : Packtree.Durability.Buffered;
+        var options = new StoreOptions { Durability = sync ? Packtree.Durability.Flush : fills, UnpackStrategy = strategy };
         _store = Store.Open(Path.Combine(folder, "store.packtree"), options);
         _bytes = byteKeys;
         _tree = byteKeys ? _store.GetOrCreateTree("bench", KeyKind.Bytes(ByteKeys.MaxBytes)) : _store.GetOrCreateTree("bench");
         _cursor = _tree.CreateCursor();
         _owner = true;
-        Durability = sync ? "journal flushed (fsync) per commit" : "journal written per commit, flushed every 100 ms";
+        Durability = sync ? "journal flushed (fsync) per commit"
+            : background ? "commits acknowledged in memory, journal written and flushed in the background every 100 ms (Durability.Background)"
+            : "journal written per commit, flushed every 100 ms";
     }
 
     private PacktreeEngine(PacktreeEngine shared)

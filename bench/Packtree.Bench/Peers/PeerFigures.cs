@@ -10,6 +10,12 @@ public sealed class PeerFigures
     /// <summary>The engine every ratio is Packtree's rate over.</summary>
     public const string Ours = "packtree";
 
+    /// <summary>Packtree acknowledging commits from memory, as the engines of <see cref="BackgroundPeers"/> do: compared with them too.</summary>
+    public const string OursInBackground = "packtree_background";
+
+    /// <summary>The engines whose commits return before their log is written.</summary>
+    public static readonly string[] BackgroundPeers = ["zonetree", "faster"];
+
     /// <summary>The workloads after which an engine reports how it stores its keys.</summary>
     public static readonly string[] Fills = ["fillseq", "fillrandom", "fillsync"];
 
@@ -55,14 +61,9 @@ public sealed class PeerFigures
                     document.Add($"{kind}/{workload}", engine, "ops_per_second_min", spread.Min, "ops/s");
                     document.Add($"{kind}/{workload}", engine, "ops_per_second_max", spread.Max, "ops/s");
                     document.Add($"{kind}/{workload}", engine, "idle_wait_seconds", Spread.Of(Rounds(kind, workload, engine, "idle_wait_seconds").Values.ToList()).Median, "s");
-                    if (engine != Ours && Ratio(kind, workload, engine) is { } ratio)
-                    {
-                        var variant = $"{Ours}/{engine}";
-                        document.Add($"{kind}/{workload}", variant, "ratio", ratio.Median, "x");
-                        document.Add($"{kind}/{workload}", variant, "ratio_min", ratio.Min, "x");
-                        document.Add($"{kind}/{workload}", variant, "ratio_max", ratio.Max, "x");
-                        document.Add($"{kind}/{workload}", variant, "verdict", ratio.Verdict, ratio.VerdictName);
-                    }
+                    if (engine != Ours && Ratio(kind, workload, engine) is { } ratio) AddRatio(document, $"{kind}/{workload}", $"{Ours}/{engine}", ratio);
+                    if (BackgroundPeers.Contains(engine) && Ratio(kind, workload, engine, OursInBackground) is { } matched)
+                        AddRatio(document, $"{kind}/{workload}", $"{OursInBackground}/{engine}", matched);
                 }
                 foreach (var fill in Fills)
                 {
@@ -79,12 +80,20 @@ public sealed class PeerFigures
         }
     }
 
-    /// <summary>Packtree's rate over <paramref name="engine"/>'s, round by round (each ratio from one round's two runs), as a spread.</summary>
-    public Spread? Ratio(string kind, string workload, string engine)
+    private static void AddRatio(BenchDocument document, string at, string variant, Spread ratio)
     {
-        var ours = Rounds(kind, workload, Ours, "ops_per_second");
+        document.Add(at, variant, "ratio", ratio.Median, "x");
+        document.Add(at, variant, "ratio_min", ratio.Min, "x");
+        document.Add(at, variant, "ratio_max", ratio.Max, "x");
+        document.Add(at, variant, "verdict", ratio.Verdict, ratio.VerdictName);
+    }
+
+    /// <summary>Packtree's rate (<paramref name="ours"/>: which of its engines) over <paramref name="engine"/>'s, round by round (each ratio from one round's two runs), as a spread.</summary>
+    public Spread? Ratio(string kind, string workload, string engine, string ours = Ours)
+    {
+        var oursRates = Rounds(kind, workload, ours, "ops_per_second");
         var theirs = Rounds(kind, workload, engine, "ops_per_second");
-        var ratios = ours.Where(r => theirs.ContainsKey(r.Key)).Select(r => r.Value / theirs[r.Key]).ToList();
+        var ratios = oursRates.Where(r => theirs.ContainsKey(r.Key)).Select(r => r.Value / theirs[r.Key]).ToList();
         return ratios.Count == 0 ? null : Spread.Of(ratios);
     }
 }

@@ -33,6 +33,7 @@ public static class PeersReport
             table.AddRow(bytes.ToArray());
             table.AddRow(memory.ToArray());
             AnsiConsole.Write(table);
+            PrintMatched(figures, kind);
             if (PeerKeys.IsBytes(kind)) PrintKeySizes(document, kind);
         }
         AnsiConsole.MarkupLine($"[grey]Packtree ÷ engine: the median of {rounds} per-round ratios (lowest–highest); \"undecided\" when the rounds disagree on which is faster.[/]");
@@ -44,6 +45,22 @@ public static class PeersReport
         }
         AnsiConsole.MarkupLine("[grey]faster: no ordered scans (readseq, readreverse, ycsb_e not run)[/]");
         foreach (var (engine, reason) in skipped) AnsiConsole.MarkupLine($"[yellow]skipped {engine}: {Markup.Escape(reason)}[/]");
+    }
+
+    /// <summary>Packtree with commits acknowledged from memory against the engines that acknowledge theirs so: like with like.</summary>
+    private static void PrintMatched(PeerFigures figures, string kind)
+    {
+        var peers = PeerFigures.BackgroundPeers.Where(p => PeerSteps.Workloads.Any(w => figures.Ratio(kind, w, p, PeerFigures.OursInBackground) is not null)).ToList();
+        if (peers.Count == 0) return;
+        var table = new Table().Title($"At matched durability — {kind} keys: {PeerFigures.OursInBackground} ÷ engine (commits acknowledged from memory on both sides)");
+        table.AddColumn("workload");
+        foreach (var peer in peers) table.AddColumn(peer);
+        foreach (var workload in PeerSteps.Workloads)
+        {
+            var cells = peers.Select(p => figures.Ratio(kind, workload, p, PeerFigures.OursInBackground)?.RatioText ?? "—").ToList();
+            if (cells.Any(c => c != "—")) table.AddRow([workload, .. cells]);
+        }
+        AnsiConsole.Write(table);
     }
 
     /// <summary>How Packtree's byte-key tree stores the keys in its leaves after each fill, against the keys' own length.</summary>
