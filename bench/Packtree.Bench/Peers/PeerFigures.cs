@@ -16,6 +16,9 @@ public sealed class PeerFigures
     /// <summary>The engines whose commits return before their log is written.</summary>
     public static readonly string[] BackgroundPeers = ["zonetree", "faster"];
 
+    /// <summary>Whether <see cref="OursInBackground"/> is compared with <paramref name="engine"/> on <paramref name="workload"/>: not on fillsync, where every engine flushes per commit (or cannot).</summary>
+    public static bool IsMatched(string workload, string engine) => BackgroundPeers.Contains(engine) && workload != "fillsync";
+
     /// <summary>The workloads after which an engine reports how it stores its keys.</summary>
     public static readonly string[] Fills = ["fillseq", "fillrandom", "fillsync"];
 
@@ -62,7 +65,7 @@ public sealed class PeerFigures
                     document.Add($"{kind}/{workload}", engine, "ops_per_second_max", spread.Max, "ops/s");
                     document.Add($"{kind}/{workload}", engine, "idle_wait_seconds", Spread.Of(Rounds(kind, workload, engine, "idle_wait_seconds").Values.ToList()).Median, "s");
                     if (engine != Ours && Ratio(kind, workload, engine) is { } ratio) AddRatio(document, $"{kind}/{workload}", $"{Ours}/{engine}", ratio);
-                    if (BackgroundPeers.Contains(engine) && Ratio(kind, workload, engine, OursInBackground) is { } matched)
+                    if (IsMatched(workload, engine) && Ratio(kind, workload, engine, OursInBackground) is { } matched)
                         AddRatio(document, $"{kind}/{workload}", $"{OursInBackground}/{engine}", matched);
                 }
                 foreach (var fill in Fills)

@@ -57,7 +57,7 @@ public static class PeersReport
         foreach (var peer in peers) table.AddColumn(peer);
         foreach (var workload in PeerSteps.Workloads)
         {
-            var cells = peers.Select(p => figures.Ratio(kind, workload, p, PeerFigures.OursInBackground)?.RatioText ?? "—").ToList();
+            var cells = peers.Select(p => PeerFigures.IsMatched(workload, p) ? figures.Ratio(kind, workload, p, PeerFigures.OursInBackground)?.RatioText ?? "—" : "—").ToList();
             if (cells.Any(c => c != "—")) table.AddRow([workload, .. cells]);
         }
         AnsiConsole.Write(table);
