@@ -33,15 +33,16 @@ internal sealed partial class BtreeNode
 
     /// <summary>
     /// Splits the node in two new nodes (docs/DESIGN.md §5.6): the left takes live keys until three fifths of the live
-    /// bytes, up to and including the pivot; each side gets the format computed for its keys and range.
+    /// bytes, up to and including the pivot (<paramref name="atEnd"/>: all but the last, for keys appended past them);
+    /// each side gets the format computed for its keys and range.
     /// </summary>
     /// <exception cref="InvalidOperationException">The node holds fewer than two live keys.</exception>
-    public (BtreeNode Left, BtreeNode Right) Split()
+    public (BtreeNode Left, BtreeNode Right) Split(bool atEnd = false)
     {
         var live = LiveEntries();
         if (live.Count < 2) throw new InvalidOperationException($"A node with {live.Count} live keys cannot be split.");
         var total = live.EncodedBytes(Format);
-        var target = total * 3 / 5;
+        var target = atEnd ? total : total * 3 / 5;
         var used = 0L;
         var leftCount = 0;
         while (leftCount < live.Count - 1 && (leftCount == 0 || used < target)) used += live.EncodedBytes(Format, leftCount++);

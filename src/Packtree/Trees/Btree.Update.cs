@@ -79,7 +79,7 @@ internal sealed partial class Btree
             var node = NodeFor(fields[..Schema.KeyFieldCount], level);
             if (node.Insert(fields, type, value, JournalSeq, out var replaced) == InsertResult.Done) return replaced;
             if (attempt == 32) throw Broken(node, $"no room for a key of {value.Length} value bytes after {attempt} splits");
-            MakeRoom(node, value.Length + UnpackedKeyBytes);
+            MakeRoom(node, value.Length + UnpackedKeyBytes, fields[..Schema.KeyFieldCount]);
         }
     }
 
@@ -103,14 +103,28 @@ internal sealed partial class Btree
     /// Makes room in a full node for a key of about <paramref name="incoming"/> bytes: split when the
     /// live keys pass three quarters of the node or a compacted node would leave no block for the key
     /// (docs/DESIGN.md §5.6 (a), (b)); otherwise compact into one bset in the format computed for the keys (§5.5).
+    /// A key appended past every key of the tree's last node (<paramref name="key"/>, when known) splits it only when it
+    /// is full, and at its end: keys inserted in order leave full nodes behind them, as B+trees do for appends.
     /// </summary>
-    private void MakeRoom(BtreeNode node, int incoming)
+    private void MakeRoom(BtreeNode node, int incoming, ReadOnlySpan<ulong> key = default)
     {
         var geometry = _store.Codec.Geometry;
         var live = node.LiveBytes;
         var mustSplit = geometry.SectorsFor(NodeHeader.BytesFor(Schema) + live + 8) + geometry.SectorsFor(NodeCodec.EntryHeaderBytes + incoming + 8) > geometry.NodeSectors;
-        if (mustSplit || live > NodeKeyBytes * 3 / 4) Split(node);
+        var appending = !key.IsEmpty && IsAppend(node, key);
+        if (mustSplit || (live > NodeKeyBytes * 3 / 4 && !appending)) Split(node, appending);
         else Compact(node);
+    }
+
+    /// <summary>Whether <paramref name="key"/> goes past every live key of <paramref name="node"/>, the last node of its level.</summary>
+    private bool IsAppend(BtreeNode node, ReadOnlySpan<ulong> key)
+    {
+        if (!KeyFields.IsMax(Schema, node.Header.MaxKey)) return false;
+        var last = node.SeekAtOrBefore(node.Header.MaxKey, new BtreeNode.NodeIterator());
+        if (last.Peek() is not { } at) return false;
+        Span<ulong> fields = stackalloc ulong[Schema.KeyFieldCount];
+        node.KeyAt(at, fields);
+        return KeyFields.Compare(key, fields) > 0;
     }
 
     private void Compact(BtreeNode node)
@@ -123,10 +137,10 @@ internal sealed partial class Btree
         DebugVerifyPlaced("a compaction", node);
     }
 
-    private void Split(BtreeNode node)
+    private void Split(BtreeNode node, bool atEnd = false)
     {
         var level = node.Header.Level;
-        var (left, right) = node.Split();
+        var (left, right) = node.Split(atEnd);
         var leftPointer = _store.Add(left);
         var rightPointer = _store.Add(right);
         TreeMetrics.Splits.Add(1);
