@@ -296,11 +296,22 @@ internal sealed class Journal
     /// <summary>The longest a flush waits for arriving committers.</summary>
     public const int GatherMicroseconds = 100;
 
-    /// <summary>A checkpoint has put every commit in the nodes: the commits before the previous checkpoint are no longer kept.</summary>
+    /// <summary>
+    /// A checkpoint has put every commit in the nodes (its superblock flushed): the commits before the previous checkpoint
+    /// are no longer kept, and their space is given back to the file system (a hole, where the device makes one): no
+    /// superblock copy on disk replays them any more.
+    /// </summary>
     public void Reclaim()
     {
+        var (from, to) = (RetainedTail, Tail);
         RetainedTail = Tail;
         Tail = Head;
+        if (from < to) _device.Discard(_regionOffset + from, to - from);
+        else if (from > to)
+        {
+            _device.Discard(_regionOffset + from, RegionBytes - from); // around the region's end
+            _device.Discard(_regionOffset, to);
+        }
     }
 
     /// <summary>Marks everything written durable (the caller wrote what was in memory and flushed the device).</summary>

@@ -1,0 +1,31 @@
+using Packtree.Keys;
+
+namespace Packtree.Tests.Storage;
+
+/// <summary>The journal's space behind the older checkpoint's commits goes back to the file system.</summary>
+public sealed class JournalSpaceTests
+{
+    [Fact]
+    public void CommitsNoCopyReplaysTakeNoDiskSpace()
+    {
+        if (!OperatingSystem.IsLinux()) return; // holes are punched on Linux only
+        using var folder = new TempFolder();
+        var path = folder.File("journal.packtree");
+        var random = new Random(8);
+        var value = new byte[100];
+        long before, after;
+        using (var store = Store.Open(path, new StoreOptions { Durability = Durability.Buffered }))
+        {
+            var tree = store.GetOrCreateTree("t");
+            for (var i = 0; i < 50_000; i++) tree.Put(new Bpos(1, (ulong)random.NextInt64(), 0), value);
+            store.Flush();
+            before = Packtree.Bench.Peers.DiskUsage.Bytes(folder.Path);
+            store.Checkpoint();
+            store.Checkpoint(); // no commit since the last: neither copy replays any
+            after = Packtree.Bench.Peers.DiskUsage.Bytes(folder.Path);
+            Assert.Equal(0, store.Statistics.JournalUsedBytes);
+        }
+        Assert.True(before - after > 5_000_000, $"{before} bytes on disk before the checkpoints, {after} after"); // the journal held 50,000 entries of about 140 bytes
+        using (var store = Store.Open(path)) Assert.Equal(50_000, store.GetOrCreateTree("t").Count);
+    }
+}
