@@ -75,8 +75,9 @@ internal sealed class FilePersistence : StorePersistence
     }
 
     /// <summary>
-    /// Checkpoints once the journal is half full, or once the node cache is over its budget: dirty nodes
-    /// cannot be dropped until they are written, so memory stays bounded by writing them rather than by growing.
+    /// Checkpoints once the journal is half full (or, in a small store, holds more than the store's buckets), or once the
+    /// node cache is over its budget: dirty nodes cannot be dropped until they are written, so memory stays bounded by
+    /// writing them rather than by growing; or once freed buckets wait for reuse (see below).
     /// </summary>
     public override void CommitApplied(IEnumerable<Tree> trees, ulong lastSeq)
     {
@@ -85,7 +86,8 @@ internal sealed class FilePersistence : StorePersistence
             _nodes.BeginOperation(); // the commit is done: the nodes it touched may go too
             _nodes.EvictIfOverBudget();
         }
-        if (_journal.UsedBytes > _journal.RegionBytes / 2 || _nodes.CachedBytes > _nodes.CacheBudget || FreedBytesWaiting > Math.Max(MinFreedBytesWaiting, Large.Data.LiveBytes / 4)
+        if (_journal.UsedBytes > Math.Min(_journal.RegionBytes / 2, Math.Max(MinJournalBytes, StoreBytes)) || _nodes.CachedBytes > _nodes.CacheBudget
+            || FreedBytesWaiting > Math.Max(MinFreedBytesWaiting, Large.Data.LiveBytes / 4)
             || Large.Data.FreedSinceCheckpointBytes > Math.Max(MinFreedDataBytes, Large.Data.LiveBytes / 32))
         {
             Checkpoint(trees, lastSeq);
@@ -101,6 +103,15 @@ internal sealed class FilePersistence : StorePersistence
     /// the live value data), a commit checkpoints, so that overwritten values take at most about a 16th more space.
     /// </summary>
     private const long MinFreedDataBytes = 4L << 20;
+
+    /// <summary>
+    /// A small store checkpoints once its journal holds more than the store's buckets (at least this much), rather than
+    /// at half the journal: so that it does not keep a journal larger than itself on disk.
+    /// </summary>
+    private const long MinJournalBytes = 1L << 20;
+
+    /// <summary>Bytes of the buckets in use, by nodes and value data.</summary>
+    private long StoreBytes => (long)_nodes.Buckets.UsedCount * _nodes.Codec.Geometry.NodeBytes;
 
     private long FreedBytesWaiting => (long)_nodes.Buckets.PendingCount * _nodes.Codec.Geometry.NodeBytes;
 

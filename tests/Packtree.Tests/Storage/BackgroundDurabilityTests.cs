@@ -71,7 +71,10 @@ public sealed class BackgroundDurabilityTests
         using (var store = Store.Open(path, Deferred with { JournalBytes = 64 << 20 }))
         {
             var tree = store.GetOrCreateTree("t");
-            var flushes = store.Statistics.JournalFlushes; // the tree's creation's
+            var filler = store.GetOrCreateTree("filler");
+            for (var i = 0; i < 4000; i++) filler.Put(new Bpos(1, (ulong)i, 0), value); // a store of megabytes: its journal may hold as much before a checkpoint
+            store.Checkpoint();
+            var flushes = store.Statistics.JournalFlushes;
             for (var i = 0; i < 1100; i++) tree.Put(new Bpos(1, (ulong)i, 0), value); // past 1 MiB of entries
             written = (int)store.Statistics.JournalUsedBytes; // entries appended since the last checkpoint, written or not
             Assert.Equal(flushes, store.Statistics.JournalFlushes);
