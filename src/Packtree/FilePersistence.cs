@@ -108,7 +108,7 @@ internal sealed class FilePersistence : StorePersistence
     /// A small store checkpoints once its journal holds more than the store's buckets (at least this much), rather than
     /// at half the journal: so that it does not keep a journal larger than itself on disk.
     /// </summary>
-    private const long MinJournalBytes = 1L << 20;
+    private const long MinJournalBytes = 4L << 20;
 
     /// <summary>Bytes of the buckets in use, by nodes and value data.</summary>
     private long StoreBytes => (long)_nodes.Buckets.UsedCount * _nodes.Codec.Geometry.NodeBytes;
