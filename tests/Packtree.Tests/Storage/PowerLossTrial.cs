@@ -66,7 +66,8 @@ internal sealed class PowerLossTrial
         BlockBytes = 512,
         CacheBytes = 16 * 4096 * 2,
         JournalBytes = journalBytes,
-        Durability = Packtree.Durability.Flush, // no timer thread: buffered commits are flushed only when the workload says so, and trials replay exactly
+        Durability = Packtree.Durability.Flush,
+        BufferedFlushMilliseconds = 60_000, // the flush timer never fires within a trial: buffered commits are flushed only when the workload says so, and trials replay exactly
         MaxValueBytes = LargestValue,
     };
 
