@@ -5,10 +5,9 @@ namespace Packtree.Tests.Storage;
 /// <summary>The journal's space behind the older checkpoint's commits goes back to the file system.</summary>
 public sealed class JournalSpaceTests
 {
-    [Fact]
+    [LinuxFact]
     public void CommitsNoCopyReplaysTakeNoDiskSpace()
     {
-        if (!OperatingSystem.IsLinux()) return; // holes are punched on Linux only
         using var folder = new TempFolder();
         var path = folder.File("journal.packtree");
         var random = new Random(8);
@@ -29,10 +28,9 @@ public sealed class JournalSpaceTests
         using (var store = Store.Open(path)) Assert.Equal(50_000, store.GetOrCreateTree("t").Count);
     }
 
-    [Fact]
+    [LinuxFact]
     public void ASmallStoreKeepsNoJournalLargerThanItself()
     {
-        if (!OperatingSystem.IsLinux()) return; // holes are punched on Linux only
         using var folder = new TempFolder();
         var path = folder.File("small.packtree");
         var value = new byte[100];
