@@ -26,10 +26,9 @@ internal sealed class Journal
     private int _arriving;
     private long _lastFlushServed;
     private readonly object _writeGate = new(); // the appender against a flushing thread writing the entries in memory
-    private byte[] _pending = new byte[64 * 1024]; // entries appended, from _pendingStart in the region: [0, _pendingWritten) written, up to _pendingBytes not yet
+    private byte[] _pending = new byte[64 * 1024]; // entries appended, ending at Head in the region: [0, _pendingWritten) written, up to _pendingBytes not yet
     private int _pendingWritten;
     private int _pendingBytes;
-    private long _pendingStart;
     private ulong _appendedSeq;
     private ulong _writtenSeq;
     private ulong _durableSeq;
@@ -49,7 +48,6 @@ internal sealed class Journal
         Tail = tail;
         Head = head;
         _appendedSeq = _writtenSeq = _durableSeq = lastSeq;
-        _pendingStart = head;
     }
 
     /// <summary>Deferred entries past this many bytes are written at once: memory stays bounded, and one call writes them.</summary>
@@ -160,7 +158,7 @@ internal sealed class Journal
                 }
                 Head = 0;
             }
-            if (_pendingWritten == _pendingBytes) (_pendingWritten, _pendingBytes, _pendingStart) = (0, 0, Head);
+            if (_pendingWritten == _pendingBytes) (_pendingWritten, _pendingBytes) = (0, 0);
             var needed = _pendingBytes + length;
             if (needed > _pending.Length)
             {
@@ -210,7 +208,7 @@ internal sealed class Journal
     private void WritePendingLocked()
     {
         if (_pendingWritten == _pendingBytes) return;
-        _device.Write(_regionOffset + _pendingStart + _pendingWritten, _pending.AsSpan(_pendingWritten, _pendingBytes - _pendingWritten));
+        _device.Write(_regionOffset + Head - _pendingBytes + _pendingWritten, _pending.AsSpan(_pendingWritten, _pendingBytes - _pendingWritten)); // they end at the head
         _pendingWritten = _pendingBytes;
         Volatile.Write(ref _writtenSeq, AppendedSeq);
     }
