@@ -79,7 +79,7 @@ internal sealed partial class Btree
             var node = NodeFor(fields[..Schema.KeyFieldCount], level);
             if (node.Insert(fields, type, value, JournalSeq, out var replaced) == InsertResult.Done) return replaced;
             if (attempt == 32) throw Broken(node, $"no room for a key of {value.Length} value bytes after {attempt} splits");
-            MakeRoom(node, value.Length + UnpackedKeyBytes, fields[..Schema.KeyFieldCount]);
+            MakeRoom(node, value.Length + UnpackedKeyBytes, fields[..Schema.KeyFieldCount], compacted: attempt > 0);
         }
     }
 
@@ -104,15 +104,16 @@ internal sealed partial class Btree
     /// live keys pass three quarters of the node or a compacted node would leave no block for the key
     /// (docs/DESIGN.md §5.6 (a), (b)); otherwise compact into one bset in the format computed for the keys (§5.5).
     /// A key appended past every key of the tree's last node (<paramref name="key"/>, when known) splits it only when it
-    /// is full, and at its end: keys inserted in order leave full nodes behind them, as B+trees do for appends.
+    /// is full (or a compaction, <paramref name="compacted"/>, left no room), and at its end: keys inserted in order leave
+    /// full nodes behind them, as B+trees do for appends.
     /// </summary>
-    private void MakeRoom(BtreeNode node, int incoming, ReadOnlySpan<ulong> key = default)
+    private void MakeRoom(BtreeNode node, int incoming, ReadOnlySpan<ulong> key = default, bool compacted = false)
     {
         var geometry = _store.Codec.Geometry;
         var live = node.LiveBytes;
         var mustSplit = geometry.SectorsFor(NodeHeader.BytesFor(Schema) + live + 8) + geometry.SectorsFor(NodeCodec.EntryHeaderBytes + incoming + 8) > geometry.NodeSectors;
         var appending = !key.IsEmpty && IsAppend(node, key);
-        if (mustSplit || (live > NodeKeyBytes * 3 / 4 && !appending)) Split(node, appending);
+        if (mustSplit || (appending ? compacted : live > NodeKeyBytes * 3 / 4)) Split(node, appending);
         else Compact(node);
     }
 
