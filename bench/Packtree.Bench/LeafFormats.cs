@@ -17,7 +17,7 @@ public readonly record struct LeafFormats(int Leaves, int Formats, int Shapes)
         var leaves = 0;
         var btree = tree.Btree;
         var iterator = new BtreeNode.NodeIterator();
-        tree.Store.EnterRead();
+        tree.Store.EnterReadWithBuffersApplied(); // the leaves hold every key
         try
         {
             var max = KeyFields.Max(btree.Schema);

@@ -25,8 +25,8 @@ public sealed class Cursor
     private readonly int _longestRunBytes; // the values a run holds, unless its first alone is longer: four nodes' worth
     private readonly bool _positions; // the tree's keys are positions (three fields)
     private readonly BtreeNode.NodeIterator _iterator = new();
-    private readonly ulong[] _keys; // the run's keys, _width fields each
-    private readonly int[] _valueStarts = new int[LongestRun + 1];
+    private ulong[] _keys; // the run's keys, _width fields each
+    private int[] _valueStarts = new int[LongestRun + 1];
     private readonly int[] _offsets = new int[LongestRun]; // byte offsets in the leaf of the keys just read forward
     private byte[] _values = new byte[16 * 1024];
     private byte[]? _keyBytes; // the current byte key, decoded on demand
@@ -44,6 +44,7 @@ public sealed class Cursor
     private BtreeNode? _resumeLeaf; // where the last run stopped, valid while the leaf keeps its generation
     private long _resumeGeneration;
     private bool _resumeForward;
+    private BufferMerge? _merge; // a second run, the run merged with the tree's write buffer is built in (made on first use)
 
     internal Cursor(Tree tree)
     {
@@ -275,10 +276,27 @@ public sealed class Cursor
         _more = false;
         if (_emptyRange || KeyFields.Compare(from, _low) < 0 || KeyFields.Compare(from, _high) > 0) return;
         var store = _tree.Store;
-        var btree = _tree.Btree;
-        var schema = btree.Schema;
         store.EnterRead();
         try
+        {
+            ReadFromTree(from, forward);
+            if (_tree.Buffer is { Count: > 0 } buffer) MergeBuffer(buffer, from, forward);
+        }
+        finally
+        {
+            store.ExitRead();
+        }
+        StoreMetrics.ScanChunks.Add(1);
+    }
+
+    /// <summary>Reads the next run of keys from the btree alone (a read lock held).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
+    private void ReadFromTree(ReadOnlySpan<ulong> from, bool forward)
+    {
+        _count = _index = 0;
+        _more = false;
+        var btree = _tree.Btree;
+        var schema = btree.Schema;
         {
             BtreeNode leaf;
             if (_resumeLeaf is { } resume && resume.Generation == _resumeGeneration && _resumeForward == forward && resume.Handle >= 0)
@@ -326,11 +344,96 @@ public sealed class Cursor
                 _iterator.Step(forward);
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// Merges the tree's write buffer into the run just read (a read lock held): the buffer's entries between
+    /// <paramref name="from"/> and where the run ends replace, add or (deletions) remove keys, and the run is cut at
+    /// its length. A run whose every key the buffer deleted goes on past them.
+    /// </summary>
+    private void MergeBuffer(WriteBuffer buffer, ReadOnlySpan<ulong> from, bool forward)
+    {
+        var merge = _merge ??= new BufferMerge(_width);
+        _resumeLeaf = null; // the run no longer ends where the tree's iterator stopped
+        from.CopyTo(merge.From);
+        while (true)
         {
-            store.ExitRead();
+            // The tree's keys are all read up to the run's last key when more follow, else up to the range's end.
+            if (_more) _keys.AsSpan((_count - 1) * _width, _width).CopyTo(merge.End);
+            else (forward ? _high : _low).CopyTo(merge.End);
+            MergeRun(buffer, merge, forward);
+            if (_count > 0 || !_more) return;
+            if (!(forward ? KeyFields.TrySuccessor(_tree.Btree.Schema, merge.End) : KeyFields.TryPredecessor(_tree.Btree.Schema, merge.End)))
+            {
+                _more = false;
+                return;
+            }
+            merge.End.CopyTo(merge.From);
+            ReadFromTree(merge.From, forward);
         }
-        StoreMetrics.ScanChunks.Add(1);
+    }
+
+    /// <summary>One merge of the run with the buffer's entries from <c>merge.From</c> to <c>merge.End</c>, into the second run, which then becomes the run.</summary>
+    private void MergeRun(WriteBuffer buffer, BufferMerge merge, bool forward)
+    {
+        var direction = forward ? 1 : -1;
+        var entry = forward ? buffer.AtOrAfter(merge.From) : buffer.AtOrBefore(merge.From);
+        var (keys, starts) = (merge.Keys, merge.Starts);
+        int taken = 0, count = 0, used = 0;
+        starts[0] = 0;
+        while (true)
+        {
+            var fromTree = taken < _count;
+            var fromBuffer = entry is not null && KeyFields.Compare(entry.Key, merge.End) * direction <= 0;
+            if (!fromTree && !fromBuffer) break;
+            if (count == _runLength)
+            {
+                _more = true; // the rest comes in the next run, which starts after the last key kept
+                break;
+            }
+            var treeKey = _keys.AsSpan(taken * _width, _width);
+            var order = !fromBuffer ? -1 : !fromTree ? 1 : KeyFields.Compare(treeKey, entry!.Key) * direction;
+            ReadOnlySpan<byte> value;
+            if (order < 0)
+            {
+                treeKey.CopyTo(keys.AsSpan(count * _width));
+                value = _values.AsSpan(_valueStarts[taken], _valueStarts[taken + 1] - _valueStarts[taken]);
+                taken++;
+            }
+            else
+            {
+                var buffered = entry!;
+                entry = forward ? buffered.Next[0] : buffered.Previous;
+                if (order == 0) taken++; // the buffer's update is newer than the tree's key
+                if (buffered.Value is null) continue; // deleted
+                buffered.Key.CopyTo(keys.AsSpan(count * _width));
+                value = buffered.Value;
+            }
+            merge.Reserve(used + value.Length);
+            value.CopyTo(merge.Values.AsSpan(used));
+            used += value.Length;
+            starts[++count] = used;
+        }
+        (_keys, merge.Keys) = (merge.Keys, _keys);
+        (_valueStarts, merge.Starts) = (merge.Starts, _valueStarts);
+        (_values, merge.Values) = (merge.Values, _values);
+        _count = count;
+        _index = 0;
+    }
+
+    /// <summary>The second run a merge fills, swapped with the cursor's run when done.</summary>
+    private sealed class BufferMerge(int width)
+    {
+        public ulong[] Keys = new ulong[LongestRun * width];
+        public int[] Starts = new int[LongestRun + 1];
+        public byte[] Values = new byte[16 * 1024];
+        public readonly ulong[] From = new ulong[width];
+        public readonly ulong[] End = new ulong[width];
+
+        public void Reserve(int bytes)
+        {
+            if (bytes > Values.Length) Array.Resize(ref Values, Math.Max(bytes, 2 * Values.Length));
+        }
     }
 
     /// <summary>

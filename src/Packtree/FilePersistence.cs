@@ -135,6 +135,7 @@ internal sealed class FilePersistence : StorePersistence
         try
         {
             var ordered = trees.OrderBy(t => t.Id).ToList();
+            foreach (var tree in ordered) tree.ApplyBuffer(); // the nodes written must hold every commit up to lastSeq
             foreach (var tree in ordered) tree.Btree.WriteBack(_nodes);
             Large.Extents.WriteBack(_nodes);
             _journal.WritePending(); // entries deferred in memory: the older copy's replay runs through them

@@ -80,6 +80,7 @@ public sealed partial class Store
         large.Data.BeginReplay();
         var replay = JournalReader.Replay(device, Superblock.JournalOffset, superblock.JournalBytes, superblock.JournalTail, superblock.CheckpointSeq + 1,
             (seq, records) => Replay(seq, records, nodes, large), Options.Salvage);
+        ApplyWriteBuffers(); // replay filled them as commits do: the store opens with its trees whole
         large.Data.EndReplay();
         _commitSeq = replay.LastSeq;
         var retainedTail = older is not null && older.Generation + 1 == superblock.Generation ? older.JournalTail : superblock.JournalTail;
@@ -97,7 +98,7 @@ public sealed partial class Store
     {
         var geometry = new NodeGeometry(superblock.NodeBytes, superblock.BlockBytes);
         var codec = new NodeCodec(geometry, superblock.NodeMagic);
-        var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes, 16L * geometry.NodeBytes));
+        var nodes = new PersistentNodeStore(device, codec, Options.CodecOptions, superblock.NodeAreaOffset, Math.Max(Options.CacheBytes - Options.WriteBufferLimit, 16L * geometry.NodeBytes));
         foreach (var record in superblock.Trees) AddTree(new Tree(this, record.Name, OpenTree(nodes, record), record.Settings));
         var large = new LargeValues(OpenTree(nodes, superblock.ValuesTree ?? TreeRecord.Values()), new DataBuckets(device, nodes.Buckets, superblock.NodeAreaOffset, geometry.NodeBytes));
         Large = large;

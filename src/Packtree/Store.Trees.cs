@@ -14,8 +14,15 @@ public sealed partial class Store
     {
         get
         {
-            using var read = BeginRead();
-            return [.. _trees.Values.OrderBy(t => t.Id).Select(t => t.Name)];
+            EnterRead();
+            try
+            {
+                return [.. _trees.Values.OrderBy(t => t.Id).Select(t => t.Name)];
+            }
+            finally
+            {
+                ExitRead();
+            }
         }
     }
 
@@ -138,8 +145,15 @@ public sealed partial class Store
     public bool TryGetTree(string name, [NotNullWhen(true)] out Tree? tree)
     {
         ArgumentNullException.ThrowIfNull(name);
-        using var read = BeginRead();
-        return _trees.TryGetValue(name, out tree);
+        EnterRead();
+        try
+        {
+            return _trees.TryGetValue(name, out tree);
+        }
+        finally
+        {
+            ExitRead();
+        }
     }
 
     internal Tree? TreeById(uint id) => _treesById.GetValueOrDefault(id);

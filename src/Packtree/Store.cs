@@ -138,8 +138,15 @@ public sealed partial class Store : IDisposable
     {
         get
         {
-            using var read = BeginRead();
-            return _persistence.Statistics;
+            EnterRead();
+            try
+            {
+                return _persistence.Statistics;
+            }
+            finally
+            {
+                ExitRead();
+            }
         }
     }
 
@@ -175,10 +182,49 @@ public sealed partial class Store : IDisposable
     /// Opens a read scope: until it is disposed, values can be read in place, without copying, and
     /// no writer changes anything. Keep it short: writers wait for it.
     /// </summary>
+    /// <remarks>Updates waiting in write buffers are applied to their trees first, so that the scope reads nodes in place.</remarks>
     public ReadScope BeginRead()
     {
-        EnterRead();
+        EnterReadWithBuffersApplied();
         return new ReadScope(this);
+    }
+
+    /// <summary>Takes a read with every write buffer applied (unless this thread holds a read already: no writer has buffered anything since it began).</summary>
+    internal void EnterReadWithBuffersApplied()
+    {
+        var nested = _lock.IsReadLockHeld || _lock.IsWriteLockHeld;
+        if (!nested && BufferedBytes > 0)
+        {
+            EnterReadApplied();
+            return;
+        }
+        EnterRead();
+        if (BufferedBytes > 0)
+        {
+            if (_lock.IsWriteLockHeld) ApplyWriteBuffers();
+            else if (!nested)
+            {
+                ExitRead(); // a writer buffered updates between the look and the lock
+                EnterReadApplied();
+            }
+        }
+    }
+
+    /// <summary>Takes a read once every write buffer is applied: the write lock, the buffers applied, then a read taken inside it and kept as the write is released.</summary>
+    private void EnterReadApplied()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _lock.EnterWrite(); // not EnterWrite: a store that failed to write, or salvaged, still applies what it buffered in memory
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ApplyWriteBuffers();
+            _lock.EnterRead();
+        }
+        finally
+        {
+            _lock.ExitWrite();
+        }
     }
 
     /// <summary>Checkpoints (on disk) and releases the store; its trees can no longer be used.</summary>

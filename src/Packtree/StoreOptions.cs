@@ -27,8 +27,17 @@ public sealed record StoreOptions
     /// <summary>Under <see cref="Durability.Buffered"/> and <see cref="Durability.Background"/>, the longest a commit waits to be made durable, in milliseconds (10 to 60,000).</summary>
     public int BufferedFlushMilliseconds { get; init; } = 100;
 
-    /// <summary>Memory for cached nodes of a store on disk, in bytes (at least 16 nodes); clean nodes unused for longest are dropped beyond it.</summary>
+    /// <summary>Memory for cached nodes of a store on disk and the write buffers, in bytes (at least 16 nodes); clean nodes unused for longest are dropped beyond it.</summary>
     public long CacheBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Memory for the trees' write buffers, in bytes, taken from <see cref="CacheBytes"/> (0 turns them off; a quarter of the
+    /// cache when that is less): puts and deletes are journaled as ever, then held in key order in memory and applied to the trees in sorted batches once the
+    /// buffers pass this size, at a checkpoint, or when a <see cref="Store.BeginRead"/> scope opens. Reads see them at once.
+    /// </summary>
+    public long WriteBufferBytes { get; init; } = DefaultWriteBufferBytes;
+
+    internal const long DefaultWriteBufferBytes = 4L << 20;
 
     /// <summary>Size of the journal region of a new store file, in bytes (1 MiB to 4 GiB, a multiple of 4 KiB). A checkpoint runs when it is half full.</summary>
     public long JournalBytes { get; init; } = 16L * 1024 * 1024;
@@ -78,9 +87,14 @@ public sealed record StoreOptions
             throw new ArgumentException($"StoreOptions.JournalBytes is {JournalBytes}; it must be a multiple of 4096 from 1 MiB to 4 GiB.", nameof(JournalBytes));
         if (MaxValueBytes is < 0 or > Trees.TreeValues.MaxLargeValueBytes)
             throw new ArgumentException($"StoreOptions.MaxValueBytes is {MaxValueBytes}; it must be from 0 to {Trees.TreeValues.MaxLargeValueBytes} (1 GiB).", nameof(MaxValueBytes));
+        if (WriteBufferBytes < 0)
+            throw new ArgumentException($"StoreOptions.WriteBufferBytes is {WriteBufferBytes}; it must be 0 (no write buffer) or more.", nameof(WriteBufferBytes));
         if (CompileThreshold < 0)
             throw new ArgumentException($"StoreOptions.CompileThreshold is {CompileThreshold}; it must be 0 or more.", nameof(CompileThreshold));
     }
+
+    /// <summary>The size past which a write buffer is applied: <see cref="WriteBufferBytes"/>, within a quarter of the cache.</summary>
+    internal long WriteBufferLimit => Math.Min(WriteBufferBytes, CacheBytes / 4);
 
     internal NodeGeometry Geometry => new(NodeBytes, BlockBytes);
 

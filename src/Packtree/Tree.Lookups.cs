@@ -11,6 +11,14 @@ public sealed partial class Tree
         Store.EnterRead();
         try
         {
+            if (TryFindBuffered(key, out var buffered))
+            {
+                length = buffered?.Length ?? 0;
+                if (buffered is null) return false;
+                if (length > destination.Length) throw TooSmall(key, length, destination.Length);
+                buffered.CopyTo(destination);
+                return true;
+            }
             if (!Btree.TryFind(key, out var leaf, out var at))
             {
                 length = 0;
@@ -18,7 +26,7 @@ public sealed partial class Tree
             }
             var valueLength = ValueLength(leaf, at);
             if (valueLength > destination.Length)
-                throw new ArgumentException($"The value at {KeyFields.Text(Btree.Schema, key)} has {valueLength} bytes; the destination has room for {destination.Length}.", nameof(destination));
+                throw TooSmall(key, valueLength, destination.Length);
             length = (int)valueLength;
             CopyValue(leaf, at, key, destination[..length]);
             return true;
@@ -35,6 +43,7 @@ public sealed partial class Tree
         Store.EnterRead();
         try
         {
+            if (TryFindBuffered(key, out var buffered)) return buffered?.ToArray();
             if (!Btree.TryFind(key, out var leaf, out var at)) return null;
             var value = new byte[ValueLength(leaf, at)];
             CopyValue(leaf, at, key, value);
@@ -52,11 +61,14 @@ public sealed partial class Tree
         Store.EnterRead();
         try
         {
-            return Btree.LeafFor(key).Contains(key);
+            return TryFindBuffered(key, out var buffered) ? buffered is not null : Btree.LeafFor(key).Contains(key);
         }
         finally
         {
             Store.ExitRead();
         }
     }
+
+    private ArgumentException TooSmall(ReadOnlySpan<ulong> key, long length, int room) =>
+        new($"The value at {KeyFields.Text(Btree.Schema, key)} has {length} bytes; the destination has room for {room}.", "destination");
 }

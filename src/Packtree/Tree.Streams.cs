@@ -93,7 +93,9 @@ public sealed partial class Tree
         Store.EnterRead();
         try
         {
-            if (!Btree.TryFind(key, out var leaf, out var at)) throw new KeyNotFoundException($"{this} has no value at {KeyFields.Text(Btree.Schema, key)}.");
+            if (TryFindBuffered(key, out var buffered))
+                return buffered is not null ? new MemoryStream(buffered, writable: false) : throw NotFound(key);
+            if (!Btree.TryFind(key, out var leaf, out var at)) throw NotFound(key);
             var stored = Btree.ValueOf(leaf, at);
             if (leaf.TypeAt(at) != TreeValues.ReferenceType) return new MemoryStream(stored.ToArray(), writable: false);
             var reference = ValueReference.Read(stored);
@@ -104,4 +106,6 @@ public sealed partial class Tree
             Store.ExitRead();
         }
     }
+
+    private KeyNotFoundException NotFound(ReadOnlySpan<ulong> key) => new($"{this} has no value at {KeyFields.Text(Btree.Schema, key)}.");
 }

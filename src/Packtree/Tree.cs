@@ -19,6 +19,7 @@ public sealed partial class Tree
         Btree = btree;
         KeyKind = KeyKind.Of(btree.Schema);
         Settings = settings;
+        if (store.Options.WriteBufferBytes > 0) Buffer = new WriteBuffer();
         Options = new TreeOptions { MaxInlineValueBytes = settings.MaxInlineValueBytes, Compression = (ValueCompression)settings.Compression };
     }
 
@@ -54,8 +55,9 @@ public sealed partial class Tree
 
     /// <summary>
     /// Applies one update of commit <paramref name="seq"/>, the write lock held: a put, or with
-    /// <paramref name="delete"/> a deletion; true when a value was there. Commits, batches and replay all
-    /// change a tree here, so each change carries its commit's number into the nodes it touches.
+    /// <paramref name="delete"/> a deletion; for a deletion, true when a value was there. Commits, batches and replay all
+    /// change a tree here, so each change carries its commit's number into the nodes it touches. A tree with a write
+    /// buffer takes the update there (docs/DESIGN.md §6.8): it reaches the btree in the buffer's next sorted batch.
     /// </summary>
     /// <remarks>
     /// With <paramref name="reference"/>, the value is a <see cref="ValueReference"/> whose extents the same commit
@@ -64,9 +66,22 @@ public sealed partial class Tree
     /// </remarks>
     internal bool Apply(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete, bool reference = false)
     {
+        var large = Store.Large;
+        var owns = large.MayOwn(Id);
+        if (Buffer is { } buffer)
+        {
+            if (!reference && !owns) return AddToBuffer(buffer, seq, key, value, delete);
+            ApplyBuffer(); // a value kept out of line goes straight to the btree: what the buffer holds goes first
+        }
+        return ApplyToBtree(seq, key, value, delete, reference, owns);
+    }
+
+    /// <summary>Applies one update to the btree itself (write lock held); true when a value was there.</summary>
+    private bool ApplyToBtree(ulong seq, ReadOnlySpan<ulong> key, ReadOnlySpan<byte> value, bool delete, bool reference, bool owns)
+    {
         Btree.JournalSeq = seq;
         var large = Store.Large;
-        if (large.MayOwn(Id) && Btree.TryFind(key, out var leaf, out var at) && leaf.TypeAt(at) == TreeValues.ReferenceType)
+        if (owns && Btree.TryFind(key, out var leaf, out var at) && leaf.TypeAt(at) == TreeValues.ReferenceType)
         {
             var old = ValueReference.Read(Btree.ValueOf(leaf, at));
             large.Drop(seq, old);
@@ -84,7 +99,7 @@ public sealed partial class Tree
             Store.EnterRead();
             try
             {
-                return Btree.Count;
+                return Btree.Count + BufferedCountChange();
             }
             finally
             {
@@ -163,9 +178,10 @@ public sealed partial class Tree
     internal TreeShape Verify() => Verify(null);
 
     /// <summary>As <see cref="Verify()"/>, also counting the nodes of each key format into <paramref name="formats"/>.</summary>
+    /// <remarks>The store's write buffers are applied first: the shape is of the whole tree.</remarks>
     internal TreeShape Verify(IDictionary<string, int>? formats)
     {
-        Store.EnterRead();
+        Store.EnterReadWithBuffersApplied();
         try
         {
             return Btree.Verify(formats);

@@ -19,7 +19,7 @@ public readonly record struct LeafKeySizes(long Keys, int Leaves, double KeyByte
     {
         var btree = tree.Btree;
         var totals = new Totals();
-        tree.Store.EnterRead();
+        tree.Store.EnterReadWithBuffersApplied(); // the leaves hold every key
         try
         {
             Walk(btree, btree.Root, totals);

@@ -219,8 +219,10 @@ public sealed class EdgeCaseTests
         using var store = Store.CreateInMemory(new StoreOptions { NodeBytes = 4096, BlockBytes = 512 });
         var tree = store.GetOrCreateTree("metrics");
         for (var i = 0; i < 2000; i++) tree.Put(new Bpos(1, (ulong)i, 0), new byte[16]);
+        tree.Verify(); // applies the write buffer (the splits happen here), else the deletions would cancel the puts in it
         for (var i = 0; i < 100; i++) tree.Get(new Bpos(1, (ulong)i, 0));
         for (var i = 0; i < 1900; i++) tree.Delete(new Bpos(1, (ulong)i, 0));
+        tree.Verify(); // the merges happen here
         listener.RecordObservableInstruments();
 
         lock (seen)
@@ -231,6 +233,7 @@ public sealed class EdgeCaseTests
             Assert.True(seen.GetValueOrDefault("packtree.tree.splits") > 0);
             Assert.True(seen.GetValueOrDefault("packtree.tree.merges") > 0);
             Assert.True(seen.GetValueOrDefault("packtree.tree.new_roots") > 0);
+            Assert.Equal(2, seen.GetValueOrDefault("packtree.tree.buffer_applies"));
         }
     }
 }
@@ -266,7 +269,8 @@ public sealed class AllocationTests
             return sum;
         }
 
-        var expected = Run(); // warm up: runs grown, code compiled
+        var expected = Run(); // warm up: runs grown (merged with the write buffer, which the read scope applies), code compiled
+        Assert.Equal(expected, Run()); // and again: a merge swaps the cursor's run with a second one, which grows here
         var before = GC.GetAllocatedBytesForCurrentThread();
         var sum = Run();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;

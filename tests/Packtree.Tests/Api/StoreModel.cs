@@ -50,7 +50,7 @@ internal sealed class StoreUnderTest : IDisposable
     public static StoreUnderTest OnDisk(string path, StoreOptions options, ModelCoverage coverage) => new(Store.Open(path, options), path, options, coverage);
 
     public override string ToString() =>
-        $"{(IsFile ? $"a new store file ({_options.Durability} durability, a cache of {_options.CacheBytes / _options.NodeBytes} nodes, a journal of {_options.JournalBytes >> 20} MiB)" : "a new in-memory store")}, {_options.NodeBytes}-byte nodes, {_options.UnpackStrategy}";
+        $"{(IsFile ? $"a new store file ({_options.Durability} durability, a cache of {_options.CacheBytes / _options.NodeBytes} nodes, a journal of {_options.JournalBytes >> 20} MiB)" : "a new in-memory store")}, {_options.NodeBytes}-byte nodes, {_options.UnpackStrategy}, write buffers of {_options.WriteBufferBytes} bytes";
 
     private void Attach()
     {
@@ -88,13 +88,15 @@ internal sealed class StoreUnderTest : IDisposable
         for (var i = 0; i < Trees.Length; i++)
         {
             var (tree, map) = (Trees[i], model.Maps[i]);
-            var shape = tree.Verify();
-            Coverage.Shape(shape.Levels, shape.Keys);
+            // A scan and the count first, while the write buffer may hold updates; Verify applies it.
             var forward = new List<(Bpos, byte[])>();
             foreach (var (key, value) in tree.Scan()) forward.Add((key, value.ToArray()));
             if (map.Difference(forward) is { } scanned) throw new ModelMismatchException($"After the last operation a scan of tree {tree.Name} differs from the model at {scanned}.");
-            if (shape.Keys != map.Count || tree.Count != map.Count)
-                throw new ModelMismatchException($"After the last operation tree {tree.Name} holds {shape.Keys} keys and counts {tree.Count}; the model has {map.Count}.");
+            var count = tree.Count;
+            var shape = tree.Verify();
+            Coverage.Shape(shape.Levels, shape.Keys);
+            if (shape.Keys != map.Count || count != map.Count || tree.Count != map.Count)
+                throw new ModelMismatchException($"After the last operation tree {tree.Name} holds {shape.Keys} keys and counted {count} before its buffer was applied; the model has {map.Count}.");
             var backward = new List<(Bpos, byte[])>();
             using (var read = Store.BeginRead())
             {

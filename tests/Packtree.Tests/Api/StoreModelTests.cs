@@ -28,6 +28,12 @@ public sealed class StoreModelTests(ITestOutputHelper output)
     private static StoreOptions InMemoryOptions(UnpackStrategy strategy) =>
         new() { NodeBytes = 4096, BlockBytes = 512, UnpackStrategy = strategy, CompileThreshold = 64, MaxValueBytes = LargestValue };
 
+    /// <summary>
+    /// Write buffers of every size that matters: none, one entry (applied at every update), a few dozen entries, the
+    /// default, and one never applied by size (only by checkpoints, reopens, read scopes and the check's Verify).
+    /// </summary>
+    private static readonly Gen<long> WriteBufferBytes = Gen.OneOf(Gen.Const(0L), Gen.Const(1L), Gen.Const(4096L), Gen.Const(StoreOptions.Default.WriteBufferBytes), Gen.Const(long.MaxValue));
+
     /// <summary>The stores' largest value: values across the leaves' limit (896 bytes in 4 KiB nodes) go out of line, some across two 4 KiB buckets.</summary>
     private const int LargestValue = 2_000;
 
@@ -58,7 +64,7 @@ public sealed class StoreModelTests(ITestOutputHelper output)
         using var folder = new TempFolder();
         using var stores = new StoreBag();
         var coverage = new ModelCoverage();
-        var initial = Gen.Frequency((1, Gen.Const(Durability.Flush)), (2, Gen.Const(Durability.Buffered))).Select(durability =>
+        var initial = Gen.Select(Gen.Frequency((1, Gen.Const(Durability.Flush)), (2, Gen.Const(Durability.Buffered))), WriteBufferBytes, (durability, buffer) =>
         {
             var options = new StoreOptions
             {
@@ -67,6 +73,7 @@ public sealed class StoreModelTests(ITestOutputHelper output)
                 CacheBytes = 16 * 4096 * 4, // 64 nodes
                 JournalBytes = 1024 * 1024,
                 Durability = durability,
+                WriteBufferBytes = buffer,
                 CompileThreshold = 64,
                 MaxValueBytes = LargestValue,
             };
@@ -83,9 +90,9 @@ public sealed class StoreModelTests(ITestOutputHelper output)
     private void RunInMemory(UnpackStrategy strategy, long iterations, bool expectDepth)
     {
         var coverage = new ModelCoverage();
-        var initial = Gen.Const(() =>
+        var initial = WriteBufferBytes.Select(buffer =>
         {
-            var store = StoreUnderTest.InMemory(InMemoryOptions(strategy), coverage); // holds nothing to release: left to the collector
+            var store = StoreUnderTest.InMemory(InMemoryOptions(strategy) with { WriteBufferBytes = buffer }, coverage); // holds nothing to release: left to the collector
             return (store, new StoreModel(store.MaxValueBytes));
         });
         Run(initial, StoreOp.Any(file: false, runKeys: 400), iterations, coverage, strategy.ToString());
