@@ -1,6 +1,6 @@
 namespace Packtree;
 
-// The trees' write buffers, store-wide (docs/DESIGN.md §6.8): their memory is counted together, and applied together
+// The trees' write buffers, store-wide (docs/DESIGN.md §6.6): their memory is counted together, and applied together
 // when it passes the store's limit, at a checkpoint, after replay, and before a read scope.
 public sealed partial class Store
 {

@@ -3,7 +3,7 @@ using Packtree.Trees;
 
 namespace Packtree;
 
-// The tree's write buffer (docs/DESIGN.md §6.8): updates wait there in key order and reach the btree in sorted
+// The tree's write buffer (docs/DESIGN.md §6.6): updates wait there in key order and reach the btree in sorted
 // batches; every read looks at the buffer before the btree.
 public sealed partial class Tree
 {

@@ -57,7 +57,7 @@ public sealed partial class Tree
     /// Applies one update of commit <paramref name="seq"/>, the write lock held: a put, or with
     /// <paramref name="delete"/> a deletion; for a deletion, true when a value was there. Commits, batches and replay all
     /// change a tree here, so each change carries its commit's number into the nodes it touches. A tree with a write
-    /// buffer takes the update there (docs/DESIGN.md §6.8): it reaches the btree in the buffer's next sorted batch.
+    /// buffer takes the update there (docs/DESIGN.md §6.6): it reaches the btree in the buffer's next sorted batch.
     /// </summary>
     /// <remarks>
     /// With <paramref name="reference"/>, the value is a <see cref="ValueReference"/> whose extents the same commit

@@ -3,7 +3,7 @@ using Packtree.Keys;
 namespace Packtree.Trees;
 
 /// <summary>
-/// A tree's write buffer (docs/DESIGN.md §6.8): puts and deletions journaled but not yet in the btree, kept in key
+/// A tree's write buffer (docs/DESIGN.md §6.6): puts and deletions journaled but not yet in the btree, kept in key
 /// order, newest winning, until they are applied to the btree in one sorted batch. A skip list: inserts and seeks in
 /// O(log n) with no rebalancing, and a walk both ways along its bottom level.
 /// </summary>
