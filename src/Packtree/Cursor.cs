@@ -354,14 +354,15 @@ public sealed class Cursor
     private void MergeBuffer(WriteBuffer buffer, ReadOnlySpan<ulong> from, bool forward)
     {
         var merge = _merge ??= new BufferMerge(_width);
-        _resumeLeaf = null; // the run no longer ends where the tree's iterator stopped
         from.CopyTo(merge.From);
         while (true)
         {
             // The tree's keys are all read up to the run's last key when more follow, else up to the range's end.
             if (_more) _keys.AsSpan((_count - 1) * _width, _width).CopyTo(merge.End);
             else (forward ? _high : _low).CopyTo(merge.End);
-            MergeRun(buffer, merge, forward);
+            // A run cut short ends before the tree's iterator: the next must search again. Otherwise the next run may
+            // resume there, all the buffer's puts up to it being in this run (deletions met again remove nothing).
+            if (MergeRun(buffer, merge, forward)) _resumeLeaf = null;
             if (_count > 0 || !_more) return;
             if (!(forward ? KeyFields.TrySuccessor(_tree.Btree.Schema, merge.End) : KeyFields.TryPredecessor(_tree.Btree.Schema, merge.End)))
             {
@@ -369,17 +370,22 @@ public sealed class Cursor
                 return;
             }
             merge.End.CopyTo(merge.From);
+            _resumeLeaf = null;
             ReadFromTree(merge.From, forward);
         }
     }
 
-    /// <summary>One merge of the run with the buffer's entries from <c>merge.From</c> to <c>merge.End</c>, into the second run, which then becomes the run.</summary>
-    private void MergeRun(WriteBuffer buffer, BufferMerge merge, bool forward)
+    /// <summary>
+    /// One merge of the run with the buffer's entries from <c>merge.From</c> to <c>merge.End</c>, into the second run,
+    /// which then becomes the run; true when it was cut at the run's length before both were used up.
+    /// </summary>
+    private bool MergeRun(WriteBuffer buffer, BufferMerge merge, bool forward)
     {
         var direction = forward ? 1 : -1;
         var entry = forward ? buffer.AtOrAfter(merge.From) : buffer.AtOrBefore(merge.From);
         var (keys, starts) = (merge.Keys, merge.Starts);
         int taken = 0, count = 0, used = 0;
+        var cut = false;
         starts[0] = 0;
         while (true)
         {
@@ -388,7 +394,7 @@ public sealed class Cursor
             if (!fromTree && !fromBuffer) break;
             if (count == _runLength)
             {
-                _more = true; // the rest comes in the next run, which starts after the last key kept
+                _more = cut = true; // the rest comes in the next run, which starts after the last key kept
                 break;
             }
             var treeKey = _keys.AsSpan(taken * _width, _width);
@@ -419,6 +425,7 @@ public sealed class Cursor
         (_values, merge.Values) = (merge.Values, _values);
         _count = count;
         _index = 0;
+        return cut;
     }
 
     /// <summary>The second run a merge fills, swapped with the cursor's run when done.</summary>

@@ -13,10 +13,11 @@ public sealed class PacktreeEngine : IPeerEngine
     private readonly bool _bytes;
     private readonly bool _owner;
 
-    public PacktreeEngine(string folder, bool sync, bool byteKeys, Codegen.UnpackStrategy strategy = Codegen.UnpackStrategy.Auto, bool background = false)
+    public PacktreeEngine(string folder, bool sync, bool byteKeys, Codegen.UnpackStrategy strategy = Codegen.UnpackStrategy.Auto, bool background = false, long? writeBufferBytes = null)
     {
         var fills = background ? Packtree.Durability.Background : Packtree.Durability.Buffered;
         var options = new StoreOptions { Durability = sync ? Packtree.Durability.Flush : fills, UnpackStrategy = strategy };
+        if (writeBufferBytes is { } buffer) options = options with { WriteBufferBytes = buffer };
         _store = Store.Open(Path.Combine(folder, "store.packtree"), options);
         _bytes = byteKeys;
         _tree = byteKeys ? _store.GetOrCreateTree("bench", KeyKind.Bytes(ByteKeys.MaxBytes)) : _store.GetOrCreateTree("bench");
