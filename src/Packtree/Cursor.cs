@@ -383,41 +383,42 @@ public sealed class Cursor
     {
         var direction = forward ? 1 : -1;
         var entry = forward ? buffer.AtOrAfter(merge.From) : buffer.AtOrBefore(merge.From);
+        if (entry is null || KeyFields.Compare(entry.Key, merge.End) * direction > 0) return false; // nothing buffered here: the run stands
         var (keys, starts) = (merge.Keys, merge.Starts);
         int taken = 0, count = 0, used = 0;
         var cut = false;
         starts[0] = 0;
         while (true)
         {
-            var fromTree = taken < _count;
             var fromBuffer = entry is not null && KeyFields.Compare(entry.Key, merge.End) * direction <= 0;
-            if (!fromTree && !fromBuffer) break;
+            // The tree's keys before the next buffered one go over as one block.
+            var blockEnd = taken;
+            while (blockEnd < _count && blockEnd - taken < _runLength - count &&
+                   (!fromBuffer || KeyFields.Compare(_keys.AsSpan(blockEnd * _width, _width), entry!.Key) * direction < 0)) blockEnd++;
+            if (blockEnd > taken)
+            {
+                var block = blockEnd - taken;
+                _keys.AsSpan(taken * _width, block * _width).CopyTo(keys.AsSpan(count * _width));
+                var (first, end) = (_valueStarts[taken], _valueStarts[blockEnd]);
+                merge.Reserve(used + end - first);
+                _values.AsSpan(first, end - first).CopyTo(merge.Values.AsSpan(used));
+                for (var i = 1; i <= block; i++) starts[count + i] = used + _valueStarts[taken + i] - first;
+                (count, used, taken) = (count + block, used + end - first, blockEnd);
+            }
+            if (!fromBuffer && taken == _count) break;
             if (count == _runLength)
             {
                 _more = cut = true; // the rest comes in the next run, which starts after the last key kept
                 break;
             }
-            var treeKey = _keys.AsSpan(taken * _width, _width);
-            var order = !fromBuffer ? -1 : !fromTree ? 1 : KeyFields.Compare(treeKey, entry!.Key) * direction;
-            ReadOnlySpan<byte> value;
-            if (order < 0)
-            {
-                treeKey.CopyTo(keys.AsSpan(count * _width));
-                value = _values.AsSpan(_valueStarts[taken], _valueStarts[taken + 1] - _valueStarts[taken]);
-                taken++;
-            }
-            else
-            {
-                var buffered = entry!;
-                entry = forward ? buffered.Next[0] : buffered.Previous;
-                if (order == 0) taken++; // the buffer's update is newer than the tree's key
-                if (buffered.Value is null) continue; // deleted
-                buffered.Key.CopyTo(keys.AsSpan(count * _width));
-                value = buffered.Value;
-            }
-            merge.Reserve(used + value.Length);
-            value.CopyTo(merge.Values.AsSpan(used));
-            used += value.Length;
+            var buffered = entry!;
+            entry = forward ? buffered.Next[0] : buffered.Previous;
+            if (taken < _count && KeyFields.Equal(_keys.AsSpan(taken * _width, _width), buffered.Key)) taken++; // the buffer's update is newer than the tree's key
+            if (buffered.Value is null) continue; // deleted
+            buffered.Key.CopyTo(keys.AsSpan(count * _width));
+            merge.Reserve(used + buffered.Value.Length);
+            buffered.Value.CopyTo(merge.Values.AsSpan(used));
+            used += buffered.Value.Length;
             starts[++count] = used;
         }
         (_keys, merge.Keys) = (merge.Keys, _keys);

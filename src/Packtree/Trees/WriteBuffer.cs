@@ -19,6 +19,11 @@ internal sealed class WriteBuffer
     private int _level = 1;
     private uint _random = 0x9E3779B9;
 
+    // A Bloom filter of the keys held (two bits per key, about 16 bits of filter per key): most lookups of a key the
+    // buffer does not hold, the usual case, end here instead of walking the list's levels through cache misses.
+    private ulong[] _filter = new ulong[MinFilterWords];
+    private const int MinFilterWords = 64;
+
     /// <summary>Entries held.</summary>
     public int Count { get; private set; }
 
@@ -57,6 +62,8 @@ internal sealed class WriteBuffer
             same.Seq = seq;
             return;
         }
+        if (Count >= _filter.Length * 4) GrowFilter(); // past 16 filter bits per key
+        AddToFilter(key);
         var height = RandomHeight();
         for (; _level < height; _level++) _path[_level] = _head;
         var entry = new Entry(key.ToArray(), delete ? null : value.ToArray(), seq, new Entry?[height]);
@@ -73,7 +80,8 @@ internal sealed class WriteBuffer
     }
 
     /// <summary>The entry at <paramref name="key"/>, or null.</summary>
-    public Entry? Find(ReadOnlySpan<ulong> key) => AtOrAfter(key) is { } entry && KeyFields.Equal(entry.Key, key) ? entry : null;
+    public Entry? Find(ReadOnlySpan<ulong> key) =>
+        MayHold(key) && AtOrAfter(key) is { } entry && KeyFields.Equal(entry.Key, key) ? entry : null;
 
     /// <summary>The first entry at or after <paramref name="key"/>, or null.</summary>
     public Entry? AtOrAfter(ReadOnlySpan<ulong> key)
@@ -107,11 +115,54 @@ internal sealed class WriteBuffer
     public void Clear()
     {
         Array.Clear(_head.Next);
+        _filter = _filter.Length == MinFilterWords ? _filter : new ulong[MinFilterWords];
+        Array.Clear(_filter);
         _last = null;
         _level = 1;
         Count = 0;
         Bytes = 0;
         Version++;
+    }
+
+    /// <summary>Whether the buffer may hold <paramref name="key"/>: false means it does not.</summary>
+    private bool MayHold(ReadOnlySpan<ulong> key)
+    {
+        var (first, second) = FilterBits(key, _filter.Length);
+        return (_filter[first >> 6] & (1UL << first)) != 0 && (_filter[second >> 6] & (1UL << second)) != 0;
+    }
+
+    private void AddToFilter(ReadOnlySpan<ulong> key)
+    {
+        var (first, second) = FilterBits(key, _filter.Length);
+        _filter[first >> 6] |= 1UL << first;
+        _filter[second >> 6] |= 1UL << second;
+    }
+
+    /// <summary>Doubles the filter and enters every key again (a new array: readers hold the old one whole).</summary>
+    private void GrowFilter()
+    {
+        var grown = new ulong[_filter.Length * 2];
+        for (var entry = _head.Next[0]; entry is not null; entry = entry.Next[0])
+        {
+            var (first, second) = FilterBits(entry.Key, grown.Length);
+            grown[first >> 6] |= 1UL << first;
+            grown[second >> 6] |= 1UL << second;
+        }
+        _filter = grown;
+    }
+
+    /// <summary>The key's two bits in a filter of <paramref name="words"/> words (a power of two), from one 64-bit hash of its fields.</summary>
+    private static (int First, int Second) FilterBits(ReadOnlySpan<ulong> key, int words)
+    {
+        var hash = 0x9E3779B97F4A7C15UL;
+        foreach (var field in key)
+        {
+            hash = (hash ^ field) * 0xFF51AFD7ED558CCDUL;
+            hash ^= hash >> 32;
+        }
+        hash *= 0xC4CEB9FE1A85EC53UL;
+        var mask = words * 64 - 1;
+        return ((int)(hash >> 40) & mask, (int)hash & mask);
     }
 
     private int RandomHeight()
