@@ -20,6 +20,7 @@ internal sealed class FilePersistence : StorePersistence
     private readonly object _timerGate = new();
     private Exception? _failure;
     private volatile bool _closed;
+    private Action? _tick;
 
     public FilePersistence(StorageDevice device, Superblock superblock, PersistentNodeStore nodes, LargeValues large, Journal journal, StoreOptions options)
     {
@@ -47,8 +48,9 @@ internal sealed class FilePersistence : StorePersistence
     public override NodeStore NodesForNewTree() => _nodes;
 
     /// <summary>Starts the flush timer once the store is open (after any replay's checkpoint), when commits are not flushed as they come by default.</summary>
-    public override void Opened()
+    public override void Opened(Action tick)
     {
+        _tick = tick;
         if (_options.Durability != Durability.Flush) FlushWithin();
     }
 
@@ -196,7 +198,9 @@ internal sealed class FilePersistence : StorePersistence
     {
         try
         {
-            if (!_closed && _failure is null) _journal.WaitDurable(_journal.AppendedSeq);
+            if (_closed || _failure is not null) return;
+            _journal.WaitDurable(_journal.AppendedSeq);
+            _tick?.Invoke();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

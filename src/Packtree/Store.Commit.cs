@@ -85,8 +85,9 @@ public sealed partial class Store
             ExitCommit();
         }
         StoreMetrics.Commits.Add(1);
+        Volatile.Write(ref _lastCommitTicks, Environment.TickCount64);
         if (when == Durability.Flush) _persistence.WaitDurable(seq);
-        else _persistence.FlushWithin(); // Buffered and Background: the flush timer makes it durable
+        if (when != Durability.Flush || BufferedBytes > 0) _persistence.FlushWithin(); // the flush timer makes it durable, and applies buffers left idle
         CompactValuesIfSparse(); // the commit may have dropped values kept out of line
     }
 

@@ -67,7 +67,7 @@ public sealed partial class Store : IDisposable
             {
                 device.Flush(); // what a crashed process wrote and never flushed (its last superblock copy, say) is durable before we build on it
             }
-            _persistence.Opened();
+            _persistence.Opened(ApplyWriteBuffersWhenIdle);
         }
         catch
         {

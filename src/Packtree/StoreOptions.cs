@@ -33,7 +33,8 @@ public sealed record StoreOptions
     /// <summary>
     /// Memory for the trees' write buffers, in bytes, taken from <see cref="CacheBytes"/> (0 turns them off; a quarter of the
     /// cache when that is less): puts and deletes are journaled as ever, then held in key order in memory and applied to the trees in sorted batches once the
-    /// buffers pass this size, at a checkpoint, or when a <see cref="Store.BeginRead"/> scope opens. Reads see them at once.
+    /// buffers pass this size, at a checkpoint, when a <see cref="Store.BeginRead"/> scope opens, and (stores on disk) once no
+    /// commit has come for <see cref="BufferedFlushMilliseconds"/>. Reads see them at once.
     /// </summary>
     public long WriteBufferBytes { get; init; } = DefaultWriteBufferBytes;
 

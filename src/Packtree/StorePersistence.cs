@@ -34,8 +34,8 @@ internal abstract class StorePersistence : IDisposable
     /// <summary>The node store a new tree keeps its nodes in.</summary>
     public abstract NodeStore NodesForNewTree();
 
-    /// <summary>The store is open (replay and its checkpoint done): background work may start.</summary>
-    public virtual void Opened() { }
+    /// <summary>The store is open (replay and its checkpoint done): background work may start; <paramref name="tick"/> runs on each period of the flush timer.</summary>
+    public virtual void Opened(Action tick) { }
 
     /// <summary>A commit is on its way to the write lock (group commit: a flush about to start waits a moment for it).</summary>
     public virtual void CommitArriving() { }
@@ -53,7 +53,7 @@ internal abstract class StorePersistence : IDisposable
     /// <summary>Returns once commit <paramref name="seq"/> is on stable storage.</summary>
     public virtual void WaitDurable(ulong seq) { }
 
-    /// <summary>A commit returned before it is durable: it will be within the store's flush interval (the flush timer runs).</summary>
+    /// <summary>A commit returned before it is durable, or left updates in a write buffer: the flush timer runs.</summary>
     public virtual void FlushWithin() { }
 
     /// <summary>Returns once every commit written so far is on stable storage.</summary>

@@ -14,6 +14,7 @@ public static class PeerCatalog
         ("packtree_portable", "nothing", (folder, sync, byteKeys) => new PacktreeEngine(folder, sync, byteKeys, Codegen.UnpackStrategy.ByteAligned)),
         // Packtree with commits acknowledged from memory and journaled in the background, as ZoneTree's and FASTER's are.
         ("packtree_background", "nothing", (folder, sync, byteKeys) => new PacktreeEngine(folder, sync, byteKeys, background: true)),
+        // Packtree without write buffers (StoreOptions.WriteBufferBytes = 0), for the ratio of what they buy end to end.
         ("packtree_nobuffer", "nothing", (folder, sync, byteKeys) => new PacktreeEngine(folder, sync, byteKeys, writeBufferBytes: 0)),
         ("lmdb", "the system LMDB library: apt-get install liblmdb0 (Debian)", (folder, sync, _) => new LmdbEngine(folder, sync)),
         ("rocksdb", "the native librocksdb bundled with the RocksDB package (glibc 2.31 or later)", (folder, sync, _) => new RocksDbEngine(folder, sync)),

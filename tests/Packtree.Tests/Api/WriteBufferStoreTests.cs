@@ -120,6 +120,23 @@ public sealed class WriteBufferStoreTests
         Assert.True(check.IsClean, string.Join("; ", check.Problems));
     }
 
+    [Theory]
+    [InlineData(Durability.Flush)]
+    [InlineData(Durability.Buffered)]
+    public void BuffersLeftIdleAreAppliedInTheBackground(Durability durability)
+    {
+        using var folder = new TempFolder();
+        using var store = Store.Open(folder.File("idle.packtree"), Huge with { Durability = durability, BufferedFlushMilliseconds = 20 });
+        var tree = store.GetOrCreateTree("t");
+        for (var i = 0; i < 500; i++) tree.Put(Key(i), [(byte)i]);
+        // Nothing else applies them: the journal (16 MiB) takes these commits without a checkpoint, and no read scope opens.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (store.BufferedBytes > 0 && waited.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(10);
+        Assert.Equal(0, store.BufferedBytes);
+        Assert.Equal(500, tree.Count);
+        Assert.Equal([7], tree.Get(Key(7)));
+    }
+
     [Fact]
     public void ANegativeBufferSizeIsRefusedAndZeroTurnsBuffersOff()
     {
