@@ -23,6 +23,11 @@ public sealed class BenchOptions
         Description = "Value sizes in bytes of the values suite, separated by commas (default 4096,65536,1048576; each from 1 to 1073741824).",
         CustomParser = ValueSizes,
     };
+    private readonly Option<int[]?> _writers = new("--writers")
+    {
+        Description = "Writer threads of extra fillrandom runs in the peers suite, separated by commas (each from 2 to 64): fillrandom_2w for 2, and so on; each fills a store of its own.",
+        CustomParser = Writers,
+    };
     private readonly Option<int?> _valueMib = new Option<int?>("--value-mib") { Description = "MiB of values per case of the values suite (default 256, or 16 with --quick)." }.AtLeast(1);
     private readonly Option<int?> _streamMib = new Option<int?>("--stream-mib") { Description = "MiB of the one value the values suite streams in and out (default 1024, or 64 with --quick; at most 1024)." }.AtLeast(1);
 
@@ -51,6 +56,7 @@ public sealed class BenchOptions
         command.Options.Add(_image);
         command.Options.Add(_kinds);
         command.Options.Add(_sizes);
+        command.Options.Add(_writers);
         command.Options.Add(_valueMib);
         command.Options.Add(_streamMib);
     }
@@ -63,7 +69,24 @@ public sealed class BenchOptions
         var json = parse.GetValue(_json);
         var artifacts = json is null ? null : all ? json.FullName : json.DirectoryName;
         return new BenchSettings(parse.GetValue(_quick), parse.GetValue(_keys), parse.GetValue(_threads), artifacts, parse.GetValue(_rounds), parse.GetValue(_image)?.FullName,
-            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null, parse.GetValue(_sizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(_valueMib), parse.GetValue(_streamMib));
+            parse.GetValue(_kinds) is { Length: > 0 } kinds ? [.. kinds.Distinct()] : null, parse.GetValue(_sizes) is { Length: > 0 } sizes ? sizes : null, parse.GetValue(_valueMib), parse.GetValue(_streamMib),
+            parse.GetValue(_writers) ?? []);
+    }
+
+    /// <summary>Writer counts given as one list separated by commas (or as several), each from 2 to 64, in increasing order.</summary>
+    private static int[]? Writers(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        List<int> writers = [];
+        foreach (var token in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 2 or > 64)
+            {
+                result.AddError($"--writers takes writer thread counts from 2 to 64, separated by commas; got '{token}'.");
+                return null;
+            }
+            writers.Add(count);
+        }
+        return [.. writers.Distinct().Order()];
     }
 
     /// <summary>Sizes given as one list separated by commas (or as several), each from 1 byte to 1 GiB.</summary>

@@ -11,5 +11,6 @@ namespace Packtree.Bench;
 /// <param name="ValueSizes">Value sizes in bytes of the values suite, or null for 4 KiB, 64 KiB and 1 MiB.</param>
 /// <param name="ValueMib">MiB of values per case of the values suite, or null for its default (256; 16 with <paramref name="Quick"/>).</param>
 /// <param name="StreamMib">MiB of the value the values suite streams, or null for its default (1024; 64 with <paramref name="Quick"/>).</param>
+/// <param name="Writers">Writer thread counts of the peers suite's extra fillrandom runs (none by default).</param>
 public sealed record BenchSettings(bool Quick, int? Keys, int Threads = 1, string? ArtifactsFolder = null, int? Rounds = null, string? Image = null, IReadOnlyList<string>? Kinds = null,
-    IReadOnlyList<int>? ValueSizes = null, int? ValueMib = null, int? StreamMib = null);
+    IReadOnlyList<int>? ValueSizes = null, int? ValueMib = null, int? StreamMib = null, IReadOnlyList<int>? Writers = null);

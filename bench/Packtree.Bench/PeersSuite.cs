@@ -37,14 +37,15 @@ public static class PeersSuite
         document.Add("all", "workload", "keys", count, "keys");
         document.Add("all", "workload", "threads", settings.Threads, "threads");
         document.Add("all", "workload", "rounds", rounds, "rounds");
-        var figures = new PeerFigures();
+        var figures = new PeerFigures { Workloads = PeerSteps.WorkloadsWith(settings.Writers ?? []) };
+        var round = PeerSteps.RoundWith(settings.Writers ?? []);
         var skipped = new Dictionary<string, string>();
         var durability = new Dictionary<string, (string Fill, string Sync)>();
         AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new ElapsedTimeColumn()).Start(progress =>
         {
             foreach (var kind in kinds)
             {
-                var task = progress.AddTask($"{kind} keys", maxValue: rounds * PeerSteps.Round.Length);
+                var task = progress.AddTask($"{kind} keys", maxValue: rounds * round.Count);
                 var workers = new Dictionary<string, PeerProcess>();
                 void End(string engine, string reason)
                 {
@@ -56,7 +57,7 @@ public static class PeersSuite
                 {
                     task.Description = $"{kind} keys: making keys";
                     foreach (var engine in engines.Where(e => !skipped.ContainsKey(e))) workers[engine] = PeerProcess.Start(engine, kind, count, settings);
-                    foreach (var (engine, results) in PeerRounds.Run(workers, engines, PeerSteps.Round, rounds, kind, figures, task, $"{kind} keys", End))
+                    foreach (var (engine, results) in PeerRounds.Run(workers, engines, round, rounds, kind, figures, task, $"{kind} keys", End))
                         durability[engine] = (results.FirstOrDefault(f => f.Metric == "durability_fill").Unit ?? "", results.FirstOrDefault(f => f.Metric == "durability_sync").Unit ?? "");
                 }
                 finally
@@ -75,7 +76,7 @@ public static class PeersSuite
             document.Add("all", name, "durability_sync", 0, setting.Sync);
         }
         PeersReport.Print(document, figures, kinds, measured, count, rounds, skipped);
-        PeersReport.WriteCharts(document, kinds, measured, settings);
+        PeersReport.WriteCharts(document, figures, kinds, measured, settings);
         return document;
     }
 }

@@ -68,7 +68,7 @@ public sealed class FasterEngine<TKey> : IPeerEngine where TKey : struct, IFaste
 
     public long ScanAll(bool reverse) => throw new NotSupportedException("FASTER has no ordered scans.");
 
-    public IPeerEngine ReaderForThread() => new FasterEngine<TKey>(this);
+    public IPeerEngine ForThread() => new FasterEngine<TKey>(this);
 
     public void Flush()
     {

@@ -24,8 +24,8 @@ public interface IPeerEngine : IDisposable
     /// <summary>Reads every key in order (or reversed); returns how many.</summary>
     long ScanAll(bool reverse);
 
-    /// <summary>A reader for another thread (itself when the engine's reads are thread-safe).</summary>
-    IPeerEngine ReaderForThread();
+    /// <summary>A handle for another thread, to read and write with (itself when the engine is thread-safe).</summary>
+    IPeerEngine ForThread();
 
     /// <summary>Figures on how the engine stores its keys, reported after each fill; none unless the engine has them.</summary>
     IEnumerable<PeerMetric> KeyFigures() => [];

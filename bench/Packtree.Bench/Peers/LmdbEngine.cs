@@ -127,7 +127,7 @@ public sealed class LmdbEngine : IPeerEngine
         return n;
     }
 
-    public IPeerEngine ReaderForThread() => new LmdbEngine(this);
+    public IPeerEngine ForThread() => new LmdbEngine(this);
 
     public void Flush() => _environment.Flush(force: true);
 

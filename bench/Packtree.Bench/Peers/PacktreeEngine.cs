@@ -79,7 +79,7 @@ public sealed class PacktreeEngine : IPeerEngine
     /// <summary>For a byte-key tree, how its leaves store the keys (see <see cref="LeafKeySizes"/>); nothing for positions.</summary>
     public IEnumerable<PeerMetric> KeyFigures() => _bytes ? LeafKeySizes.Of(_tree).Figures() : [];
 
-    public IPeerEngine ReaderForThread() => new PacktreeEngine(this);
+    public IPeerEngine ForThread() => new PacktreeEngine(this);
 
     public void Flush() => _store.Checkpoint();
 

@@ -24,6 +24,9 @@ public sealed class PeerFigures
 
     private readonly Dictionary<(string Kind, string Step, string Engine, string Metric), SortedDictionary<int, double>> _values = [];
 
+    /// <summary>The workloads measured, in the order of the report (with <c>--writers</c>, their fills too).</summary>
+    public IReadOnlyList<string> Workloads { get; init; } = PeerSteps.Workloads;
+
     public void Add(string kind, string step, string engine, int round, PeerMetric figure)
     {
         var key = (kind, step, engine, figure.Metric);
@@ -54,7 +57,7 @@ public sealed class PeerFigures
         {
             foreach (var engine in engines)
             {
-                foreach (var workload in PeerSteps.Workloads)
+                foreach (var workload in Workloads)
                 {
                     var rates = Rounds(kind, workload, engine, "ops_per_second");
                     if (rates.Count == 0) continue;
@@ -67,6 +70,8 @@ public sealed class PeerFigures
                     if (engine != Ours && Ratio(kind, workload, engine) is { } ratio) AddRatio(document, $"{kind}/{workload}", $"{Ours}/{engine}", ratio);
                     if (IsMatched(workload, engine) && Ratio(kind, workload, engine, OursInBackground) is { } matched)
                         AddRatio(document, $"{kind}/{workload}", $"{OursInBackground}/{engine}", matched);
+                    if (PeerSteps.WritersOf(workload) > 1 && WritersSpeedup(kind, workload, engine) is { } speedup)
+                        AddRatio(document, $"{kind}/{workload}", $"{engine}/fillrandom", speedup);
                 }
                 foreach (var fill in Fills)
                 {
@@ -89,6 +94,15 @@ public sealed class PeerFigures
         document.Add(at, variant, "ratio_min", ratio.Min, "x");
         document.Add(at, variant, "ratio_max", ratio.Max, "x");
         document.Add(at, variant, "verdict", ratio.Verdict, ratio.VerdictName);
+    }
+
+    /// <summary>An engine's rate on a fillrandom by several writers (<paramref name="workload"/>) over its fillrandom's, round by round, as a spread.</summary>
+    public Spread? WritersSpeedup(string kind, string workload, string engine)
+    {
+        var several = Rounds(kind, workload, engine, "ops_per_second");
+        var one = Rounds(kind, "fillrandom", engine, "ops_per_second");
+        var ratios = several.Where(r => one.ContainsKey(r.Key)).Select(r => r.Value / one[r.Key]).ToList();
+        return ratios.Count == 0 ? null : Spread.Of(ratios);
     }
 
     /// <summary>Packtree's rate (<paramref name="ours"/>: which of its engines) over <paramref name="engine"/>'s, round by round (each ratio from one round's two runs), as a spread.</summary>

@@ -117,8 +117,15 @@ public sealed class PeerSession : IPeerWorkerSession
                 }
                 Directory.Delete(Path.Combine(_folder, "sync"), recursive: true);
                 break;
+            case var _ when PeerSteps.WritersOf(step) is > 1 and var writers:
+                using (var engine = Open("writers", sync: false))
+                {
+                    Record(_count, PeerTiming.Time(() => FillInParallel(engine, _inserted, writers)));
+                }
+                Directory.Delete(Path.Combine(_folder, "writers"), recursive: true);
+                break;
             default:
-                throw new ArgumentException($"No step '{step}'; steps: {string.Join(", ", PeerSteps.Round)}, {PeerSteps.Quit}.", nameof(step));
+                throw new ArgumentException($"No step '{step}'; steps: {string.Join(", ", PeerSteps.Round)}, {PeerSteps.WritersFill(2)} (and so on, to 64 writers), {PeerSteps.Quit}.", nameof(step));
         }
         return figures;
     }
@@ -145,6 +152,29 @@ public sealed class PeerSession : IPeerWorkerSession
     private void Fill(IPeerEngine engine, BenchKey[] keys)
     {
         for (var i = 0; i < keys.Length; i++) engine.Put(keys[i], PeerKeys.Value(_value, i));
+    }
+
+    /// <summary>Puts <paramref name="keys"/> from <paramref name="writers"/> threads at once, each with its own handle (<see cref="IPeerEngine.ForThread"/>) and every writers-th key.</summary>
+    private static void FillInParallel(IPeerEngine engine, BenchKey[] keys, int writers)
+    {
+        Exception? failure = null;
+        var threads = Enumerable.Range(0, writers).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var own = engine.ForThread() is var handle && !ReferenceEquals(handle, engine) ? handle : null;
+                var mine = own ?? engine;
+                var value = new byte[PeerKeys.ValueBytes];
+                for (var i = t; i < keys.Length; i += writers) mine.Put(keys[i], PeerKeys.Value(value, i));
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (failure is not null) throw new InvalidOperationException($"A writer of {writers} failed: {failure.Message}", failure);
     }
 
     /// <summary>YCSB A and B: reads, and one update in <paramref name="writeOneIn"/>, of Zipfian keys.</summary>

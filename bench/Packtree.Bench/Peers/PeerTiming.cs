@@ -29,7 +29,7 @@ public static class PeerTiming
         }
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
-            using var reader = engine.ReaderForThread() is var r && !ReferenceEquals(r, engine) ? r : null;
+            using var reader = engine.ForThread() is var r && !ReferenceEquals(r, engine) ? r : null;
             var random = new Random(100 + t);
             var buffer = new byte[PeerKeys.ValueBytes];
             var mine = reader ?? engine;

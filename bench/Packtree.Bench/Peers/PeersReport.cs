@@ -12,7 +12,7 @@ public static class PeersReport
             var table = new Table().Title($"Packtree.Bench peers — {kind} keys, {count:N0} keys, {PeerKeys.ValueBytes}-byte values, {rounds} rounds: median ops/s, and below it Packtree ÷ engine");
             table.AddColumn("workload");
             foreach (var engine in engines) table.AddColumn(engine);
-            foreach (var workload in PeerSteps.Workloads)
+            foreach (var workload in figures.Workloads)
             {
                 var row = new List<string> { workload };
                 foreach (var engine in engines)
@@ -34,6 +34,7 @@ public static class PeersReport
             table.AddRow(memory.ToArray());
             AnsiConsole.Write(table);
             PrintMatched(figures, kind);
+            PrintWriters(figures, kind, engines);
             if (PeerKeys.IsBytes(kind)) PrintKeySizes(document, kind);
         }
         AnsiConsole.MarkupLine($"[grey]Packtree ÷ engine: the median of {rounds} per-round ratios (lowest–highest); \"undecided\" when the rounds disagree on which is faster.[/]");
@@ -50,16 +51,29 @@ public static class PeersReport
     /// <summary>Packtree with commits acknowledged from memory against the engines that acknowledge theirs so: like with like.</summary>
     private static void PrintMatched(PeerFigures figures, string kind)
     {
-        var peers = PeerFigures.BackgroundPeers.Where(p => PeerSteps.Workloads.Any(w => figures.Ratio(kind, w, p, PeerFigures.OursInBackground) is not null)).ToList();
+        var peers = PeerFigures.BackgroundPeers.Where(p => figures.Workloads.Any(w => figures.Ratio(kind, w, p, PeerFigures.OursInBackground) is not null)).ToList();
         if (peers.Count == 0) return;
         var table = new Table().Title($"At matched durability — {kind} keys: {PeerFigures.OursInBackground} ÷ engine (commits acknowledged from memory on both sides)");
         table.AddColumn("workload");
         foreach (var peer in peers) table.AddColumn(peer);
-        foreach (var workload in PeerSteps.Workloads)
+        foreach (var workload in figures.Workloads)
         {
             var cells = peers.Select(p => PeerFigures.IsMatched(workload, p) ? figures.Ratio(kind, workload, p, PeerFigures.OursInBackground)?.RatioText ?? "—" : "—").ToList();
             if (cells.Any(c => c != "—")) table.AddRow([workload, .. cells]);
         }
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Each engine's fillrandom by several writer threads against its fillrandom by one (<c>--writers</c>).</summary>
+    private static void PrintWriters(PeerFigures figures, string kind, IReadOnlyList<string> engines)
+    {
+        var fills = figures.Workloads.Where(w => PeerSteps.WritersOf(w) > 1).ToList();
+        if (fills.Count == 0) return;
+        var table = new Table().Title($"Writer threads — {kind} keys: fillrandom by N writers ÷ fillrandom by one, per engine");
+        table.AddColumn("engine");
+        foreach (var fill in fills) table.AddColumn($"{PeerSteps.WritersOf(fill)} writers");
+        foreach (var engine in engines)
+            table.AddRow([engine, .. fills.Select(f => figures.WritersSpeedup(kind, f, engine)?.RatioText ?? "—")]);
         AnsiConsole.Write(table);
     }
 
@@ -79,13 +93,13 @@ public static class PeersReport
     }
 
     /// <summary>One chart per kind of keys: median ops/s per workload and engine, with the rounds' spread as whiskers.</summary>
-    public static void WriteCharts(BenchDocument document, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, BenchSettings settings)
+    public static void WriteCharts(BenchDocument document, PeerFigures figures, IReadOnlyList<string> kinds, IReadOnlyList<string> engines, BenchSettings settings)
     {
         var folder = settings.ArtifactsFolder ?? Path.Combine(Path.GetTempPath(), $"packtree-peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(folder);
         foreach (var kind in kinds)
         {
-            var svg = SvgChart.Render($"Packtree.Bench peers: {kind} keys, median ops/s per workload and engine (whiskers: lowest–highest round)", PeerSteps.Workloads, engines,
+            var svg = SvgChart.Render($"Packtree.Bench peers: {kind} keys, median ops/s per workload and engine (whiskers: lowest–highest round)", figures.Workloads, engines,
                 (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second"),
                 (workload, engine) => document.Find($"{kind}/{workload}", engine, "ops_per_second_min") is { } min && document.Find($"{kind}/{workload}", engine, "ops_per_second_max") is { } max ? (min, max) : null);
             var path = Path.Combine(folder, $"peers-{kind}.svg");

@@ -70,7 +70,7 @@ public sealed class RocksDbEngine : IPeerEngine
         return n;
     }
 
-    public IPeerEngine ReaderForThread() => new RocksDbEngine(this);
+    public IPeerEngine ForThread() => new RocksDbEngine(this);
 
     public void Flush() => _db.Flush(new FlushOptions().SetWaitForFlush(true));
 

@@ -97,7 +97,7 @@ public sealed class SqliteEngine : IPeerEngine
         return n;
     }
 
-    public IPeerEngine ReaderForThread() => new SqliteEngine(_connectionString, Sync, create: false);
+    public IPeerEngine ForThread() => new SqliteEngine(_connectionString, Sync, create: false);
 
     public void Flush() => Execute("PRAGMA wal_checkpoint(TRUNCATE);");
 

@@ -82,7 +82,7 @@ public sealed class ZoneTreeEngine : IPeerEngine
         return n;
     }
 
-    public IPeerEngine ReaderForThread() => new ZoneTreeEngine(this);
+    public IPeerEngine ForThread() => new ZoneTreeEngine(this);
 
     public void Flush()
     {

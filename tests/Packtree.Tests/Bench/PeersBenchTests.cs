@@ -11,7 +11,7 @@ namespace Packtree.Tests.Bench;
 [Trait("Category", "Slow")]
 public sealed class PeersBenchTests
 {
-    private static readonly string[] Engines = ["packtree", "packtree_portable", "packtree_background", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
+    private static readonly string[] Engines = ["packtree", "packtree_portable", "packtree_background", "packtree_nobuffer", "lmdb", "rocksdb", "sqlite", "zonetree", "faster"];
 
     private static readonly string[] Kinds = ["extents", "random", "dbbench", "ycsb"];
 
@@ -20,7 +20,7 @@ public sealed class PeersBenchTests
     {
         using var folder = new TempFolder();
         var json = folder.File("peers.json");
-        var (exit, output, errors) = PacktreeBench.Run(TimeSpan.FromMinutes(15), "peers", "--quick", "--keys", "1000", "--json", json);
+        var (exit, output, errors) = PacktreeBench.Run(TimeSpan.FromMinutes(15), "peers", "--quick", "--keys", "1000", "--writers", "2", "--json", json);
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{errors}");
         Assert.All(Kinds, kind => Assert.True(File.Exists(folder.File($"peers-{kind}.svg")), output));
         Assert.StartsWith("<svg", File.ReadAllText(folder.File("peers-random.svg")), StringComparison.Ordinal);
@@ -45,6 +45,7 @@ public sealed class PeersBenchTests
                 var workloads = results.Where(r => r.Engine == engine && r.Case.StartsWith(kind + "/", StringComparison.Ordinal) && r.Metric == "ops_per_second").Select(r => r.Case[(kind.Length + 1)..]).ToHashSet();
                 var expected = engine == "faster" ? new[] { "fillseq", "fillrandom", "overwrite", "readrandom", "ycsb_a", "ycsb_b", "ycsb_c", "ycsb_f" }
                     : ["fillseq", "fillrandom", "overwrite", "readrandom", "readseq", "readreverse", "fillsync", "ycsb_a", "ycsb_b", "ycsb_c", "ycsb_e", "ycsb_f"];
+                expected = [.. expected, "fillrandom_2w"]; // --writers 2: every engine fills with two threads too
                 Assert.True(expected.All(workloads.Contains), $"{engine} on {kind} keys ran {string.Join(", ", workloads)}");
                 foreach (var workload in expected)
                 {
@@ -58,6 +59,7 @@ public sealed class PeersBenchTests
                     if (engine is "zonetree" or "faster" && workload != "fillsync" && Find(@case, "packtree_background", "ops_per_second") is not null) // like with like: commits acknowledged from memory
                         AssertRatio(results.Where(r => r.Case == @case && r.Engine == $"packtree_background/{engine}").Select(r => (r.Metric, r.Value, r.Unit)).ToList(), $"background {engine} {@case}");
                 }
+                AssertRatio(results.Where(r => r.Case == $"{kind}/fillrandom_2w" && r.Engine == $"{engine}/fillrandom").Select(r => (r.Metric, r.Value, r.Unit)).ToList(), $"{engine} {kind} two writers");
                 Assert.Contains(results, r => r.Engine == engine && r.Case == $"{kind}/overwrite" && r.Metric == "bytes_on_disk_per_key" && r.Value > 0);
                 Assert.Contains(results, r => r.Engine == engine && r.Case == $"{kind}/all" && r.Metric == "peak_working_set_bytes" && r.Value > 0);
             }
@@ -78,8 +80,21 @@ public sealed class PeersBenchTests
         }
         Assert.Contains("stored key size", output, StringComparison.Ordinal);
         Assert.Contains("per-round ratios", output, StringComparison.Ordinal);
+        Assert.Contains("Writer threads", output, StringComparison.Ordinal);
         if (!skipped.Contains("zonetree")) Assert.Contains("At matched durability", output, StringComparison.Ordinal);
         if (results.Any(r => r.Metric == "verdict" && r.Unit == "undecided")) Assert.Contains("undecided (", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("65")]
+    [InlineData("2,many")]
+    public void WriterCountsOutsideTwoToSixtyFourAreRefused(string writers)
+    {
+        var (exit, output, errors) = PacktreeBench.Run(TimeSpan.FromMinutes(2), "peers", "--quick", "--writers", writers);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--writers takes writer thread counts from 2 to 64", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("round 1", output, StringComparison.Ordinal);
     }
 
     /// <summary>A ratio has its median within its spread, and its verdict follows from the spread.</summary>
