@@ -97,16 +97,34 @@ internal sealed partial class BtreeNode
         return node;
     }
 
-    /// <summary>The format computed from the keys and range, unless <paramref name="fallback"/> packs them smaller.</summary>
+    /// <summary>
+    /// The smallest of: the format computed from the keys and the node's range (as bcachefs computes it), the one from the
+    /// keys alone (a key inserted later outside it is kept unpacked; not for a level's last node), and <paramref name="fallback"/>.
+    /// </summary>
     private static BkeyFormat ChooseFormat(IEnumerable<LiveKeys> keys, ulong[] min, ulong[] max, BkeyFormat fallback)
     {
-        var builder = new BkeyFormatBuilder(fallback.Schema).AddKeyFields(min).AddKeyFields(max);
+        var withRange = new BkeyFormatBuilder(fallback.Schema).AddKeyFields(min).AddKeyFields(max);
+        var alone = new BkeyFormatBuilder(fallback.Schema);
+        var any = false;
         foreach (var part in keys)
         {
-            for (var i = 0; i < part.Count; i++) builder.AddFields(part.Fields(i));
+            for (var i = 0; i < part.Count; i++)
+            {
+                withRange.AddFields(part.Fields(i));
+                alone.AddFields(part.Fields(i));
+                any = true;
+            }
         }
-        var computed = builder.Build();
-        return keys.Sum(k => k.EncodedBytes(computed)) <= keys.Sum(k => k.EncodedBytes(fallback)) ? computed : fallback;
+        var best = fallback;
+        var bestBytes = keys.Sum(k => k.EncodedBytes(fallback));
+        // Not in a level's last node: keys appended past the tree's last key would all go unpacked.
+        var last = KeyFields.IsMax(fallback.Schema, max);
+        foreach (var candidate in any && !last ? [withRange.Build(), alone.Build()] : new[] { withRange.Build() })
+        {
+            var bytes = keys.Sum(k => k.EncodedBytes(candidate));
+            if (bytes < bestBytes || (bytes == bestBytes && ReferenceEquals(best, fallback))) (best, bestBytes) = (candidate, bytes);
+        }
+        return best;
     }
 
     /// <summary>Every live key, its fields unpacked, with where it lies in this node's buffer.</summary>

@@ -26,6 +26,26 @@ public sealed class BtreeFillTests
         for (var i = 0; i < keys; i++) Assert.True(tree.TryFind(new Bpos(7, (ulong)i * 8, 0), out _, out _));
     }
 
+    /// <summary>
+    /// A leaf's format may come from its keys alone: keys whose snapshot is always U32_MAX need no snapshot bits, though
+    /// the leaf's minimum (a successor: snapshot 0) would give them 32 if it entered the format, as in bcachefs.
+    /// </summary>
+    [Fact]
+    public void LeavesOfKeysWithOneSnapshotSpendNoBitsOnIt()
+    {
+        var tree = BtreeModelTests.NewTree(4096);
+        var random = new Random(5);
+        var offsets = Enumerable.Range(0, 3000).OrderBy(_ => random.Next()).ToList();
+        foreach (var i in offsets) tree.Put(new Bpos(7, (ulong)i * 8, uint.MaxValue), new byte[16]);
+        var shape = tree.Verify();
+        Assert.Equal(offsets.Count, shape.Keys);
+        var leaves = tree.LiveKeys().Select(k => k.Leaf).Distinct().ToList();
+        var snapshotless = leaves.Count(l => l.Format.Width(BkeyField.Snapshot) == 0);
+        Assert.True(snapshotless >= leaves.Count / 2, $"{snapshotless} of {leaves.Count} leaves have a format without snapshot bits");
+        foreach (var i in offsets) Assert.True(tree.TryFind(new Bpos(7, (ulong)i * 8, uint.MaxValue), out _, out _));
+        Assert.False(tree.TryFind(new Bpos(7, 8, 0), out _, out _));
+    }
+
     [Fact]
     public void KeysInsertedInRandomOrderStillSplitInTheMiddleAndStayWhole()
     {
