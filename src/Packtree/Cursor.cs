@@ -326,6 +326,11 @@ public sealed class Cursor
                     if (!FillForward(leaf, bounded, ref used)) break;
                     continue;
                 }
+                if (FillBackward(leaf, bounded, ref used) is { } more)
+                {
+                    if (!more) break;
+                    continue;
+                }
                 // Read straight into the run's slot for it (the scratch key once the run is full: that key is not kept).
                 var key = _count < LongestRun ? _keys.AsSpan(_count * _width, _width) : _scratch.AsSpan();
                 leaf.KeyAt(at, key);
@@ -481,6 +486,44 @@ public sealed class Cursor
                 // Keys read past the one that did not fit are not kept: back to it within this leaf, so the next run need not descend again.
                 leaf.SeekAtOrAfter(_keys.AsSpan(_count * _width, _width), _iterator);
                 (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, true);
+                return false;
+            }
+        }
+        return inRange == read;
+    }
+
+    /// <summary>
+    /// Reads the leaf's next keys backward in one call to the node, where it has one bset, and takes them down to the
+    /// range's start: false when the run is complete, null when the leaf has several bsets (step key by key there).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // a scan's first runs must not wait for tiering
+    private bool? FillBackward(BtreeNode leaf, bool bounded, ref int used)
+    {
+        var wanted = _runLength - _count;
+        if (wanted == 0)
+        {
+            _more = true;
+            (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, false);
+            return false;
+        }
+        var first = _count;
+        var read = leaf.ReadBackward(_iterator, _keys.AsSpan(first * _width, wanted * _width), _offsets.AsSpan(0, wanted));
+        if (read < 0) return null;
+        // Keys come in descending order: when the last is in range, all are.
+        var inRange = read;
+        if (bounded && read > 0 && KeyFields.Compare(_keys.AsSpan((first + read - 1) * _width, _width), _low) < 0)
+        {
+            inRange = 0;
+            while (inRange < read && KeyFields.Compare(_keys.AsSpan((first + inRange) * _width, _width), _low) >= 0) inRange++;
+        }
+        for (var i = 0; i < inRange; i++)
+        {
+            var at = _offsets[i];
+            if (!TakeValue(leaf, at, ref used))
+            {
+                // Keys read past the one that did not fit are not kept: back to it within this leaf, so the next run need not descend again.
+                leaf.SeekAtOrBefore(_keys.AsSpan(_count * _width, _width), _iterator);
+                (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, false);
                 return false;
             }
         }

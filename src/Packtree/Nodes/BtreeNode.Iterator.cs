@@ -269,6 +269,13 @@ internal sealed partial class BtreeNode
             for (var i = 0; i + 1 < _count && _node.IteratorOrder(_at[i], _at[i + 1]) > 0; i++) Swap(i, i + 1);
         }
 
+        /// <summary>Puts the one pair of a node of one bset on byte <paramref name="at"/> of it (a key read backward to).</summary>
+        internal void MoveOnlyPairTo(int at)
+        {
+            System.Diagnostics.Debug.Assert(_count == 1, "One pair, in a node of one bset.");
+            _at[0] = at;
+        }
+
         /// <summary>Moves one key forward, or back; at the start, a step back leaves the iterator on no key.</summary>
         public void Step(bool forward)
         {
