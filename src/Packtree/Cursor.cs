@@ -338,12 +338,12 @@ public sealed class Cursor
                 if (_count == _runLength)
                 {
                     _more = true;
-                    (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward);
+                    ResumeAt(leaf, forward);
                     break;
                 }
                 if (!TakeValue(leaf, at, ref used))
                 {
-                    (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward); // the iterator is on the key that did not fit
+                    ResumeAt(leaf, forward); // the iterator is on the key that did not fit
                     break;
                 }
                 _iterator.Step(forward);
@@ -457,12 +457,7 @@ public sealed class Cursor
     private bool FillForward(BtreeNode leaf, bool bounded, ref int used)
     {
         var wanted = _runLength - _count;
-        if (wanted == 0)
-        {
-            _more = true;
-            (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, true);
-            return false;
-        }
+        if (wanted == 0) return RunFull(leaf, forward: true);
         var first = _count;
         var read = leaf.ReadForward(_iterator, _keys.AsSpan(first * _width, wanted * _width), _offsets.AsSpan(0, wanted));
         // Keys come in order: when the last is in range, all are.
@@ -485,7 +480,7 @@ public sealed class Cursor
             {
                 // Keys read past the one that did not fit are not kept: back to it within this leaf, so the next run need not descend again.
                 leaf.SeekAtOrAfter(_keys.AsSpan(_count * _width, _width), _iterator);
-                (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, true);
+                ResumeAt(leaf, true);
                 return false;
             }
         }
@@ -500,12 +495,7 @@ public sealed class Cursor
     private bool? FillBackward(BtreeNode leaf, bool bounded, ref int used)
     {
         var wanted = _runLength - _count;
-        if (wanted == 0)
-        {
-            _more = true;
-            (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, false);
-            return false;
-        }
+        if (wanted == 0) return RunFull(leaf, forward: false);
         var first = _count;
         var read = leaf.ReadBackward(_iterator, _keys.AsSpan(first * _width, wanted * _width), _offsets.AsSpan(0, wanted));
         if (read < 0) return null;
@@ -523,12 +513,23 @@ public sealed class Cursor
             {
                 // Keys read past the one that did not fit are not kept: back to it within this leaf, so the next run need not descend again.
                 leaf.SeekAtOrBefore(_keys.AsSpan(_count * _width, _width), _iterator);
-                (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, false);
+                ResumeAt(leaf, false);
                 return false;
             }
         }
         return inRange == read;
     }
+
+    /// <summary>The run is full with more to come: the next resumes in <paramref name="leaf"/>, where the iterator stands; false.</summary>
+    private bool RunFull(BtreeNode leaf, bool forward)
+    {
+        _more = true;
+        ResumeAt(leaf, forward);
+        return false;
+    }
+
+    /// <summary>The next run may continue in <paramref name="leaf"/> from where the iterator stands, while the leaf does not change.</summary>
+    private void ResumeAt(BtreeNode leaf, bool forward) => (_resumeLeaf, _resumeGeneration, _resumeForward) = (leaf, leaf.Generation, forward);
 
     /// <summary>Copies the value of the key at byte <paramref name="at"/> of the leaf into the run; false when the run has no room left for it.</summary>
     private bool TakeValue(BtreeNode leaf, int at, ref int used) => Append(Btree.ValueOf(leaf, at), ref used, leaf.TypeAt(at) == TreeValues.ReferenceType);
