@@ -297,57 +297,55 @@ public sealed class Cursor
         _more = false;
         var btree = _tree.Btree;
         var schema = btree.Schema;
+        BtreeNode leaf;
+        if (_resumeLeaf is { } resume && resume.Generation == _resumeGeneration && _resumeForward == forward && resume.Handle >= 0)
         {
-            BtreeNode leaf;
-            if (_resumeLeaf is { } resume && resume.Generation == _resumeGeneration && _resumeForward == forward && resume.Handle >= 0)
+            leaf = resume; // the last run stopped here and nothing moved: the iterator is on the next key already
+        }
+        else
+        {
+            leaf = btree.SeekLeaf(from, forward, _iterator);
+        }
+        _resumeLeaf = null;
+        var bound = forward ? _high : _low;
+        var bounded = forward ? !KeyFields.IsMax(schema, bound) : bound.AsSpan().IndexOfAnyExcept(0UL) >= 0;
+        var used = 0;
+        while (true)
+        {
+            var at = _iterator.CurrentOffset;
+            if (at < 0)
             {
-                leaf = resume; // the last run stopped here and nothing moved: the iterator is on the next key already
+                // This leaf is done: on to its neighbour, unless the range ends here.
+                if (btree.NextLeaf(leaf, forward, bound, _iterator) is not { } next) break;
+                leaf = next;
+                continue;
             }
-            else
+            if (forward)
             {
-                leaf = btree.SeekLeaf(from, forward, _iterator);
+                if (!FillForward(leaf, bounded, ref used)) break;
+                continue;
             }
-            _resumeLeaf = null;
-            var bound = forward ? _high : _low;
-            var bounded = forward ? !KeyFields.IsMax(schema, bound) : bound.AsSpan().IndexOfAnyExcept(0UL) >= 0;
-            var used = 0;
-            while (true)
+            if (FillBackward(leaf, bounded, ref used) is { } more)
             {
-                var at = _iterator.CurrentOffset;
-                if (at < 0)
-                {
-                    // This leaf is done: on to its neighbour, unless the range ends here.
-                    if (btree.NextLeaf(leaf, forward, bound, _iterator) is not { } next) break;
-                    leaf = next;
-                    continue;
-                }
-                if (forward)
-                {
-                    if (!FillForward(leaf, bounded, ref used)) break;
-                    continue;
-                }
-                if (FillBackward(leaf, bounded, ref used) is { } more)
-                {
-                    if (!more) break;
-                    continue;
-                }
-                // Read straight into the run's slot for it (the scratch key once the run is full: that key is not kept).
-                var key = _count < LongestRun ? _keys.AsSpan(_count * _width, _width) : _scratch.AsSpan();
-                leaf.KeyAt(at, key);
-                if (bounded && KeyFields.Compare(key, bound) < 0) break;
-                if (_count == _runLength)
-                {
-                    _more = true;
-                    ResumeAt(leaf, forward);
-                    break;
-                }
-                if (!TakeValue(leaf, at, ref used))
-                {
-                    ResumeAt(leaf, forward); // the iterator is on the key that did not fit
-                    break;
-                }
-                _iterator.Step(forward);
+                if (!more) break;
+                continue;
             }
+            // Read straight into the run's slot for it (the scratch key once the run is full: that key is not kept).
+            var key = _count < LongestRun ? _keys.AsSpan(_count * _width, _width) : _scratch.AsSpan();
+            leaf.KeyAt(at, key);
+            if (bounded && KeyFields.Compare(key, bound) < 0) break;
+            if (_count == _runLength)
+            {
+                _more = true;
+                ResumeAt(leaf, forward);
+                break;
+            }
+            if (!TakeValue(leaf, at, ref used))
+            {
+                ResumeAt(leaf, forward); // the iterator is on the key that did not fit
+                break;
+            }
+            _iterator.Step(forward);
         }
     }
 

@@ -115,8 +115,8 @@ internal sealed class WriteBuffer
     public void Clear()
     {
         Array.Clear(_head.Next);
-        _filter = _filter.Length == MinFilterWords ? _filter : new ulong[MinFilterWords];
-        Array.Clear(_filter);
+        if (_filter.Length == MinFilterWords) Array.Clear(_filter);
+        else _filter = new ulong[MinFilterWords];
         _last = null;
         _level = 1;
         Count = 0;
